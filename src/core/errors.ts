@@ -1,0 +1,60 @@
+/**
+ * One error class per kind of failure. Callers branch on the class (or `code`), never on the
+ * message text. Every class carries a machine-readable `code` and a human-readable message.
+ */
+export class HeartbeatError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A wire message could not be decoded; `reason` names what was wrong (counted by reason). */
+export class DecodeError extends HeartbeatError {
+  constructor(
+    readonly reason: DecodeErrorReason,
+    message: string,
+  ) {
+    super(`decode:${reason}`, message);
+  }
+}
+
+export type DecodeErrorReason =
+  | 'too-short'
+  | 'too-long'
+  | 'bad-magic'
+  | 'bad-version'
+  | 'bad-type'
+  | 'bad-node-id'
+  | 'bad-field'
+  | 'bad-payload'
+  | 'bad-json'
+  | 'bad-text';
+
+/** A configuration value, option or CLI flag is not acceptable. */
+export class ConfigError extends HeartbeatError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('config', message, options);
+  }
+}
+
+/** A limit from `limits.ts` would be exceeded (too many nodes, queue full, …). */
+export class LimitError extends HeartbeatError {
+  constructor(
+    readonly limit: string,
+    message: string,
+  ) {
+    super(`limit:${limit}`, message);
+  }
+}
+
+/** A node id that the node table does not know. */
+export class UnknownNodeError extends HeartbeatError {
+  constructor(readonly nodeId: string) {
+    super('unknown-node', `no node with id ${JSON.stringify(nodeId)}`);
+  }
+}

@@ -1,0 +1,63 @@
+import type { DetectorContext, DetectorExplanation, FailureDetector } from './detector.js';
+
+/** Options of the fixed-timeout detector. */
+export interface FixedTimeoutOptions {
+  /**
+   * Silence after which the node is suspected, in ms.
+   * @default 3 × the sender's interval: one lost heartbeat and a late one are not a failure.
+   */
+  timeoutMs?: number;
+}
+
+/** Bytes held: two float64 fields plus the object header (see docs/LIMITS.md). */
+const FIXED_TIMEOUT_BYTES = 2 * 8 + 32;
+
+/**
+ * The textbook detector: suspect once `timeoutMs` pass with no heartbeat. Its suspicion level is
+ * the silence measured in timeouts (1 = suspect), which is non-decreasing and easy to read.
+ */
+export class FixedTimeoutDetector implements FailureDetector {
+  readonly kind = 'timeout' as const;
+  readonly threshold = 1;
+  readonly timeoutMs: number;
+  private lastMs = Number.NaN;
+
+  constructor(options: FixedTimeoutOptions, context: DetectorContext) {
+    this.timeoutMs = options.timeoutMs ?? 3 * context.intervalMs;
+  }
+
+  heartbeat(nowMs: number): void {
+    if (!(nowMs < this.lastMs)) this.lastMs = nowMs;
+  }
+
+  suspicion(nowMs: number): number {
+    if (Number.isNaN(this.lastMs)) return 0;
+    return Math.max(0, nowMs - this.lastMs) / this.timeoutMs;
+  }
+
+  suspects(nowMs: number): boolean {
+    return nowMs >= this.suspectAtMs();
+  }
+
+  suspectAtMs(): number {
+    return Number.isNaN(this.lastMs) ? Infinity : this.lastMs + this.timeoutMs;
+  }
+
+  explain(nowMs: number): DetectorExplanation {
+    const heard = !Number.isNaN(this.lastMs);
+    return {
+      kind: this.kind,
+      suspicion: this.suspicion(nowMs),
+      threshold: this.threshold,
+      suspects: this.suspects(nowMs),
+      lastArrivalMs: heard ? this.lastMs : null,
+      elapsedMs: heard ? Math.max(0, nowMs - this.lastMs) : null,
+      suspectAtMs: this.suspectAtMs(),
+      details: { timeoutMs: this.timeoutMs },
+    };
+  }
+
+  memoryBytes(): number {
+    return FIXED_TIMEOUT_BYTES;
+  }
+}
