@@ -1,0 +1,60 @@
+/**
+ * The monitor's configuration as the rest of the code sees it, after a file, environment
+ * variables and flags were merged and validated (src/config/load.ts). Every field has a
+ * default; presets (`lan`, `wan`, `local`) set the timing fields together.
+ */
+import type { DetectorSpec } from '../detectors/spec.js';
+import type { NodeState } from '../membership/types.js';
+
+export type PresetName = 'lan' | 'wan' | 'local';
+
+/** Nodes that match get their own detector (e.g. a WAN site with slower links). */
+export interface NodeGroup {
+  name: string;
+  /** A node matches when it has every tag listed… */
+  tags?: string[];
+  /** …and its id starts with this prefix (when given). */
+  idPrefix?: string;
+  detector: DetectorSpec;
+}
+
+export interface PauseGuardConfig {
+  /** A timer that fires this much later than due means the monitor itself stalled. */
+  toleranceMs: number;
+  /** After a stall (or a start), convictions wait this long so queued heartbeats are read first. */
+  graceMs: number;
+}
+
+export interface ActionConfig {
+  /** Run `command` when a node enters `state`. */
+  on: { state: NodeState; command: string }[];
+  /** POST a JSON document for every transition to each URL. */
+  webhooks: string[];
+}
+
+export interface MonitorConfig {
+  /** Address to bind all listeners to. */
+  host: string;
+  /** UDP heartbeat port; 0 picks a free one; null disables UDP. */
+  udpPort: number | null;
+  /** TCP heartbeat port (binary frames and text lines); 0 picks a free one; null disables. */
+  tcpPort: number | null;
+  /** HTTP API and push-ping port; 0 picks a free one; null disables. */
+  httpPort: number | null;
+  /** SQLite file for the registry and history, or `:memory:`. */
+  dataPath: string;
+  preset: PresetName;
+  /** Interval assumed for senders that do not say theirs (plain text lines, bare pings). */
+  defaultIntervalMs: number;
+  /** The detector for nodes in no group. */
+  detector: DetectorSpec;
+  groups: NodeGroup[];
+  /** Time a node stays `suspect` before it is declared `dead`. */
+  deadAfterMs: number;
+  /** A registered node never heard from within this time after registration is `dead`. */
+  startupGraceMs: number;
+  pauseGuard: PauseGuardConfig;
+  actions: ActionConfig;
+  /** Append every accepted arrival to this file (the lab's recording format), or null. */
+  recordPath: string | null;
+}

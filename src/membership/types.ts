@@ -1,0 +1,103 @@
+/**
+ * The node lifecycle's vocabulary: states, transitions and the events that carry them.
+ */
+import type { DetectorExplanation } from '../detectors/detector.js';
+import type { Payload } from '../protocol/message.js';
+
+/**
+ * - `unknown`: registered, never heard from ("no heartbeat received yet");
+ * - `alive`: heartbeats arrive as expected;
+ * - `suspect`: the detector suspects it;
+ * - `dead`: suspected for longer than the dead grace, or never came up within the startup grace;
+ * - `left`: said goodbye; not a failure.
+ */
+export type NodeState = 'unknown' | 'alive' | 'suspect' | 'dead' | 'left';
+
+export const NODE_STATES: readonly NodeState[] = ['unknown', 'alive', 'suspect', 'dead', 'left'];
+
+/** Why a transition happened. */
+export type TransitionReason =
+  | 'registered'
+  | 'first-heartbeat'
+  | 'heartbeat'
+  | 'detector'
+  | 'dead-grace-expired'
+  | 'never-came-up'
+  | 'restarted'
+  | 'leave'
+  | 'reported-failure'
+  | 'removed';
+
+/** The evidence behind a transition. */
+export interface Evidence {
+  /** The detector's numbers at the time of the transition (null for nodes never heard). */
+  detector: DetectorExplanation | null;
+  /** Milliseconds since the last accepted heartbeat, or null if none was ever received. */
+  sinceLastMs: number | null;
+  lastSeq: number | null;
+  incarnation: number | null;
+  /** Heartbeats lost within the current incarnation, counted from sequence gaps. */
+  lost: number;
+}
+
+/** One state change of one node. */
+export interface NodeTransition {
+  nodeId: string;
+  from: NodeState;
+  to: NodeState;
+  reason: TransitionReason;
+  /** Monotonic ms of the transition, from the table's clock. */
+  atMs: number;
+  /** Wall-clock ms of the transition. */
+  wallMs: number;
+  evidence: Evidence;
+  /** For transitions out of a failure: how long the node was failed, in ms. */
+  downForMs?: number;
+  /** For `suspect`/`dead`: ms from the last heartbeat to the detection (detection time). */
+  detectionMs?: number;
+}
+
+/** Typed events of the node table (`noun:verb`). */
+export interface NodeEvents {
+  /** Registered, or first heard from without registration. */
+  'node:joined': NodeTransition;
+  /** First heartbeat of a registered node, or alive again after a restart. */
+  'node:alive': NodeTransition;
+  'node:suspect': NodeTransition;
+  'node:dead': NodeTransition;
+  /** A heartbeat brought a suspect or dead node back. */
+  'node:recovered': NodeTransition;
+  /** A heartbeat with a new incarnation: the process restarted. */
+  'node:restarted': NodeTransition;
+  'node:left': NodeTransition;
+  /** The node was removed from the table. */
+  'node:removed': NodeTransition;
+  /** Every transition, whatever its kind (one listener for stores and streams). */
+  transition: NodeTransition;
+}
+
+/** A read-only snapshot of one node, for status queries and the API. */
+export interface NodeSnapshot {
+  id: string;
+  state: NodeState;
+  address: string | null;
+  tags: string[];
+  incarnation: number | null;
+  lastSeq: number | null;
+  /** Monotonic ms of the last accepted heartbeat. */
+  lastArrivalMs: number | null;
+  /** Wall ms of the last accepted heartbeat. */
+  lastArrivalWallMs: number | null;
+  sinceLastMs: number | null;
+  suspicion: number;
+  intervalMs: number;
+  heartbeats: number;
+  lost: number;
+  duplicates: number;
+  stale: number;
+  payload: Payload | null;
+  /** Monotonic ms when the node entered its current state. */
+  stateSinceMs: number;
+  /** Human status line: "ALIVE, last heartbeat 1.2 s ago". */
+  status: string;
+}
