@@ -38,3 +38,42 @@ export const MAX_PENDING_WEBHOOKS = 10_000;
 
 /** HTTP request body size in bytes (JSON heartbeats, registrations). */
 export const MAX_HTTP_BODY_BYTES = 64 * 1024;
+
+/** Open TCP heartbeat connections per monitor: one per agent is the norm; beyond this new ones are refused and counted. */
+export const MAX_TCP_CONNECTIONS = 4096;
+
+/** Undecodable messages one TCP connection may send before it is closed: a peer that speaks another protocol should not cost us more. */
+export const MAX_TCP_DECODE_ERRORS = 16;
+
+/** Server-Sent Events subscribers at once: dashboards and a few tools, not one per node. */
+export const MAX_SSE_CLIENTS = 256;
+
+/** Bytes queued for one SSE subscriber that does not read; beyond this it is disconnected rather than buffered without end. */
+export const MAX_SSE_BUFFERED_BYTES = 1024 * 1024;
+
+/** Rows in one page of GET /v1/events: enough for a screen, small enough for one SQLite read. */
+export const MAX_EVENTS_PAGE = 1000;
+
+/** Bytes of arrival recording waiting for the disk; beyond this lines are dropped and counted, so recording never holds up detection. */
+export const MAX_RECORDING_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Transitions returned by one history query: a page the API can serialise in a few ms; older
+ * rows are reached with the `before` cursor.
+ */
+export const MAX_HISTORY_PAGE = 1000;
+
+/**
+ * Exec hooks waiting for a free slot; beyond this the oldest are dropped and counted. A mass
+ * failure of 10 k nodes must not fork 10 k shells.
+ */
+export const MAX_PENDING_EXEC_HOOKS = 1000;
+
+/** Output kept from an exec hook (the tail of stdout and stderr) for logs and events. */
+export const MAX_EXEC_OUTPUT_BYTES = 4096;
+
+/** Node groups in a configuration: each new node is matched against every group once. */
+export const MAX_NODE_GROUPS = 256;
+
+/** Webhook URLs and exec rules in a configuration: each transition fans out to all of them. */
+export const MAX_ACTIONS = 64;
