@@ -1,0 +1,200 @@
+/**
+ * Binary v1: the compact encoding agents send over UDP (one message per datagram) and TCP (the
+ * same bytes as a frame; the length field delimits it). Layout, byte by byte, in
+ * docs/PROTOCOL.md. All integers are big-endian.
+ *
+ * Encoders refuse a message that a decoder would refuse, with a ConfigError (the message comes
+ * from the sender's own options or payload callback). Decoders throw only DecodeError, check
+ * every length before reading, and never read past the buffer or allocate beyond the limits.
+ */
+import { isUtf8 } from 'node:buffer';
+import { ConfigError, DecodeError } from '../core/errors.js';
+import { MAX_DATAGRAM_BYTES, MAX_PAYLOAD_ENTRIES } from '../core/limits.js';
+import type { Message, MessageType, Payload } from './message.js';
+import {
+  PAYLOAD_TAG_NUMBER,
+  PAYLOAD_TAG_STRING,
+  checkMessage,
+  checkNodeId,
+  checkPayloadKey,
+  checkSentAtMs,
+  checkU32,
+  normalizeNumber,
+  payloadBytes,
+  payloadValueBytes,
+  utf8Length,
+  type Problem,
+} from './validate.js';
+
+/** First two bytes of every frame. 0xFE never occurs in UTF-8, so it cannot start a text line. */
+export const MAGIC_0 = 0xfe;
+export const MAGIC_1 = 0xed;
+export const BINARY_VERSION = 1;
+export const TYPE_HEARTBEAT = 0x01;
+export const TYPE_LEAVE = 0x02;
+
+/** Magic (2), version (1), type (1), total length (2): the part every version keeps. */
+export const HEADER_BYTES = 6;
+/** Header, a one-byte node id, the four numbered fields and an empty payload count. */
+export const MIN_FRAME_BYTES = HEADER_BYTES + 1 + 1 + 4 + 4 + 8 + 4 + 1;
+
+const TYPE_CODES: Record<MessageType, number> = { heartbeat: TYPE_HEARTBEAT, leave: TYPE_LEAVE };
+
+/** Encodes a message as one binary v1 frame; throws ConfigError if the message is not valid. */
+export function encodeBinary(msg: Message): Buffer {
+  const invalid = checkMessage(msg, true);
+  if (invalid) throw new ConfigError(`cannot encode message: ${invalid.message}`);
+  const idBytes = utf8Length(msg.nodeId);
+  const payload = msg.payload;
+  const payloadSize = payload === undefined ? 1 : (payloadBytes(payload) as number);
+  const total = HEADER_BYTES + 1 + idBytes + 4 + 4 + 8 + 4 + payloadSize;
+  const buf = Buffer.allocUnsafe(total);
+  buf[0] = MAGIC_0;
+  buf[1] = MAGIC_1;
+  buf[2] = BINARY_VERSION;
+  buf[3] = TYPE_CODES[msg.type];
+  buf.writeUInt16BE(total, 4);
+  buf[6] = idBytes;
+  let at = 7 + buf.write(msg.nodeId, 7, 'utf8');
+  at = buf.writeUInt32BE(msg.incarnation as number, at);
+  at = buf.writeUInt32BE(msg.seq as number, at);
+  at = buf.writeDoubleBE(msg.sentAtMs as number, at);
+  at = buf.writeUInt32BE(msg.intervalMs as number, at);
+  at = buf.writeUInt8(0, at);
+  if (payload !== undefined) {
+    let count = 0;
+    for (const key in payload) {
+      if (!Object.hasOwn(payload, key)) continue;
+      count++;
+      const value = payload[key] as number | string;
+      const keyStart = at + 1;
+      const keyBytes = buf.write(key, keyStart, 'utf8');
+      buf[at] = keyBytes;
+      at = keyStart + keyBytes;
+      if (typeof value === 'number') {
+        buf[at] = PAYLOAD_TAG_NUMBER;
+        at = buf.writeDoubleBE(value, at + 1);
+      } else {
+        buf[at] = PAYLOAD_TAG_STRING;
+        const valueBytes = buf.write(value, at + 2, 'utf8');
+        buf[at + 1] = valueBytes;
+        at += 2 + valueBytes;
+      }
+    }
+    buf[total - payloadSize] = count;
+  }
+  return buf;
+}
+
+const fail = (p: Problem): never => {
+  throw new DecodeError(p.reason, p.message);
+};
+
+/**
+ * Decodes one binary v1 frame (a whole UDP datagram, or one TCP frame cut by its length field).
+ * The buffer must hold exactly the frame: a declared length that differs from the buffer's is
+ * an error. Throws only DecodeError.
+ */
+export function decodeBinary(input: Uint8Array): Message {
+  if (input.length > MAX_DATAGRAM_BYTES) {
+    throw new DecodeError('too-long', `frame is ${input.length} bytes, over ${MAX_DATAGRAM_BYTES}`);
+  }
+  if (input.length < HEADER_BYTES) {
+    throw new DecodeError(
+      'too-short',
+      `frame is ${input.length} bytes, header needs ${HEADER_BYTES}`,
+    );
+  }
+  const buf = Buffer.isBuffer(input)
+    ? input
+    : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  if (buf[0] !== MAGIC_0 || buf[1] !== MAGIC_1) {
+    throw new DecodeError('bad-magic', 'frame does not start with the magic bytes FE ED');
+  }
+  if (buf[2] !== BINARY_VERSION) {
+    throw new DecodeError('bad-version', `frame version ${buf[2]} is not ${BINARY_VERSION}`);
+  }
+  const typeCode = buf[3];
+  const type: MessageType | undefined =
+    typeCode === TYPE_HEARTBEAT ? 'heartbeat' : typeCode === TYPE_LEAVE ? 'leave' : undefined;
+  if (type === undefined) throw new DecodeError('bad-type', `unknown message type ${typeCode}`);
+  const declared = buf.readUInt16BE(4);
+  if (declared > buf.length) {
+    throw new DecodeError('too-short', `frame declares ${declared} bytes, has ${buf.length}`);
+  }
+  if (declared < buf.length) {
+    throw new DecodeError('too-long', `frame declares ${declared} bytes, has ${buf.length}`);
+  }
+  const end = declared;
+  let at = HEADER_BYTES;
+
+  const need = (bytes: number, what: string): void => {
+    if (at + bytes > end) throw new DecodeError('too-short', `frame ends inside ${what}`);
+  };
+  const readUtf8 = (length: number, what: string, reason: Problem['reason']): string => {
+    need(length, what);
+    const bytes = buf.subarray(at, at + length);
+    if (!isUtf8(bytes)) throw new DecodeError(reason, `${what} is not valid UTF-8`);
+    at += length;
+    return bytes.toString('utf8');
+  };
+
+  need(1, 'node id length');
+  const idLength = buf[at++] as number;
+  const nodeId = readUtf8(idLength, 'node id', 'bad-node-id');
+  const idProblem = checkNodeId(nodeId);
+  if (idProblem) fail(idProblem);
+
+  need(4 + 4 + 8 + 4 + 1, 'numbered fields');
+  const incarnation = buf.readUInt32BE(at);
+  const seq = buf.readUInt32BE(at + 4);
+  const sentAtMs = normalizeNumber(buf.readDoubleBE(at + 8));
+  const intervalMs = buf.readUInt32BE(at + 16);
+  const count = buf[at + 20] as number;
+  at += 21;
+  const fieldProblem = checkSentAtMs(sentAtMs) ?? checkU32('intervalMs', intervalMs, 1);
+  if (fieldProblem) fail(fieldProblem);
+  if (count > MAX_PAYLOAD_ENTRIES) {
+    throw new DecodeError(
+      'bad-payload',
+      `payload has ${count} entries, over ${MAX_PAYLOAD_ENTRIES}`,
+    );
+  }
+
+  const msg: Message = { type, nodeId, incarnation, seq, sentAtMs, intervalMs };
+  if (count > 0) {
+    const payload: Payload = {};
+    for (let i = 0; i < count; i++) {
+      need(1, 'payload key length');
+      const key = readUtf8(buf[at++] as number, 'payload key', 'bad-payload');
+      const keyProblem = checkPayloadKey(key);
+      if (keyProblem) fail(keyProblem);
+      if (Object.hasOwn(payload, key)) {
+        throw new DecodeError('bad-payload', `payload key ${JSON.stringify(key)} repeats`);
+      }
+      need(1, 'payload tag');
+      const tag = buf[at++];
+      let value: number | string;
+      if (tag === PAYLOAD_TAG_NUMBER) {
+        need(8, 'payload number');
+        value = normalizeNumber(buf.readDoubleBE(at));
+        at += 8;
+      } else if (tag === PAYLOAD_TAG_STRING) {
+        need(1, 'payload string length');
+        value = readUtf8(buf[at++] as number, 'payload string', 'bad-payload');
+      } else {
+        throw new DecodeError('bad-payload', `unknown payload tag ${tag}`);
+      }
+      const valueProblem = payloadValueBytes(value);
+      if (typeof valueProblem !== 'number') fail(valueProblem);
+      payload[key] = value;
+    }
+    const size = payloadBytes(payload);
+    if (typeof size !== 'number') fail(size);
+    msg.payload = payload;
+  }
+  if (at !== end) {
+    throw new DecodeError('bad-field', `${end - at} unexpected bytes after the payload`);
+  }
+  return msg;
+}

@@ -1,0 +1,196 @@
+/**
+ * The rules every wire format shares: what a node id, a payload and a numbered field may be.
+ * Binary, JSON and the text line all check a message with these functions, so a message that
+ * one format accepts is accepted by the others too. Each check returns a `Problem` (or
+ * `undefined`): decoders turn it into a DecodeError, encoders into a ConfigError.
+ */
+import type { DecodeErrorReason } from '../core/errors.js';
+import {
+  MAX_NODE_ID_BYTES,
+  MAX_PAYLOAD_BYTES,
+  MAX_PAYLOAD_ENTRIES,
+  MAX_PAYLOAD_KEY_BYTES,
+  MAX_PAYLOAD_STRING_BYTES,
+} from '../core/limits.js';
+import type { Message, Payload } from './message.js';
+
+/** Why a value was refused: the DecodeError reason it maps to and a message for humans. */
+export interface Problem {
+  reason: DecodeErrorReason;
+  message: string;
+}
+
+/** Largest u32, the range of incarnation, seq and intervalMs. */
+export const MAX_U32 = 0xffff_ffff;
+
+/** Largest wall time a JavaScript Date can hold (±100 000 000 days around the epoch). */
+export const MAX_SENT_AT_MS = 8.64e15;
+
+/**
+ * Characters a node id or a payload key may not contain: control and format characters (they
+ * hide in logs and dashboards), lone surrogates (not encodable as UTF-8) and any whitespace or
+ * separator (the text line and URLs `/ping/<node>` delimit by them).
+ */
+const FORBIDDEN_IN_NAME = /[\p{Cc}\p{Cf}\p{Cs}\p{Z}\s]/u;
+
+/** Characters a payload string value may not contain: control characters and lone surrogates. */
+const FORBIDDEN_IN_VALUE = /[\p{Cc}\p{Cs}]/u;
+
+/** Payload keys that would change an object's prototype if assigned naively downstream. */
+const RESERVED_KEYS = new Set(['__proto__']);
+
+export const PAYLOAD_TAG_NUMBER = 0x01;
+export const PAYLOAD_TAG_STRING = 0x02;
+
+const problem = (reason: DecodeErrorReason, message: string): Problem => ({ reason, message });
+
+/** UTF-8 byte length of a string without allocating (the string is well-formed or rejected). */
+export function utf8Length(s: string): number {
+  return Buffer.byteLength(s, 'utf8');
+}
+
+/** A node id: a non-empty string of at most MAX_NODE_ID_BYTES UTF-8 bytes, no space or control. */
+export function checkNodeId(id: unknown): Problem | undefined {
+  if (typeof id !== 'string') return problem('bad-node-id', 'node id must be a string');
+  if (id.length === 0) return problem('bad-node-id', 'node id is empty');
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: cheap bound before measuring.
+  if (id.length > MAX_NODE_ID_BYTES || utf8Length(id) > MAX_NODE_ID_BYTES) {
+    return problem('bad-node-id', `node id is longer than ${MAX_NODE_ID_BYTES} UTF-8 bytes`);
+  }
+  if (FORBIDDEN_IN_NAME.test(id)) {
+    return problem(
+      'bad-node-id',
+      'node id contains whitespace, a control character or a lone surrogate',
+    );
+  }
+  return undefined;
+}
+
+/** An unsigned 32-bit integer field (incarnation, seq, intervalMs), at least `min`. */
+export function checkU32(name: string, value: unknown, min = 0): Problem | undefined {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > MAX_U32) {
+    return problem('bad-field', `${name} must be an integer in [${min}, ${MAX_U32}]`);
+  }
+  return undefined;
+}
+
+/** The sender's wall time: a finite number of ms in [0, MAX_SENT_AT_MS]; fractions allowed. */
+export function checkSentAtMs(value: unknown): Problem | undefined {
+  if (typeof value !== 'number' || !(value >= 0 && value <= MAX_SENT_AT_MS)) {
+    return problem('bad-field', `sentAtMs must be a number in [0, ${MAX_SENT_AT_MS}]`);
+  }
+  return undefined;
+}
+
+/** A payload key: like a node id, but at most MAX_PAYLOAD_KEY_BYTES bytes and not reserved. */
+export function checkPayloadKey(key: string): Problem | undefined {
+  if (key.length === 0) return problem('bad-payload', 'payload key is empty');
+  if (key.length > MAX_PAYLOAD_KEY_BYTES || utf8Length(key) > MAX_PAYLOAD_KEY_BYTES) {
+    return problem(
+      'bad-payload',
+      `payload key is longer than ${MAX_PAYLOAD_KEY_BYTES} UTF-8 bytes`,
+    );
+  }
+  if (FORBIDDEN_IN_NAME.test(key)) {
+    return problem('bad-payload', 'payload key contains whitespace or a control character');
+  }
+  if (RESERVED_KEYS.has(key)) return problem('bad-payload', `payload key ${key} is reserved`);
+  return undefined;
+}
+
+/**
+ * A payload value: a finite number, or a string of at most MAX_PAYLOAD_STRING_BYTES bytes with
+ * no control characters. Returns the bytes the value takes in binary v1 (tag included) or a
+ * Problem.
+ */
+export function payloadValueBytes(value: unknown): number | Problem {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return problem('bad-payload', 'payload number is not finite');
+    return 1 + 8;
+  }
+  if (typeof value === 'string') {
+    if (value.length > MAX_PAYLOAD_STRING_BYTES || utf8Length(value) > MAX_PAYLOAD_STRING_BYTES) {
+      return problem(
+        'bad-payload',
+        `payload string is longer than ${MAX_PAYLOAD_STRING_BYTES} UTF-8 bytes`,
+      );
+    }
+    if (FORBIDDEN_IN_VALUE.test(value)) {
+      return problem('bad-payload', 'payload string contains a control character');
+    }
+    return 1 + 1 + utf8Length(value);
+  }
+  return problem('bad-payload', 'payload value must be a number or a string');
+}
+
+/**
+ * Checks a whole payload (a plain object of key → value) and returns its encoded size in binary
+ * v1 (the count byte and every entry) or a Problem. Stops at the first entry over the limits,
+ * so an enormous object costs no more than MAX_PAYLOAD_ENTRIES + 1 entries of work.
+ */
+export function payloadBytes(payload: unknown): number | Problem {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    return problem('bad-payload', 'payload must be an object');
+  }
+  let entries = 0;
+  let bytes = 1;
+  for (const key in payload) {
+    if (!Object.hasOwn(payload, key)) continue;
+    if (++entries > MAX_PAYLOAD_ENTRIES) {
+      return problem('bad-payload', `payload has more than ${MAX_PAYLOAD_ENTRIES} entries`);
+    }
+    const keyProblem = checkPayloadKey(key);
+    if (keyProblem) return keyProblem;
+    const valueBytes = payloadValueBytes((payload as Record<string, unknown>)[key]);
+    if (typeof valueBytes !== 'number') return valueBytes;
+    bytes += 1 + utf8Length(key) + valueBytes;
+    if (bytes > MAX_PAYLOAD_BYTES) {
+      return problem('bad-payload', `payload is larger than ${MAX_PAYLOAD_BYTES} bytes`);
+    }
+  }
+  return bytes;
+}
+
+/**
+ * Checks every field of a message. With `numbered` the four numbered fields are required (binary
+ * v1 carries them all); without it they are optional but checked when present (JSON).
+ */
+export function checkMessage(msg: Message, numbered: boolean): Problem | undefined {
+  if (msg.type !== 'heartbeat' && msg.type !== 'leave') {
+    return problem('bad-type', 'type must be "heartbeat" or "leave"');
+  }
+  const idProblem = checkNodeId(msg.nodeId);
+  if (idProblem) return idProblem;
+  const fields = [
+    ['incarnation', msg.incarnation, checkU32('incarnation', msg.incarnation)],
+    ['seq', msg.seq, checkU32('seq', msg.seq)],
+    ['sentAtMs', msg.sentAtMs, checkSentAtMs(msg.sentAtMs)],
+    ['intervalMs', msg.intervalMs, checkU32('intervalMs', msg.intervalMs, 1)],
+  ] as const;
+  for (const [name, value, fieldProblem] of fields) {
+    if (value === undefined) {
+      if (numbered) return problem('bad-field', `${name} is required`);
+    } else if (fieldProblem) {
+      return fieldProblem;
+    }
+  }
+  if (msg.payload !== undefined) {
+    const size = payloadBytes(msg.payload);
+    if (typeof size !== 'number') return size;
+  }
+  return undefined;
+}
+
+/** Reads -0 as 0, so that every format gives the same number back. */
+export const normalizeNumber = (x: number): number => (x === 0 ? 0 : x);
+
+/** Copies a checked payload into a fresh object (never returns the caller's object). */
+export function copyPayload(payload: Payload): Payload {
+  const out: Payload = {};
+  for (const key in payload) {
+    if (!Object.hasOwn(payload, key)) continue;
+    const value = payload[key] as number | string;
+    out[key] = typeof value === 'number' ? normalizeNumber(value) : value;
+  }
+  return out;
+}
