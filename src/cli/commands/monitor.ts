@@ -1,0 +1,184 @@
+/**
+ * `heartbeat monitor`: the daemon. Configuration comes from a file, the environment and flags
+ * (in that order of precedence, see docs/CONFIG.md); transitions are printed as they happen.
+ */
+import { SystemClock } from '../../core/clock.js';
+import { loadMonitorConfig, type MonitorConfigInput } from '../../config/load.js';
+import { NODE_STATES, type NodeState, type NodeTransition } from '../../membership/types.js';
+import { Monitor } from '../../monitor/monitor.js';
+import type { Command } from '../command.js';
+import { durationFlag, intFlag, parseFlags, UsageError, type CliIo } from '../usage.js';
+import { waitForSignal } from '../signals.js';
+
+const help = `Usage: heartbeat monitor [flags]
+
+Listens for heartbeats on UDP and TCP (binary frames or text lines like "node1\\n") and HTTP
+(push pings and the JSON API), decides which nodes have failed, records every transition.
+
+Flags:
+  --config FILE          JSON or YAML configuration file
+  --preset NAME          lan | wan | local (timing defaults for the network)
+  --host ADDR            address to listen on
+  --udp-port N           UDP heartbeat port (default 9000; 0 = any free port)
+  --tcp-port N           TCP heartbeat port (default 9000)
+  --http-port N          HTTP API port (default 8080)
+  --data PATH            SQLite history file, or :memory: (default ./data/heartbeat.db)
+  --detector SPEC        detector kind (timeout, missed-beats, phi-accrual, phi-cassandra, chen, …)
+                         or a JSON object, e.g. '{"kind":"phi-accrual","threshold":10}'
+  --interval DURATION    interval assumed for senders that do not say theirs (e.g. 1s)
+  --dead-after DURATION  time a node stays suspect before it is dead (e.g. 10s)
+  --startup-grace DURATION  a registered node never heard within this time is dead
+  --on STATE COMMAND     run COMMAND (sh -c) when a node enters STATE; repeatable
+                         (the node, states and evidence are in HEARTBEAT_* variables)
+  --webhook URL          POST every transition as JSON to URL; repeatable
+  --record FILE          append every accepted arrival to FILE (for heartbeat tune / lab)
+  --quiet                do not print transitions
+  --help                 this text
+
+Environment: HEARTBEAT_HOST, HEARTBEAT_UDP_PORT, HEARTBEAT_TCP_PORT, HEARTBEAT_HTTP_PORT,
+HEARTBEAT_DATA, HEARTBEAT_PRESET, HEARTBEAT_DETECTOR, HEARTBEAT_WEBHOOK (see docs/CONFIG.md).`;
+
+interface Flags {
+  config?: string;
+  preset?: string;
+  host?: string;
+  'udp-port'?: string;
+  'tcp-port'?: string;
+  'http-port'?: string;
+  data?: string;
+  detector?: string;
+  interval?: string;
+  'dead-after'?: string;
+  'startup-grace'?: string;
+  webhook?: string[];
+  record?: string;
+  quiet?: boolean;
+}
+
+/** Takes every `--on STATE COMMAND` out of argv (parseArgs has no two-value flags). */
+export function extractOnFlags(argv: string[]): {
+  rest: string[];
+  on: { state: NodeState; command: string }[];
+} {
+  const rest: string[] = [];
+  const on: { state: NodeState; command: string }[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg !== '--on') {
+      rest.push(arg);
+      continue;
+    }
+    const state = argv[i + 1];
+    const command = argv[i + 2];
+    if (state === undefined || command === undefined) {
+      throw new UsageError(`monitor: --on needs a state and a command, e.g. --on dead 'notify.sh'`);
+    }
+    if (!(NODE_STATES as readonly string[]).includes(state)) {
+      throw new UsageError(
+        `monitor: --on state must be one of ${NODE_STATES.join(', ')}, got ${JSON.stringify(state)}`,
+      );
+    }
+    on.push({ state: state as NodeState, command });
+    i += 2;
+  }
+  return { rest, on };
+}
+
+function detectorFlag(raw: string | undefined): unknown {
+  if (raw === undefined) return undefined;
+  const text = raw.trim();
+  if (!text.startsWith('{')) return { kind: text };
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new UsageError(
+      `--detector is neither a detector kind nor valid JSON: ${JSON.stringify(raw)}`,
+    );
+  }
+}
+
+function formatTransition(t: NodeTransition): string {
+  const time = new Date(t.wallMs).toISOString().slice(11, 23);
+  const detection =
+    t.detectionMs !== undefined
+      ? `, detected ${(t.detectionMs / 1000).toFixed(2)} s after the last heartbeat`
+      : '';
+  const down = t.downForMs !== undefined ? `, down for ${(t.downForMs / 1000).toFixed(2)} s` : '';
+  return `${time} ${t.nodeId}: ${t.from} → ${t.to} (${t.reason}${detection}${down})`;
+}
+
+async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
+  const { rest, on } = extractOnFlags(argv);
+  const { values: flags, positionals } = parseFlags<Flags>('monitor', rest, {
+    config: { type: 'string' },
+    preset: { type: 'string' },
+    host: { type: 'string' },
+    'udp-port': { type: 'string' },
+    'tcp-port': { type: 'string' },
+    'http-port': { type: 'string' },
+    data: { type: 'string' },
+    detector: { type: 'string' },
+    interval: { type: 'string' },
+    'dead-after': { type: 'string' },
+    'startup-grace': { type: 'string' },
+    webhook: { type: 'string', multiple: true },
+    record: { type: 'string' },
+    quiet: { type: 'boolean' },
+  });
+  if (positionals.length > 0)
+    throw new UsageError(`monitor: unexpected argument ${JSON.stringify(positionals[0])}`);
+
+  const overrides: MonitorConfigInput = {
+    preset: flags.preset as MonitorConfigInput['preset'],
+    host: flags.host,
+    udpPort: intFlag('udp-port', flags['udp-port'], 0, 65535),
+    tcpPort: intFlag('tcp-port', flags['tcp-port'], 0, 65535),
+    httpPort: intFlag('http-port', flags['http-port'], 0, 65535),
+    dataPath: flags.data,
+    detector: detectorFlag(flags.detector) as MonitorConfigInput['detector'],
+    defaultIntervalMs: durationFlag('interval', flags.interval),
+    deadAfterMs: durationFlag('dead-after', flags['dead-after']),
+    startupGraceMs: durationFlag('startup-grace', flags['startup-grace']),
+    recordPath: flags.record,
+    actions:
+      on.length > 0 || flags.webhook !== undefined
+        ? { on, webhooks: flags.webhook ?? [] }
+        : undefined,
+  };
+  const config = loadMonitorConfig({
+    file: flags.config,
+    env,
+    overrides: dropUndefined(overrides),
+  });
+
+  const monitor = new Monitor({ clock: new SystemClock() }, config);
+  if (flags.quiet !== true) monitor.table.on('transition', (t) => io.out(formatTransition(t)));
+  const ports = await monitor.start();
+  const where = (port: number | null, proto: string) =>
+    port === null ? `${proto} off` : `${proto} ${config.host}:${port}`;
+  io.out(
+    `heartbeat monitor: ${where(ports.udpPort, 'udp')}, ${where(ports.tcpPort, 'tcp')}, ` +
+      (ports.httpPort === null
+        ? 'http off'
+        : `http http://${config.host}:${ports.httpPort}/v1/nodes`) +
+      `, history ${config.dataPath}`,
+  );
+  const signal = await waitForSignal(['SIGINT', 'SIGTERM']);
+  io.err(`heartbeat monitor: ${signal}, stopping`);
+  await monitor.stop();
+  return 0;
+}
+
+/** Removes undefined fields so they do not hide values from the file or environment. */
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+export { formatTransition };
+
+export const monitorCommand: Command = {
+  name: 'monitor',
+  summary: 'run the monitor daemon (UDP, TCP and HTTP listeners, API, history)',
+  help,
+  run,
+};

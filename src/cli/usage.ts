@@ -1,0 +1,109 @@
+/**
+ * Flag parsing shared by every command: node's own `util.parseArgs` in strict mode, with its
+ * errors turned into one clear line (exit status 2), and small converters for numbers and URLs.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError, HeartbeatError } from '../core/errors.js';
+
+/** A mistake in how the command was called: one line, exit status 2. */
+export class UsageError extends HeartbeatError {
+  constructor(message: string) {
+    super('usage', message);
+  }
+}
+
+/** What a command may print: data to `out`, diagnostics to `err`. */
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+export type FlagSpec = NonNullable<ParseArgsConfig['options']>;
+
+export interface Parsed<T> {
+  values: T;
+  positionals: string[];
+}
+
+/** Parses `argv` against `options`; unknown flags and missing values become a UsageError. */
+export function parseFlags<T>(command: string, argv: string[], options: FlagSpec): Parsed<T> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options,
+      strict: true,
+      allowPositionals: true,
+    });
+    return { values: values as T, positionals };
+  } catch (error) {
+    throw new UsageError(
+      `${command}: ${describeParseError(error)} (see heartbeat ${command} --help)`,
+    );
+  }
+}
+
+function describeParseError(error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  const flag = /'(-{1,2}[^' ]+)/.exec(e.message ?? '')?.[1];
+  switch (e.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown flag ${flag ?? ''}`.trim();
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return flag ? `flag ${flag} needs a value` : (e.message ?? 'bad flag value');
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument`;
+    default:
+      return e.message?.split('\n')[0] ?? 'bad arguments';
+  }
+}
+
+/** A whole number in [min, max] from a flag, or a UsageError naming the flag. */
+export function intFlag(
+  name: string,
+  raw: string | undefined,
+  min: number,
+  max: number,
+): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(
+      `--${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return n;
+}
+
+/** A duration: `1500`, `1500ms`, `1.5s`, `2m`; returns milliseconds. */
+export function durationFlag(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(raw);
+  if (m === null) {
+    throw new UsageError(
+      `--${name} must be a duration like 500ms, 1.5s or 2m, got ${JSON.stringify(raw)}`,
+    );
+  }
+  const unit = m[2] ?? 'ms';
+  const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : 60_000;
+  return Number(m[1]) * factor;
+}
+
+/** The base URL of a monitor's HTTP API, from `--url` or HEARTBEAT_URL. */
+export function apiUrl(raw: string | undefined, env: NodeJS.ProcessEnv): URL {
+  const text = raw ?? env['HEARTBEAT_URL'] ?? 'http://127.0.0.1:8080';
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`bad monitor URL ${JSON.stringify(text)}: expected http://host:port`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`bad monitor URL ${JSON.stringify(text)}: expected http:// or https://`);
+  }
+  return url;
+}
+
+/** Exit status for an error thrown by a command: 2 for mistakes of usage or config. */
+export function exitCodeFor(error: unknown): number {
+  return error instanceof UsageError || error instanceof ConfigError ? 2 : 1;
+}

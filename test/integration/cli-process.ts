@@ -1,0 +1,111 @@
+/**
+ * Runs the real `heartbeat` CLI in a child process (from source, through tsx) and lets a test
+ * wait for lines of its output — events, never fixed sleeps.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const ENTRY = path.join(root, 'src/cli/entry.ts');
+
+export interface CliProcess {
+  child: ChildProcess;
+  /** Every line printed so far (stdout and stderr). */
+  lines: string[];
+  /** Resolves with the first line (already printed or future) matching `pattern`. */
+  waitFor(pattern: RegExp, timeoutMs?: number, fromLine?: number): Promise<RegExpExecArray>;
+  /** Resolves with the exit code (or signal name). */
+  exited: Promise<number | string>;
+  stop(signal?: NodeJS.Signals): Promise<number | string>;
+}
+
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const waiters = new Set<() => void>();
+  const onData = (buffer: { partial: string }) => (chunk: Buffer) => {
+    buffer.partial += chunk.toString('utf8');
+    const parts = buffer.partial.split('\n');
+    buffer.partial = parts.pop() ?? '';
+    lines.push(...parts);
+    for (const w of waiters) w();
+  };
+  child.stdout?.on('data', onData({ partial: '' }));
+  child.stderr?.on('data', onData({ partial: '' }));
+  const exited = new Promise<number | string>((resolve) => {
+    child.on('exit', (code, signal) => {
+      resolve(code ?? signal ?? 'unknown');
+      for (const w of waiters) w();
+    });
+  });
+
+  const waitFor = (pattern: RegExp, timeoutMs = 20_000, fromLine = 0) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const check = () => {
+        for (let i = fromLine; i < lines.length; i++) {
+          const m = pattern.exec(lines[i] as string);
+          if (m !== null) {
+            done();
+            resolve(m);
+            return;
+          }
+        }
+        if (child.exitCode !== null || child.signalCode !== null) {
+          done();
+          reject(
+            new Error(`process exited before printing ${pattern}; output:\n${lines.join('\n')}`),
+          );
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(
+          new Error(
+            `no line matching ${pattern} within ${timeoutMs} ms; output:\n${lines.join('\n')}`,
+          ),
+        );
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        waiters.delete(check);
+      };
+      waiters.add(check);
+      check();
+    });
+
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGCONT');
+      child.kill(signal);
+    }
+    return exited;
+  };
+  return { child, lines, waitFor, exited, stop };
+}
+
+/** Starts `heartbeat monitor` on free ports and reads them from its first line. */
+export async function startMonitor(
+  args: string[],
+): Promise<CliProcess & { udp: number; tcp: number; http: number }> {
+  const proc = startCli([
+    'monitor',
+    '--host',
+    '127.0.0.1',
+    '--udp-port',
+    '0',
+    '--tcp-port',
+    '0',
+    '--http-port',
+    '0',
+    ...args,
+  ]);
+  const m = await proc.waitFor(
+    /udp 127\.0\.0\.1:(\d+), tcp 127\.0\.0\.1:(\d+), http http:\/\/127\.0\.0\.1:(\d+)/,
+  );
+  return Object.assign(proc, { udp: Number(m[1]), tcp: Number(m[2]), http: Number(m[3]) });
+}
