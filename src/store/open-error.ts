@@ -1,0 +1,59 @@
+/**
+ * Turns the many ways opening a database can fail (a parent that is a file, a directory in
+ * its place, no permission, a file that is not SQLite) into one line an operator can act on.
+ */
+import { accessSync, constants, statSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from '../core/errors.js';
+
+const ERRNO_TEXT: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOTDIR: 'a parent is not a directory',
+  EEXIST: 'a parent is not a directory',
+  ENOSPC: 'no space left on device',
+  EISDIR: 'is a directory',
+  ENAMETOOLONG: 'path too long',
+  SQLITE_NOTADB: 'not a SQLite database',
+  SQLITE_CORRUPT: 'database file is corrupt',
+  SQLITE_READONLY: 'read-only (permission denied)',
+  SQLITE_FULL: 'no space left on device',
+  SQLITE_BUSY: 'locked by another process',
+};
+
+/** The ConfigError for a failure to open or prepare the database at `dbPath`. */
+export function openError(dbPath: string, error: unknown): ConfigError {
+  if (error instanceof ConfigError) return error;
+  return new ConfigError(`cannot open database ${dbPath}: ${describe(dbPath, error)}`, {
+    cause: error,
+  });
+}
+
+function describe(dbPath: string, error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code !== 'SQLITE_CANTOPEN' && ERRNO_TEXT[code] !== undefined) {
+    return ERRNO_TEXT[code];
+  }
+  // SQLITE_CANTOPEN says nothing about why: find out from the file system.
+  const found = diagnose(dbPath);
+  if (found !== undefined) return found;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function diagnose(dbPath: string): string | undefined {
+  try {
+    if (statSync(dbPath).isDirectory()) return 'is a directory';
+  } catch {
+    // Does not exist yet: look at the directory it would be created in.
+  }
+  const dir = path.dirname(path.resolve(dbPath));
+  try {
+    if (!statSync(dir).isDirectory()) return 'a parent is not a directory';
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    return (code !== undefined ? ERRNO_TEXT[code] : undefined) ?? 'cannot access its directory';
+  }
+  return undefined;
+}

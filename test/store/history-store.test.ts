@@ -1,0 +1,238 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/core/errors.js';
+import { MAX_HISTORY_PAGE } from '../../src/core/limits.js';
+import type { NodeState } from '../../src/membership/types.js';
+import { HistoryStore, type NodeRecord } from '../../src/store/history-store.js';
+import { SCHEMA_VERSION } from '../../src/store/schema.js';
+import { transition } from './transition-fixture.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+let dir: string;
+const open: HistoryStore[] = [];
+const openStore = (file: string, options?: Parameters<typeof HistoryStore.open>[1]) => {
+  const store = HistoryStore.open(file, options);
+  open.push(store);
+  return store;
+};
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'hb-store-'));
+});
+afterEach(() => {
+  for (const store of open.splice(0)) store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const node = (id: string, extra: Partial<NodeRecord> = {}): NodeRecord => ({
+  id,
+  address: '10.0.0.1:9000',
+  tags: ['db', 'eu'],
+  intervalMs: 1000,
+  incarnation: 3,
+  lastSeq: 17,
+  registered: true,
+  createdWallMs: 1_700_000_000_000,
+  ...extra,
+});
+
+describe('HistoryStore', () => {
+  it('creates parent directories, uses WAL, and keeps registry and history across a reopen', () => {
+    const file = path.join(dir, 'nested', 'deeper', 'hb.db');
+    const first = HistoryStore.open(file);
+    first.upsertNode(node('a'));
+    first.upsertNode(node('b', { address: null, tags: [], intervalMs: null, registered: false }));
+    const t = transition({ detectionMs: undefined, downForMs: 2_500, to: 'alive', from: 'dead' });
+    const id = first.appendTransition(t);
+    first.close();
+    first.close(); // idempotent
+
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    raw.close();
+
+    const second = openStore(file);
+    expect(second.loadNodes()).toEqual([
+      node('a'),
+      node('b', { address: null, tags: [], intervalMs: null, registered: false }),
+    ]);
+    const { rows, nextBefore } = second.transitions();
+    expect(nextBefore).toBeNull();
+    expect(rows).toEqual([
+      {
+        id,
+        nodeId: t.nodeId,
+        from: 'dead',
+        to: 'alive',
+        reason: 'detector',
+        wallMs: t.wallMs,
+        detectionMs: null,
+        downForMs: 2_500,
+        evidence: t.evidence,
+      },
+    ]);
+  });
+
+  it('round-trips non-finite numbers in the evidence exactly', () => {
+    const store = openStore(':memory:');
+    const t = transition();
+    t.evidence.detector = {
+      ...t.evidence.detector!,
+      suspectAtMs: Infinity,
+      details: { low: -Infinity, nan: Number.NaN },
+    };
+    store.appendTransition(t);
+    const evidence = store.transitions().rows[0]!.evidence;
+    expect(evidence.detector?.suspectAtMs).toBe(Infinity);
+    expect(evidence.detector?.details['low']).toBe(-Infinity);
+    expect(evidence.detector?.details['nan']).toBeNaN();
+  });
+
+  it('updates a node in place, keeps its creation time, and deletes it without its history', () => {
+    const store = openStore(path.join(dir, 'hb.db'));
+    store.upsertNode(node('a'));
+    store.upsertNode(node('a', { lastSeq: 99, tags: ['x'], createdWallMs: 5 }));
+    expect(store.loadNodes()).toEqual([node('a', { lastSeq: 99, tags: ['x'] })]);
+    store.appendTransition(transition({ nodeId: 'a' }));
+    store.deleteNode('a');
+    store.deleteNode('never-there');
+    expect(store.loadNodes()).toEqual([]);
+    expect(store.transitions({ nodeId: 'a' }).rows).toHaveLength(1);
+  });
+
+  it('refuses updates and deletes of transitions, even through another connection', () => {
+    const file = path.join(dir, 'hb.db');
+    const store = openStore(file);
+    store.appendTransition(transition());
+    const raw = new Database(file);
+    try {
+      expect(() => raw.prepare("UPDATE transitions SET to_state = 'alive'").run()).toThrow(
+        /append-only/,
+      );
+      expect(() => raw.prepare('DELETE FROM transitions').run()).toThrow(/append-only/);
+    } finally {
+      raw.close();
+    }
+    expect(store.transitions().rows[0]?.to).toBe('suspect');
+  });
+
+  it('pages newest first with an id cursor, filtered by node and by state', () => {
+    const store = openStore(path.join(dir, 'hb.db'));
+    const states: NodeState[] = ['alive', 'suspect', 'dead'];
+    const ids: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      ids.push(
+        store.appendTransition(
+          transition({ nodeId: `n${i % 3}`, to: states[i % 3] as NodeState, wallMs: i }),
+        ),
+      );
+    }
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+
+    const seen: number[] = [];
+    let before: number | undefined;
+    let pages = 0;
+    for (;;) {
+      const page = store.transitions({ limit: 7, before });
+      pages++;
+      seen.push(...page.rows.map((r) => r.id));
+      if (page.nextBefore === null) break;
+      before = page.nextBefore;
+    }
+    expect(pages).toBe(5);
+    expect(seen).toEqual([...ids].reverse());
+
+    const exact = store.transitions({ limit: 10, nodeId: 'n1' });
+    expect(exact.rows.map((r) => r.wallMs)).toEqual([28, 25, 22, 19, 16, 13, 10, 7, 4, 1]);
+    expect(exact.nextBefore).toBeNull(); // exactly ten rows: no empty last page
+
+    const dead = store.transitions({ state: 'dead', limit: 4 });
+    expect(dead.rows.map((r) => r.wallMs)).toEqual([29, 26, 23, 20]);
+    const older = store.transitions({ state: 'dead', limit: 4, before: dead.nextBefore! });
+    expect(older.rows.map((r) => r.wallMs)).toEqual([17, 14, 11, 8]);
+
+    expect(store.transitions({ nodeId: 'n2', state: 'suspect' }).rows).toEqual([]);
+    expect(store.transitions({ nodeId: 'n2', state: 'dead' }).rows).toHaveLength(10);
+  });
+
+  it('clamps page sizes to 1…MAX_HISTORY_PAGE', () => {
+    const store = openStore(':memory:');
+    const insert = store['db'].transaction(() => {
+      for (let i = 0; i < MAX_HISTORY_PAGE + 5; i++) store.appendTransition(transition());
+    });
+    insert();
+    expect(store.transitions({ limit: 0 }).rows).toHaveLength(1);
+    expect(store.transitions({ limit: 1e9 }).rows).toHaveLength(MAX_HISTORY_PAGE);
+    expect(store.transitions({ limit: Number.NaN }).rows).toHaveLength(100);
+  });
+
+  it('throws one-line ConfigErrors for paths it cannot open', () => {
+    const file = path.join(dir, 'plain-file');
+    writeFileSync(file, 'not a database, just text that is long enough to have a header...');
+    const cases: [string, RegExp][] = [
+      [
+        '/etc/passwd/x.db',
+        /^cannot open database \/etc\/passwd\/x\.db: a parent is not a directory$/,
+      ],
+      [path.join(file, 'sub', 'x.db'), /: a parent is not a directory$/],
+      [dir, /: is a directory$/],
+      [file, /: not a SQLite database$/],
+    ];
+    for (const [target, message] of cases) {
+      let caught: unknown;
+      try {
+        HistoryStore.open(target);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, target).toBeInstanceOf(ConfigError);
+      expect((caught as Error).message).toMatch(message);
+      expect((caught as Error).message).not.toContain('\n');
+    }
+  });
+
+  it('refuses a database written by a newer schema', () => {
+    const file = path.join(dir, 'future.db');
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    raw.close();
+    expect(() => HistoryStore.open(file)).toThrow(
+      new ConfigError(
+        `cannot open database ${file}: written by a newer release (schema ${SCHEMA_VERSION + 1}, this release knows ${SCHEMA_VERSION})`,
+      ),
+    );
+  });
+
+  it('loses no acknowledged transition when the writing process is killed with SIGKILL', async () => {
+    const file = path.join(dir, 'killed.db');
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(here, 'fixtures', 'append-forever.ts'), file],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_code, signal) => resolve(signal)),
+    );
+    let acknowledged = 0;
+    const lines = createInterface({ input: child.stdout! });
+    for await (const line of lines) {
+      acknowledged = Number(line);
+      if (acknowledged >= 200) {
+        child.kill('SIGKILL');
+        break;
+      }
+    }
+    expect(await exited).toBe('SIGKILL');
+    const store = openStore(file);
+    const newest = store.transitions({ limit: 1 }).rows[0];
+    expect(newest?.id).toBeGreaterThanOrEqual(acknowledged);
+  });
+});
