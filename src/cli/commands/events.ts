@@ -1,0 +1,112 @@
+/**
+ * `heartbeat events`: the transition history (paged, filterable), or with `--follow` the live
+ * stream (Server-Sent Events) until Ctrl-C.
+ */
+import { NODE_STATES } from '../../membership/types.js';
+import { getJson } from '../api-client.js';
+import type { Command } from '../command.js';
+import { apiUrl, intFlag, parseFlags, UsageError, type CliIo } from '../usage.js';
+
+const help = `Usage: heartbeat events [--node ID] [--state STATE] [--limit N] [--follow] [--json]
+
+Prints transitions, newest first (or, with --follow, each new one as it happens).
+
+Flags:
+  --url URL       the monitor's HTTP API (default http://127.0.0.1:8080, or HEARTBEAT_URL)
+  --node ID       only this node
+  --state STATE   only transitions into this state
+  --limit N       at most N transitions (default 50)
+  --follow        stream new transitions until interrupted
+  --json          one JSON document per line
+  --help          this text`;
+
+/** A transition as the API returns it (history rows and stream events alike). */
+export interface EventRow {
+  nodeId: string;
+  from: string;
+  to: string;
+  reason: string;
+  wallMs: number;
+  detectionMs?: number | null;
+}
+
+export function formatEvent(e: EventRow): string {
+  const time = new Date(e.wallMs).toISOString().replace('T', ' ').slice(0, 23);
+  const detection =
+    e.detectionMs != null ? ` detected after ${(e.detectionMs / 1000).toFixed(2)} s` : '';
+  return `${time}  ${e.nodeId}  ${e.from} → ${e.to}  (${e.reason})${detection}`;
+}
+
+async function follow(
+  base: URL,
+  query: URLSearchParams,
+  io: CliIo,
+  json: boolean,
+): Promise<number> {
+  const response = await fetch(new URL(`/v1/events/stream?${query}`, base), {
+    headers: { accept: 'text/event-stream' },
+  }).catch((error: unknown) => {
+    throw new UsageError(
+      `cannot reach the monitor at ${base.origin}: ${(error as { cause?: { code?: string } }).cause?.code ?? error}`,
+    );
+  });
+  if (!response.ok || response.body === null)
+    throw new UsageError(`event stream refused: status ${response.status}`);
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of response.body) {
+    buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const data = block
+        .split('\n')
+        .filter((l) => l.startsWith('data:'))
+        .map((l) => l.slice(5).trim())
+        .join('\n');
+      if (data === '') continue;
+      io.out(json ? data : formatEvent(JSON.parse(data) as EventRow));
+    }
+  }
+  return 0;
+}
+
+async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseFlags<{
+    url?: string;
+    node?: string;
+    state?: string;
+    limit?: string;
+    follow?: boolean;
+    json?: boolean;
+  }>('events', argv, {
+    url: { type: 'string' },
+    node: { type: 'string' },
+    state: { type: 'string' },
+    limit: { type: 'string' },
+    follow: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  if (values.state !== undefined && !(NODE_STATES as readonly string[]).includes(values.state)) {
+    throw new UsageError(
+      `--state must be one of ${NODE_STATES.join(', ')}, got ${JSON.stringify(values.state)}`,
+    );
+  }
+  const base = apiUrl(values.url, env);
+  const query = new URLSearchParams();
+  if (values.node !== undefined) query.set('node', values.node);
+  if (values.state !== undefined) query.set('state', values.state);
+  if (values.follow === true) return follow(base, query, io, values.json === true);
+  query.set('limit', String(intFlag('limit', values.limit, 1, 1000) ?? 50));
+  const { events } = await getJson<{ events: EventRow[] }>(base, `/v1/events?${query}`);
+  for (const e of events) io.out(values.json === true ? JSON.stringify(e) : formatEvent(e));
+  return 0;
+}
+
+export const eventsCommand: Command = {
+  name: 'events',
+  summary: 'transition history, or the live stream with --follow',
+  help,
+  run,
+};

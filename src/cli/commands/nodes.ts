@@ -1,0 +1,55 @@
+/** `heartbeat nodes`: every node the monitor knows, as a table or JSON. */
+import type { NodeSnapshot } from '../../membership/types.js';
+import { getJson } from '../api-client.js';
+import type { Command } from '../command.js';
+import { apiUrl, parseFlags, type CliIo } from '../usage.js';
+
+const help = `Usage: heartbeat nodes [--url URL] [--state STATE] [--json]
+
+Lists the nodes with their state, time since the last heartbeat, suspicion and address.
+
+Flags:
+  --url URL       the monitor's HTTP API (default http://127.0.0.1:8080, or HEARTBEAT_URL)
+  --state STATE   only nodes in this state (unknown, alive, suspect, dead, left)
+  --json          print JSON
+  --help          this text`;
+
+export function formatNodes(nodes: NodeSnapshot[]): string {
+  const rows = nodes.map((n) => [
+    n.id,
+    n.state,
+    n.sinceLastMs === null ? '-' : `${(n.sinceLastMs / 1000).toFixed(1)} s`,
+    n.suspicion.toFixed(2),
+    n.address ?? '-',
+    String(n.lost),
+  ]);
+  const header = ['NODE', 'STATE', 'LAST', 'SUSPICION', 'ADDRESS', 'LOST'];
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((r) => (r[i] as string).length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseFlags<{ url?: string; json?: boolean; state?: string }>('nodes', argv, {
+    url: { type: 'string' },
+    json: { type: 'boolean' },
+    state: { type: 'string' },
+  });
+  const { nodes } = await getJson<{ nodes: NodeSnapshot[] }>(apiUrl(values.url, env), '/v1/nodes');
+  const shown = values.state === undefined ? nodes : nodes.filter((n) => n.state === values.state);
+  io.out(values.json === true ? JSON.stringify(shown, null, 2) : formatNodes(shown));
+  return 0;
+}
+
+export const nodesCommand: Command = {
+  name: 'nodes',
+  summary: 'list the nodes a monitor knows, with state and last heartbeat',
+  help,
+  run,
+};

@@ -1,0 +1,44 @@
+/**
+ * `heartbeat status [NODE]`: one line per node, for scripts and people. The exit status is the
+ * check: 0 when the node (or, without a node, every node) is alive or left, 1 otherwise.
+ */
+import type { NodeSnapshot } from '../../membership/types.js';
+import { getJson } from '../api-client.js';
+import type { Command } from '../command.js';
+import { apiUrl, parseFlags, UsageError, type CliIo } from '../usage.js';
+
+const help = `Usage: heartbeat status [NODE] [--url URL] [--json]
+
+Prints "NODE: ALIVE, last heartbeat 1.2 s ago" (or FAILED, SUSPECT, …) for one node or all.
+Exit status: 0 if healthy (alive or left), 1 if not (suspect, dead, never heard), 2 bad usage.
+
+Flags:
+  --url URL   the monitor's HTTP API (default http://127.0.0.1:8080, or HEARTBEAT_URL)
+  --json      print the node(s) as JSON
+  --help      this text`;
+
+const HEALTHY = new Set(['alive', 'left']);
+
+async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
+  const { values, positionals } = parseFlags<{ url?: string; json?: boolean }>('status', argv, {
+    url: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length > 1) throw new UsageError('status: give at most one node id');
+  const base = apiUrl(values.url, env);
+  const id = positionals[0];
+  const nodes =
+    id === undefined
+      ? (await getJson<{ nodes: NodeSnapshot[] }>(base, '/v1/nodes')).nodes
+      : [(await getJson<{ node: NodeSnapshot }>(base, `/v1/nodes/${encodeURIComponent(id)}`)).node];
+  if (values.json === true) io.out(JSON.stringify(id === undefined ? nodes : nodes[0], null, 2));
+  else for (const node of nodes) io.out(`${node.id}: ${node.status}`);
+  return nodes.every((n) => HEALTHY.has(n.state)) ? 0 : 1;
+}
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'is this node alive? (exit 0 yes, 1 no) — for scripts and checks',
+  help,
+  run,
+};
