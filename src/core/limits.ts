@@ -77,3 +77,10 @@ export const MAX_NODE_GROUPS = 256;
 
 /** Webhook URLs and exec rules in a configuration: each transition fans out to all of them. */
 export const MAX_ACTIONS = 64;
+
+/**
+ * Node-table transitions (suspect, dead) processed by one timer callback: when a partition
+ * expires many deadlines at once, the table yields after this many so heartbeats already queued
+ * are read between batches (10 000 transitions take a few ms).
+ */
+export const MAX_TRANSITIONS_PER_TICK = 10_000;
