@@ -7,10 +7,12 @@
  * - A complete frame or line with bad content yields a DecodeError and decoding goes on right
  *   after it: the framing is intact.
  * - A framing error (second magic byte wrong, a length field outside [MIN_FRAME_BYTES,
- *   MAX_DATAGRAM_BYTES], a line longer than MAX_TEXT_LINE_BYTES) yields one DecodeError, then the
- *   decoder skips bytes up to the next 0xFE or past the next `\n` and starts again there.
- *   Further framing errors before the next complete frame or line are not reported, so garbage
- *   costs at most one error object per message-sized piece of input.
+ *   MAX_DATAGRAM_BYTES], a line longer than MAX_TEXT_LINE_BYTES) means the boundaries are lost:
+ *   it yields one DecodeError, then the decoder skips bytes up to the next `FE ED` or past the
+ *   next `\n` and starts again there. Until a message decodes again, further errors are not
+ *   reported: the whole garbage run costs one error, so a peer cannot make the decoder allocate
+ *   an error per byte. The connection may stay open; a transport that prefers to close it on a
+ *   framing error can do so on any `too-long`, `too-short` or `bad-magic` it receives.
  * The decoder holds at most one incomplete frame (< MAX_DATAGRAM_BYTES) or line
  * (≤ MAX_TEXT_LINE_BYTES) between pushes, so a peer cannot make it buffer more.
  */
@@ -28,7 +30,7 @@ export class StreamDecoder {
   private pending: Buffer = EMPTY;
   /** Skipping input after a framing error, until a 0xFE or past a `\n`. */
   private discarding = false;
-  /** A framing error was reported and no frame or line has been cut since. */
+  /** A framing error was reported and no message has decoded since: errors are not reported. */
   private quiet = false;
 
   /** Bytes held back between pushes (an incomplete frame or line); bounded by the limits. */
@@ -75,7 +77,11 @@ export class StreamDecoder {
     while (at < len) {
       if (this.discarding) {
         let i = at;
-        while (i < len && buf[i] !== NEWLINE && buf[i] !== MAGIC_0) i++;
+        while (i < len && buf[i] !== NEWLINE && !(buf[i] === MAGIC_0 && buf[i + 1] === MAGIC_1)) {
+          // A 0xFE as the very last byte may be the start of `FE ED`: keep it for the next push.
+          if (buf[i] === MAGIC_0 && i + 1 === len) return i;
+          i++;
+        }
         if (i === len) return len;
         this.discarding = false;
         at = buf[i] === NEWLINE ? i + 1 : i;
@@ -102,11 +108,10 @@ export class StreamDecoder {
           continue;
         }
         if (available < declared) return at;
-        this.quiet = false;
         try {
-          out.push(decodeBinary(buf.subarray(at, at + declared)));
+          this.emit(out, decodeBinary(buf.subarray(at, at + declared)));
         } catch (err) {
-          out.push(err as DecodeError);
+          this.emit(out, err as DecodeError);
         }
         at += declared;
         continue;
@@ -120,8 +125,7 @@ export class StreamDecoder {
           this.line(buf, at, i, out);
           at = i + 1;
         } else {
-          this.quiet = false;
-          out.push(new DecodeError('bad-text', 'text line interrupted by a binary frame'));
+          this.emit(out, new DecodeError('bad-text', 'text line interrupted by a binary frame'));
           at = i;
         }
         continue;
@@ -139,16 +143,25 @@ export class StreamDecoder {
   /** Decodes the line `buf[start, end)` (no `\n`); blank lines (keep-alives) are skipped. */
   private line(buf: Buffer, start: number, end: number, out: (Message | DecodeError)[]): void {
     if (end === start || (end === start + 1 && buf[start] === 0x0d)) return;
-    this.quiet = false;
     const bytes = buf.subarray(start, end);
     if (!isUtf8(bytes)) {
-      out.push(new DecodeError('bad-text', 'text line is not valid UTF-8'));
+      this.emit(out, new DecodeError('bad-text', 'text line is not valid UTF-8'));
       return;
     }
     try {
-      out.push(decodeTextLine(bytes.toString('utf8')));
+      this.emit(out, decodeTextLine(bytes.toString('utf8')));
     } catch (err) {
-      out.push(err as DecodeError);
+      this.emit(out, err as DecodeError);
+    }
+  }
+
+  /** Adds a message (which ends a garbage run) or an error (unless inside a garbage run). */
+  private emit(out: (Message | DecodeError)[], outcome: Message | DecodeError): void {
+    if (outcome instanceof DecodeError) {
+      if (!this.quiet) out.push(outcome);
+    } else {
+      this.quiet = false;
+      out.push(outcome);
     }
   }
 
