@@ -55,6 +55,20 @@ export interface NodeTransition {
   downForMs?: number;
   /** For `suspect`/`dead`: ms from the last heartbeat to the detection (detection time). */
   detectionMs?: number;
+  /** Free text given with the transition, e.g. by `reportFailure(nodeId, note)`. */
+  note?: string;
+}
+
+/** The node table postponed every conviction (→ suspect/dead) until `untilMs`. */
+export interface ConvictionsDeferred {
+  /** Monotonic ms when the deferral was decided. */
+  atMs: number;
+  /** Monotonic ms before which no node is convicted. */
+  untilMs: number;
+  /** Why: `start` (the monitor just started), `stall` (the pause guard saw the monitor stall), … */
+  reason: string;
+  /** For stalls: how late the deadline timer fired, in ms. */
+  lateMs?: number;
 }
 
 /** Typed events of the node table (`noun:verb`). */
@@ -74,6 +88,8 @@ export interface NodeEvents {
   'node:removed': NodeTransition;
   /** Every transition, whatever its kind (one listener for stores and streams). */
   transition: NodeTransition;
+  /** Not a transition: convictions were postponed (monitor start, or a stall of the monitor). */
+  'convictions:deferred': ConvictionsDeferred;
 }
 
 /** A read-only snapshot of one node, for status queries and the API. */
@@ -98,6 +114,8 @@ export interface NodeSnapshot {
   payload: Payload | null;
   /** Monotonic ms when the node entered its current state. */
   stateSinceMs: number;
+  /** Why the node is in its current state (the reason of the transition into it). */
+  stateReason?: TransitionReason;
   /** Human status line: "ALIVE, last heartbeat 1.2 s ago". */
   status: string;
 }

@@ -1,0 +1,801 @@
+/**
+ * The node table: every node a monitor knows, its lifecycle state (unknown → alive → suspect →
+ * dead, plus left), its detector, and one deadline per node in a single priority queue with a
+ * single clock timer for the earliest one. A heartbeat costs one map lookup, one detector update
+ * and one O(log n) queue update; nothing runs per node per tick. docs/MEMBERSHIP.md describes
+ * the states, the deadline queue, the pause guard and the memory per node.
+ */
+import type { Clock, TimerHandle } from '../core/clock.js';
+import { TypedEmitter } from '../core/emitter.js';
+import { ConfigError, HeartbeatError, LimitError, UnknownNodeError } from '../core/errors.js';
+import { MAX_NODE_ID_BYTES, MAX_NODES, MAX_TRANSITIONS_PER_TICK } from '../core/limits.js';
+import type { DetectorSpec } from '../detectors/spec.js';
+import type { Message } from '../protocol/message.js';
+import { classifyArrival } from './arrival.js';
+import { DeadlineQueue } from './deadline-queue.js';
+import { describeStatus } from './describe-status.js';
+import { defaultDetectorFactory, type DetectorFactory } from './detector-factory.js';
+import { ALIVE, DEAD, LEFT, NodeColumns, SUSPECT, UNKNOWN } from './node-columns.js';
+import {
+  NODE_STATES,
+  type Evidence,
+  type NodeEvents,
+  type NodeSnapshot,
+  type NodeState,
+  type NodeTransition,
+  type TransitionReason,
+} from './types.js';
+
+export interface NodeTableOptions {
+  /**
+   * Detector for every node unless `detectorFor` says otherwise.
+   * @default { kind: 'phi-accrual' }: adapts to each sender's observed jitter.
+   */
+  detector?: DetectorSpec;
+  /** Per-node choice (groups by tag or id prefix); return undefined for the default. */
+  detectorFor?: (nodeId: string, tags: readonly string[]) => DetectorSpec | undefined;
+  /**
+   * Interval assumed for senders that don't say theirs (text lines, bare pings).
+   * @default 1000: the agent's default interval.
+   */
+  defaultIntervalMs?: number;
+  /**
+   * suspect → dead after this long.
+   * @default 10 × the node's interval: ten heartbeats missed in a row after suspicion is a
+   * crash, not a hiccup (10 s at the default 1 s interval).
+   */
+  deadAfterMs?: number;
+  /**
+   * A registered (or restored) node never heard from within this time is dead ('never-came-up').
+   * @default max(30 000, 3 × the node's interval): time for an agent to start after its
+   * registration, and never less than three of its intervals.
+   */
+  startupGraceMs?: number;
+  /**
+   * Pause guard: the deadline timer firing later than due by more than this means the monitor
+   * itself stalled (GC, SIGSTOP, VM pause, an overloaded event loop).
+   * @default 500: far above timer jitter (a few ms) and GC pauses of a healthy process, well
+   * below a heartbeat interval.
+   */
+  pauseToleranceMs?: number;
+  /**
+   * After a detected stall, convictions wait this long so heartbeats queued in socket buffers
+   * while the monitor was blind get read first.
+   * @default 2 × defaultIntervalMs: every live sender has sent at least one heartbeat by then.
+   */
+  pauseGraceMs?: number;
+  /** @default MAX_NODES from core/limits.ts. */
+  maxNodes?: number;
+  /**
+   * Receives errors thrown by event listeners (they never stop the table or other listeners).
+   * @default counted in `counters().listenerErrors` and otherwise ignored.
+   */
+  onListenerError?: (error: unknown) => void;
+}
+
+/** What the table made of one message. */
+export type ReceiveOutcome =
+  /** Refreshed liveness (maybe with a transition). */
+  | 'accepted'
+  /** Same seq as already seen: ignored, counted. */
+  | 'duplicate'
+  /** Older seq or older incarnation, or a leave for a node unknown or already gone: ignored, counted. */
+  | 'stale'
+  /** A leave message was applied. */
+  | 'left'
+  /** Table full: counted, no state change. */
+  | 'rejected-limit'
+  /** Malformed (bad node id, type or numbered field): counted, no state change. */
+  | 'rejected-invalid'
+  /** The table was stopped. */
+  | 'rejected-stopped';
+
+/** Counts of what the table ignored or noticed, for metrics. */
+export interface NodeTableCounters {
+  duplicates: number;
+  stale: number;
+  rejectedLimit: number;
+  rejectedInvalid: number;
+  /** Times the pause guard saw the deadline timer fire late by more than the tolerance. */
+  stalls: number;
+  listenerErrors: number;
+}
+
+/** Components of the table: the clock, and optionally how detectors are made. */
+export interface NodeTableComponents {
+  clock: Clock;
+  /** @default the detector registry's factory. */
+  createDetector?: DetectorFactory;
+}
+
+/** NodeEvents as a type alias (the emitter needs an index-compatible type, not an interface). */
+type EventMap = { [K in keyof NodeEvents]: NodeEvents[K] };
+
+const DEFAULT_DETECTOR: DetectorSpec = { kind: 'phi-accrual' };
+const DEFAULT_INTERVAL_MS = 1000;
+const DEFAULT_PAUSE_TOLERANCE_MS = 500;
+const MAX_U32 = 0xffff_ffff;
+
+/** Reason codes stored per node (index = code). */
+const REASONS: readonly TransitionReason[] = [
+  'registered',
+  'first-heartbeat',
+  'heartbeat',
+  'detector',
+  'dead-grace-expired',
+  'never-came-up',
+  'restarted',
+  'leave',
+  'reported-failure',
+  'removed',
+];
+const REASON_CODE = new Map(REASONS.map((r, i) => [r, i]));
+
+const isU32 = (v: unknown): boolean =>
+  v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_U32);
+
+/** A cheap sanity check; decoders validate fully (src/protocol), this guards direct callers. */
+function isWellFormed(m: Message): boolean {
+  const id: unknown = m.nodeId;
+  return (
+    (m.type === 'heartbeat' || m.type === 'leave') &&
+    typeof id === 'string' &&
+    id.length > 0 &&
+    (id.length * 3 <= MAX_NODE_ID_BYTES || Buffer.byteLength(id) <= MAX_NODE_ID_BYTES) &&
+    isU32(m.incarnation) &&
+    isU32(m.seq) &&
+    isU32(m.intervalMs) &&
+    m.intervalMs !== 0
+  );
+}
+
+const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
+
+export class NodeTable {
+  private readonly clock: Clock;
+  private readonly createDetector: DetectorFactory;
+  private readonly emitter: TypedEmitter<EventMap>;
+  private readonly queue = new DeadlineQueue();
+  private readonly cols = new NodeColumns();
+  private readonly slotById = new Map<string, number>();
+  private readonly freeSlots: number[] = [];
+  private nextSlot = 0;
+  private readonly stateCounts = [0, 0, 0, 0, 0];
+  private readonly stats: NodeTableCounters = {
+    duplicates: 0,
+    stale: 0,
+    rejectedLimit: 0,
+    rejectedInvalid: 0,
+    stalls: 0,
+    listenerErrors: 0,
+  };
+
+  private readonly detector: DetectorSpec;
+  private readonly detectorFor: NodeTableOptions['detectorFor'];
+  private readonly defaultIntervalMs: number;
+  private readonly deadAfterMs: number | undefined;
+  private readonly startupGraceMs: number | undefined;
+  private readonly pauseToleranceMs: number;
+  private readonly pauseGraceMs: number;
+  private readonly maxNodes: number;
+
+  private timer: TimerHandle | undefined;
+  /** When the armed timer is due (Infinity when none is armed); lateness is measured from it. */
+  private armedDueMs = Infinity;
+  /** No conviction before this monotonic time. */
+  private deferredUntilMs = -Infinity;
+  private stopped = false;
+
+  constructor(components: NodeTableComponents, init: NodeTableOptions = {}) {
+    this.clock = components.clock;
+    this.createDetector = components.createDetector ?? defaultDetectorFactory;
+    const onListenerError = init.onListenerError;
+    this.emitter = new TypedEmitter<EventMap>((error) => {
+      this.stats.listenerErrors++;
+      onListenerError?.(error);
+    });
+    this.detector = init.detector ?? DEFAULT_DETECTOR;
+    this.detectorFor = init.detectorFor;
+    this.defaultIntervalMs =
+      positive('defaultIntervalMs', init.defaultIntervalMs) ?? DEFAULT_INTERVAL_MS;
+    this.deadAfterMs = nonNegative('deadAfterMs', init.deadAfterMs);
+    this.startupGraceMs = nonNegative('startupGraceMs', init.startupGraceMs);
+    this.pauseToleranceMs =
+      nonNegative('pauseToleranceMs', init.pauseToleranceMs) ?? DEFAULT_PAUSE_TOLERANCE_MS;
+    this.pauseGraceMs =
+      nonNegative('pauseGraceMs', init.pauseGraceMs) ?? 2 * this.defaultIntervalMs;
+    this.maxNodes = Math.min(MAX_NODES, nonNegative('maxNodes', init.maxNodes) ?? MAX_NODES);
+  }
+
+  on<K extends keyof NodeEvents>(name: K, listener: (e: NodeEvents[K]) => void): () => void {
+    return this.emitter.on(name, listener);
+  }
+
+  get size(): number {
+    return this.slotById.size;
+  }
+
+  /**
+   * Registers an expected node: state `unknown` until heard, dead ('never-came-up') after the
+   * startup grace. Idempotent: for a node already known it updates address, tags and interval and
+   * emits nothing. Throws ConfigError for a bad id and LimitError when the table is full.
+   */
+  register(
+    nodeId: string,
+    info: { address?: string; tags?: string[]; intervalMs?: number } = {},
+  ): NodeSnapshot {
+    this.assertRunning();
+    checkId(nodeId);
+    const intervalMs = positive('intervalMs', info.intervalMs);
+    const existing = this.slotById.get(nodeId);
+    if (existing !== undefined) {
+      this.updateInfo(existing, info.address, info.tags, intervalMs);
+      return this.snapshot(existing, this.clock.monotonicMs());
+    }
+    this.assertRoom();
+    const now = this.clock.monotonicMs();
+    const slot = this.allocate(nodeId, intervalMs ?? this.defaultIntervalMs, now);
+    this.updateInfo(slot, info.address, info.tags, undefined);
+    this.cols.stateReason[slot] = REASON_CODE.get('registered') as number;
+    this.queue.set(slot, now + this.startupGraceFor(slot));
+    this.emitTransition('node:joined', slot, UNKNOWN, 'registered', now);
+    this.arm();
+    return this.snapshot(slot, now);
+  }
+
+  /**
+   * Restores a node from persistent storage after a monitor restart, without `node:joined`: it
+   * starts `unknown` with a fresh startup grace (the monitor could not hear it while down), and
+   * its incarnation and last seq so old packets are still recognised. A node already in the table
+   * only gets its address and tags updated.
+   */
+  restore(record: {
+    id: string;
+    address?: string | null;
+    tags?: string[];
+    incarnation?: number | null;
+    lastSeq?: number | null;
+    intervalMs?: number;
+  }): void {
+    this.assertRunning();
+    checkId(record.id);
+    const intervalMs = positive('intervalMs', record.intervalMs);
+    const existing = this.slotById.get(record.id);
+    if (existing !== undefined) {
+      this.updateInfo(existing, record.address ?? undefined, record.tags, undefined);
+      return;
+    }
+    this.assertRoom();
+    const now = this.clock.monotonicMs();
+    const slot = this.allocate(record.id, intervalMs ?? this.defaultIntervalMs, now);
+    this.updateInfo(slot, record.address ?? undefined, record.tags, undefined);
+    this.cols.stateReason[slot] = REASON_CODE.get('registered') as number;
+    if (isU32(record.incarnation ?? undefined))
+      this.cols.incarnation[slot] = record.incarnation ?? NaN;
+    if (isU32(record.lastSeq ?? undefined)) this.cols.lastSeq[slot] = record.lastSeq ?? NaN;
+    this.queue.set(slot, now + this.startupGraceFor(slot));
+    this.arm();
+  }
+
+  /** Removes a node (emits `node:removed`); returns whether it was there. */
+  remove(nodeId: string): boolean {
+    const slot = this.slotById.get(nodeId);
+    if (slot === undefined) return false;
+    const now = this.clock.monotonicMs();
+    const state = this.cols.state[slot] as number;
+    const transition = this.wantsEvent('node:removed')
+      ? this.buildTransition(slot, state, state, 'removed', now)
+      : undefined;
+    this.queue.delete(slot);
+    this.slotById.delete(nodeId);
+    this.bump(state, -1);
+    this.cols.release(slot);
+    this.freeSlots.push(slot);
+    if (transition !== undefined) this.emit('node:removed', transition);
+    return true;
+  }
+
+  /** Applies a decoded message (heartbeat or leave). Unregistered senders join on first heartbeat. */
+  receive(message: Message, from?: { address?: string }): ReceiveOutcome {
+    if (this.stopped) return 'rejected-stopped';
+    if (!isWellFormed(message)) {
+      this.stats.rejectedInvalid++;
+      return 'rejected-invalid';
+    }
+    return message.type === 'leave'
+      ? this.receiveLeave(message, from?.address)
+      : this.receiveHeartbeat(message, from?.address);
+  }
+
+  /**
+   * A failure reported by the node itself or an operator: → dead with reason 'reported-failure',
+   * at once (an explicit report is not subject to the pause guard). A later heartbeat recovers
+   * the node. Returns false for an unknown node; true otherwise (also when already dead).
+   */
+  reportFailure(nodeId: string, note?: string): boolean {
+    const slot = this.slotById.get(nodeId);
+    if (slot === undefined) return false;
+    if (this.stopped || this.cols.state[slot] === DEAD) return true;
+    const now = this.clock.monotonicMs();
+    this.queue.delete(slot);
+    this.enterFailure(slot, DEAD, 'reported-failure', 'node:dead', now, note);
+    return true;
+  }
+
+  /**
+   * No conviction (→ suspect or dead) before `untilMs` (monotonic); deadlines falling earlier are
+   * re-checked then. Called on monitor start and by the pause guard; a later call can only
+   * extend the deferral. Emits `convictions:deferred`.
+   */
+  deferConvictions(untilMs: number, reason: string): void {
+    this.defer(untilMs, reason, undefined);
+  }
+
+  get(nodeId: string): NodeSnapshot | undefined {
+    const slot = this.slotById.get(nodeId);
+    return slot === undefined ? undefined : this.snapshot(slot, this.clock.monotonicMs());
+  }
+
+  /** The human status line of a node (see describeStatus); throws UnknownNodeError. */
+  status(nodeId: string): string {
+    const slot = this.slotById.get(nodeId);
+    if (slot === undefined) throw new UnknownNodeError(nodeId);
+    const c = this.cols;
+    return describeStatus(
+      {
+        state: NODE_STATES[c.state[slot] as number] as NodeState,
+        lastArrivalMs: orNull(c.lastArrivalMs[slot] as number),
+        stateSinceMs: c.stateSinceMs[slot] as number,
+        stateReason: REASONS[c.stateReason[slot] as number] as TransitionReason,
+      },
+      this.clock.monotonicMs(),
+    );
+  }
+
+  /** Snapshots of all nodes, sorted by id. */
+  list(): NodeSnapshot[] {
+    const now = this.clock.monotonicMs();
+    const ids = [...this.slotById.keys()].sort();
+    return ids.map((id) => this.snapshot(this.slotById.get(id) as number, now));
+  }
+
+  counts(): Record<NodeState, number> {
+    const [unknown, alive, suspect, dead, left] = this.stateCounts as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    return { unknown, alive, suspect, dead, left };
+  }
+
+  counters(): NodeTableCounters {
+    return { ...this.stats };
+  }
+
+  /** Monotonic ms before which convictions are deferred (-Infinity when never deferred). */
+  get convictionsDeferredUntilMs(): number {
+    return this.deferredUntilMs;
+  }
+
+  /** Cancels the timer; the table accepts no more work. */
+  stop(): void {
+    this.stopped = true;
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.armedDueMs = Infinity;
+  }
+
+  // --- messages ---------------------------------------------------------------------------
+
+  private receiveHeartbeat(m: Message, address: string | undefined): ReceiveOutcome {
+    const now = this.clock.monotonicMs();
+    const c = this.cols;
+    let slot = this.slotById.get(m.nodeId);
+    if (slot === undefined) {
+      if (this.slotById.size >= this.maxNodes) {
+        this.stats.rejectedLimit++;
+        return 'rejected-limit';
+      }
+      slot = this.allocate(m.nodeId, m.intervalMs ?? this.defaultIntervalMs, now);
+      c.stateReason[slot] = REASON_CODE.get('first-heartbeat') as number;
+      this.emitTransition('node:joined', slot, UNKNOWN, 'first-heartbeat', now);
+    }
+    const state = c.state[slot] as number;
+    const verdict = classifyArrival(
+      {
+        state: NODE_STATES[state] as NodeState,
+        incarnation: orNull(c.incarnation[slot] as number),
+        lastSeq: orNull(c.lastSeq[slot] as number),
+      },
+      m.incarnation,
+      m.seq,
+    );
+    if (verdict.kind === 'duplicate') {
+      this.stats.duplicates++;
+      c.duplicates[slot] = (c.duplicates[slot] as number) + 1;
+      return 'duplicate';
+    }
+    if (verdict.kind === 'stale') {
+      this.stats.stale++;
+      c.stale[slot] = (c.stale[slot] as number) + 1;
+      return 'stale';
+    }
+    if (address !== undefined && c.addresses[slot] !== address) c.addresses[slot] = address;
+    if (m.payload !== undefined) c.payloads[slot] = m.payload;
+    c.lastArrivalMs[slot] = now;
+    c.lastArrivalWallMs[slot] = this.clock.wallMs();
+    c.heartbeats[slot] = (c.heartbeats[slot] as number) + 1;
+
+    const fresh = verdict.kind === 'restart' || state === LEFT || state === UNKNOWN;
+    if (verdict.kind === 'restart' || state === LEFT) {
+      // A new incarnation, or back after leaving: start over with a new detector.
+      c.lost[slot] = 0;
+      c.lastSeq[slot] = NaN;
+      if (m.intervalMs !== undefined) c.intervalMs[slot] = m.intervalMs;
+    } else if (verdict.gap > 0) {
+      c.lost[slot] = (c.lost[slot] as number) + verdict.gap;
+    }
+    if (state === UNKNOWN && m.intervalMs !== undefined) c.intervalMs[slot] = m.intervalMs;
+    if (m.incarnation !== undefined) c.incarnation[slot] = m.incarnation;
+    if (m.seq !== undefined) c.lastSeq[slot] = m.seq;
+
+    let detector = c.detectors[slot];
+    if (fresh || detector === undefined) {
+      detector = this.newDetector(slot);
+      c.detectors[slot] = detector;
+    }
+    detector.heartbeat(now, m.seq);
+    const suspectAtMs = detector.suspectAtMs();
+    if (suspectAtMs === Infinity) this.queue.delete(slot);
+    else this.queue.set(slot, suspectAtMs);
+
+    if (state === LEFT) {
+      this.setState(slot, UNKNOWN, 'heartbeat', now);
+      this.emitTransition('node:joined', slot, LEFT, 'heartbeat', now);
+      this.changeState(slot, ALIVE, 'first-heartbeat', 'node:alive', now);
+    } else if (verdict.kind === 'restart') {
+      this.changeState(slot, ALIVE, 'restarted', 'node:restarted', now);
+    } else if (state === UNKNOWN) {
+      this.changeState(slot, ALIVE, 'first-heartbeat', 'node:alive', now);
+    } else if (state === SUSPECT || state === DEAD) {
+      const reason = c.heartbeats[slot] === 1 ? 'first-heartbeat' : 'heartbeat';
+      this.changeState(slot, ALIVE, reason, 'node:recovered', now);
+    }
+    this.arm();
+    return 'accepted';
+  }
+
+  private receiveLeave(m: Message, address: string | undefined): ReceiveOutcome {
+    const slot = this.slotById.get(m.nodeId);
+    const c = this.cols;
+    if (slot === undefined || c.state[slot] === LEFT) {
+      this.stats.stale++;
+      if (slot !== undefined) c.stale[slot] = (c.stale[slot] as number) + 1;
+      return 'stale';
+    }
+    const state = c.state[slot] as number;
+    const known = c.incarnation[slot] as number;
+    if (m.incarnation !== undefined && !Number.isNaN(known) && m.incarnation !== known) {
+      if (m.incarnation < known && (state === ALIVE || state === SUSPECT)) {
+        this.stats.stale++;
+        c.stale[slot] = (c.stale[slot] as number) + 1;
+        return 'stale';
+      }
+      c.incarnation[slot] = m.incarnation;
+      c.lastSeq[slot] = m.seq ?? NaN;
+    } else if (m.seq !== undefined) {
+      const last = c.lastSeq[slot] as number;
+      if (Number.isNaN(last) || m.seq > last) c.lastSeq[slot] = m.seq;
+      if (m.incarnation !== undefined) c.incarnation[slot] = m.incarnation;
+    }
+    if (address !== undefined) c.addresses[slot] = address;
+    const now = this.clock.monotonicMs();
+    this.queue.delete(slot);
+    c.failedSinceMs[slot] = NaN;
+    this.changeState(slot, LEFT, 'leave', 'node:left', now);
+    // The detector's history ends here; a rejoin starts a new one.
+    c.detectors[slot] = undefined;
+    this.arm();
+    return 'left';
+  }
+
+  // --- deadlines and the one timer ----------------------------------------------------------
+
+  /**
+   * Keeps one timer, due at the earliest of the queue head and the end of a deferral. It is
+   * re-armed only when that time moves earlier than the armed one (or nothing is left to wait
+   * for); when it moves later the armed timer fires early, finds nothing due and re-arms, which
+   * is cheaper than cancelling a timer on every heartbeat to the head node.
+   */
+  private arm(): void {
+    if (this.stopped) return;
+    const target = Math.max(this.queue.peekDueMs(), this.deferredUntilMs);
+    if (target === Infinity) {
+      if (this.timer !== undefined) {
+        this.timer.cancel();
+        this.timer = undefined;
+        this.armedDueMs = Infinity;
+      }
+      return;
+    }
+    if (this.timer !== undefined && this.armedDueMs <= target) return;
+    this.timer?.cancel();
+    const now = this.clock.monotonicMs();
+    // Lateness is measured from when the timer could have fired at the earliest.
+    this.armedDueMs = Math.max(target, now);
+    this.timer = this.clock.setTimeout(() => this.onTimer(), this.armedDueMs - now);
+  }
+
+  /**
+   * The timer callback. The pause guard: if it runs more than pauseToleranceMs after it was
+   * due, the monitor itself was blind (stalled) for that long, so heartbeats may be waiting in
+   * socket buffers; convictions are deferred by pauseGraceMs instead of made now. Otherwise
+   * every deadline that is due is processed (at most MAX_TRANSITIONS_PER_TICK per callback, so
+   * heartbeats get read between batches).
+   */
+  private onTimer(): void {
+    const dueMs = this.armedDueMs;
+    this.timer = undefined;
+    this.armedDueMs = Infinity;
+    if (this.stopped) return;
+    const now = this.clock.monotonicMs();
+    const lateMs = now - dueMs;
+    if (lateMs > this.pauseToleranceMs) {
+      this.stats.stalls++;
+      this.defer(now + this.pauseGraceMs, 'stall', lateMs);
+      this.arm();
+      return;
+    }
+    if (now >= this.deferredUntilMs) {
+      for (let budget = MAX_TRANSITIONS_PER_TICK; budget > 0; budget--) {
+        if (this.queue.peekDueMs() > now) break;
+        this.expire(this.queue.peekSlot(), now);
+      }
+    }
+    this.arm();
+  }
+
+  /** The deadline of `slot` passed at `now`: the next step of its lifecycle. */
+  private expire(slot: number, now: number): void {
+    const c = this.cols;
+    const state = c.state[slot] as number;
+    if (state === UNKNOWN) {
+      this.queue.delete(slot);
+      this.enterFailure(slot, DEAD, 'never-came-up', 'node:dead', now, undefined);
+    } else if (state === ALIVE) {
+      const suspectAtMs = c.detectors[slot]?.suspectAtMs() ?? Infinity;
+      if (suspectAtMs > now) {
+        // Not due after all (cannot happen with a detector that keeps its contract).
+        if (suspectAtMs === Infinity) this.queue.delete(slot);
+        else this.queue.set(slot, suspectAtMs);
+        return;
+      }
+      this.queue.set(slot, now + this.deadAfterFor(slot));
+      this.enterFailure(slot, SUSPECT, 'detector', 'node:suspect', now, undefined);
+    } else if (state === SUSPECT) {
+      this.queue.delete(slot);
+      this.enterFailure(slot, DEAD, 'dead-grace-expired', 'node:dead', now, undefined);
+    } else {
+      this.queue.delete(slot);
+    }
+  }
+
+  private defer(untilMs: number, reason: string, lateMs: number | undefined): void {
+    if (this.stopped || !(untilMs > this.deferredUntilMs)) return;
+    this.deferredUntilMs = untilMs;
+    this.emitter.emit('convictions:deferred', {
+      atMs: this.clock.monotonicMs(),
+      untilMs,
+      reason,
+      ...(lateMs === undefined ? {} : { lateMs }),
+    });
+    this.arm();
+  }
+
+  // --- state changes and events -----------------------------------------------------------
+
+  private enterFailure(
+    slot: number,
+    to: number,
+    reason: TransitionReason,
+    event: 'node:suspect' | 'node:dead',
+    now: number,
+    note: string | undefined,
+  ): void {
+    const c = this.cols;
+    if (Number.isNaN(c.failedSinceMs[slot] as number)) c.failedSinceMs[slot] = now;
+    const last = c.lastArrivalMs[slot] as number;
+    const extra: Partial<NodeTransition> = Number.isNaN(last) ? {} : { detectionMs: now - last };
+    if (note !== undefined) extra.note = note;
+    this.changeState(slot, to, reason, event, now, extra);
+  }
+
+  /** Moves `slot` to state `to` and emits `event` plus `transition`. */
+  private changeState(
+    slot: number,
+    to: number,
+    reason: TransitionReason,
+    event: keyof NodeEvents & `node:${string}`,
+    now: number,
+    extra?: Partial<NodeTransition>,
+  ): void {
+    const c = this.cols;
+    const from = c.state[slot] as number;
+    let downForMs: number | undefined;
+    if (to === ALIVE) {
+      const failedSince = c.failedSinceMs[slot] as number;
+      if (!Number.isNaN(failedSince)) downForMs = now - failedSince;
+      c.failedSinceMs[slot] = NaN;
+    }
+    this.setState(slot, to, reason, now);
+    if (!this.wantsEvent(event)) return;
+    const transition = this.buildTransition(slot, from, to, reason, now);
+    if (downForMs !== undefined) transition.downForMs = downForMs;
+    if (extra !== undefined) Object.assign(transition, extra);
+    this.emit(event, transition);
+  }
+
+  private setState(slot: number, to: number, reason: TransitionReason, now: number): void {
+    const c = this.cols;
+    this.bump(c.state[slot] as number, -1);
+    this.bump(to, 1);
+    c.state[slot] = to;
+    c.stateReason[slot] = REASON_CODE.get(reason) as number;
+    c.stateSinceMs[slot] = now;
+  }
+
+  /** Emits a transition that does not change the state (`node:joined`). */
+  private emitTransition(
+    event: 'node:joined',
+    slot: number,
+    from: number,
+    reason: TransitionReason,
+    now: number,
+  ): void {
+    if (!this.wantsEvent(event)) return;
+    this.emit(
+      event,
+      this.buildTransition(slot, from, this.cols.state[slot] as number, reason, now),
+    );
+  }
+
+  private wantsEvent(event: keyof NodeEvents): boolean {
+    return this.emitter.listenerCount(event) > 0 || this.emitter.listenerCount('transition') > 0;
+  }
+
+  private emit(event: keyof NodeEvents & `node:${string}`, transition: NodeTransition): void {
+    this.emitter.emit(event, transition);
+    this.emitter.emit('transition', transition);
+  }
+
+  private buildTransition(
+    slot: number,
+    from: number,
+    to: number,
+    reason: TransitionReason,
+    now: number,
+  ): NodeTransition {
+    return {
+      nodeId: this.cols.ids[slot] as string,
+      from: NODE_STATES[from] as NodeState,
+      to: NODE_STATES[to] as NodeState,
+      reason,
+      atMs: now,
+      wallMs: this.clock.wallMs(),
+      evidence: this.evidence(slot, now),
+    };
+  }
+
+  private evidence(slot: number, now: number): Evidence {
+    const c = this.cols;
+    const last = c.lastArrivalMs[slot] as number;
+    return {
+      detector: c.detectors[slot]?.explain(now) ?? null,
+      sinceLastMs: Number.isNaN(last) ? null : now - last,
+      lastSeq: orNull(c.lastSeq[slot] as number),
+      incarnation: orNull(c.incarnation[slot] as number),
+      lost: c.lost[slot] as number,
+    };
+  }
+
+  // --- slots ------------------------------------------------------------------------------
+
+  private allocate(id: string, intervalMs: number, now: number): number {
+    const slot = this.freeSlots.pop() ?? this.nextSlot++;
+    this.cols.init(slot, id, intervalMs, now);
+    this.slotById.set(id, slot);
+    this.bump(UNKNOWN, 1);
+    return slot;
+  }
+
+  private bump(state: number, by: number): void {
+    this.stateCounts[state] = (this.stateCounts[state] as number) + by;
+  }
+
+  private assertRunning(): void {
+    if (this.stopped) throw new HeartbeatError('stopped', 'the node table was stopped');
+  }
+
+  private assertRoom(): void {
+    if (this.slotById.size >= this.maxNodes) {
+      throw new LimitError('MAX_NODES', `the node table is full (${this.maxNodes} nodes)`);
+    }
+  }
+
+  private updateInfo(
+    slot: number,
+    address: string | undefined,
+    tags: string[] | undefined,
+    intervalMs: number | undefined,
+  ): void {
+    if (address !== undefined) this.cols.addresses[slot] = address;
+    if (tags !== undefined) this.cols.tags[slot] = Object.freeze([...tags]);
+    if (intervalMs !== undefined) this.cols.intervalMs[slot] = intervalMs;
+  }
+
+  private newDetector(slot: number) {
+    const c = this.cols;
+    const id = c.ids[slot] as string;
+    const spec = this.detectorFor?.(id, c.tags[slot] as readonly string[]) ?? this.detector;
+    return this.createDetector(spec, { intervalMs: c.intervalMs[slot] as number });
+  }
+
+  private deadAfterFor(slot: number): number {
+    return this.deadAfterMs ?? 10 * (this.cols.intervalMs[slot] as number);
+  }
+
+  private startupGraceFor(slot: number): number {
+    return this.startupGraceMs ?? Math.max(30_000, 3 * (this.cols.intervalMs[slot] as number));
+  }
+
+  private snapshot(slot: number, now: number): NodeSnapshot {
+    const c = this.cols;
+    const last = orNull(c.lastArrivalMs[slot] as number);
+    const state = NODE_STATES[c.state[slot] as number] as NodeState;
+    const stateReason = REASONS[c.stateReason[slot] as number] as TransitionReason;
+    const stateSinceMs = c.stateSinceMs[slot] as number;
+    return {
+      id: c.ids[slot] as string,
+      state,
+      address: c.addresses[slot] ?? null,
+      tags: [...(c.tags[slot] as readonly string[])],
+      incarnation: orNull(c.incarnation[slot] as number),
+      lastSeq: orNull(c.lastSeq[slot] as number),
+      lastArrivalMs: last,
+      lastArrivalWallMs: orNull(c.lastArrivalWallMs[slot] as number),
+      sinceLastMs: last === null ? null : now - last,
+      suspicion: c.detectors[slot]?.suspicion(now) ?? 0,
+      intervalMs: c.intervalMs[slot] as number,
+      heartbeats: c.heartbeats[slot] as number,
+      lost: c.lost[slot] as number,
+      duplicates: c.duplicates[slot] as number,
+      stale: c.stale[slot] as number,
+      payload: c.payloads[slot] ?? null,
+      stateSinceMs,
+      stateReason,
+      status: describeStatus({ state, lastArrivalMs: last, stateSinceMs, stateReason }, now),
+    };
+  }
+}
+
+function checkId(id: unknown): void {
+  if (typeof id !== 'string' || id.length === 0 || Buffer.byteLength(id) > MAX_NODE_ID_BYTES) {
+    throw new ConfigError(`node id must be 1 to ${MAX_NODE_ID_BYTES} UTF-8 bytes`);
+  }
+}
+
+function positive(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!(value > 0 && Number.isFinite(value)))
+    throw new ConfigError(`${name} must be a positive number of ms, got ${value}`);
+  return value;
+}
+
+function nonNegative(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!(value >= 0 && Number.isFinite(value)))
+    throw new ConfigError(`${name} must be a non-negative number, got ${value}`);
+  return value;
+}
