@@ -79,6 +79,12 @@ export const MAX_NODE_GROUPS = 256;
 export const MAX_ACTIONS = 64;
 
 /**
+ * Longest line a trace reader accepts (ping logs, latency files, recordings): real lines are
+ * under 200 bytes, so anything longer is not a trace and is reported instead of buffered.
+ */
+export const MAX_TRACE_LINE_BYTES = 4096;
+
+/**
  * Node-table transitions (suspect, dead) processed by one timer callback: when a partition
  * expires many deadlines at once, the table yields after this many so heartbeats already queued
  * are read between batches (10 000 transitions take a few ms).

@@ -1,0 +1,65 @@
+/**
+ * The parts of `ping` output shared by every ping-log format: reply lines
+ * (`64 bytes from …: icmp_seq=N ttl=63 time=R ms`, maybe `(DUP!)`), the summary
+ * (`N packets transmitted, M received, …`) and sequence numbers that wrap at 65 536.
+ */
+
+/** A reply line's sequence number (as printed, before unwrapping), round-trip time, duplicate flag. */
+export interface PingReply {
+  rawSeq: number;
+  rttMs: number;
+  duplicate: boolean;
+}
+
+const REPLY = /\bicmp_seq=(\d+)\b.*?\btime[=<]\s*(\d+(?:\.\d+)?)\s*ms\b(.*)$/;
+const SUMMARY = /^(\d+) packets transmitted, (\d+) (?:packets )?received/;
+
+/** Parses a reply line (after any timestamp prefix); `undefined` when the line is not a reply. */
+export function parsePingReply(text: string): PingReply | undefined {
+  const m = REPLY.exec(text);
+  if (m === null) return undefined;
+  return {
+    rawSeq: Number(m[1]),
+    rttMs: Number(m[2]),
+    duplicate: (m[3] ?? '').includes('DUP!'),
+  };
+}
+
+/** Packets transmitted according to the summary line, or `undefined` for any other line. */
+export function parsePingSummary(text: string): number | undefined {
+  const m = SUMMARY.exec(text.trim());
+  return m === null ? undefined : Number(m[1]);
+}
+
+/** Whether a line is a ping reply, in any of the formats (used to detect a format). */
+export function looksLikePingReply(text: string): boolean {
+  return REPLY.test(text) && /\bbytes from\b/.test(text);
+}
+
+const SEQ_SPACE = 65_536;
+
+/**
+ * Turns the 16-bit `icmp_seq` that ping prints (it wraps from 65535 to 0 on long runs) into a
+ * growing sequence number. A jump down by more than half the space is a wrap; a jump up by more
+ * than half is a late reply from before the last wrap.
+ */
+export class SeqUnwrapper {
+  private epoch = 0;
+  private last: number | undefined;
+
+  unwrap(raw: number): number {
+    if (raw >= SEQ_SPACE) return raw; // a ping that prints wider numbers never wraps at 16 bits
+    if (this.last === undefined) {
+      this.last = raw;
+      return raw;
+    }
+    if (raw < this.last - SEQ_SPACE / 2) {
+      this.epoch += SEQ_SPACE;
+      this.last = raw;
+      return this.epoch + raw;
+    }
+    if (raw > this.last + SEQ_SPACE / 2 && this.epoch > 0) return this.epoch - SEQ_SPACE + raw;
+    if (raw > this.last) this.last = raw;
+    return this.epoch + raw;
+  }
+}
