@@ -86,9 +86,30 @@ export function encodeBinary(msg: Message): Buffer {
   return buf;
 }
 
-const fail = (p: Problem): never => {
+function fail(p: Problem): never {
   throw new DecodeError(p.reason, p.message);
-};
+}
+
+/** Throws `too-short` unless `bytes` more bytes from `at` lie within the frame. */
+function need(at: number, bytes: number, end: number, what: string): void {
+  if (at + bytes > end) throw new DecodeError('too-short', `frame ends inside ${what}`);
+}
+
+/** Reads `length` bytes at `at` as UTF-8, refusing invalid sequences (never replacing them). */
+function readUtf8(
+  buf: Buffer,
+  at: number,
+  length: number,
+  end: number,
+  what: string,
+  reason: Problem['reason'],
+): string {
+  need(at, length, end, what);
+  if (!isUtf8(buf.subarray(at, at + length))) {
+    throw new DecodeError(reason, `${what} is not valid UTF-8`);
+  }
+  return buf.toString('utf8', at, at + length);
+}
 
 /**
  * Decodes one binary v1 frame (a whole UDP datagram, or one TCP frame cut by its length field).
@@ -128,24 +149,14 @@ export function decodeBinary(input: Uint8Array): Message {
   const end = declared;
   let at = HEADER_BYTES;
 
-  const need = (bytes: number, what: string): void => {
-    if (at + bytes > end) throw new DecodeError('too-short', `frame ends inside ${what}`);
-  };
-  const readUtf8 = (length: number, what: string, reason: Problem['reason']): string => {
-    need(length, what);
-    const bytes = buf.subarray(at, at + length);
-    if (!isUtf8(bytes)) throw new DecodeError(reason, `${what} is not valid UTF-8`);
-    at += length;
-    return bytes.toString('utf8');
-  };
-
-  need(1, 'node id length');
+  need(at, 1, end, 'node id length');
   const idLength = buf[at++] as number;
-  const nodeId = readUtf8(idLength, 'node id', 'bad-node-id');
+  const nodeId = readUtf8(buf, at, idLength, end, 'node id', 'bad-node-id');
+  at += idLength;
   const idProblem = checkNodeId(nodeId);
   if (idProblem) fail(idProblem);
 
-  need(4 + 4 + 8 + 4 + 1, 'numbered fields');
+  need(at, 4 + 4 + 8 + 4 + 1, end, 'numbered fields');
   const incarnation = buf.readUInt32BE(at);
   const seq = buf.readUInt32BE(at + 4);
   const sentAtMs = normalizeNumber(buf.readDoubleBE(at + 8));
@@ -165,23 +176,27 @@ export function decodeBinary(input: Uint8Array): Message {
   if (count > 0) {
     const payload: Payload = {};
     for (let i = 0; i < count; i++) {
-      need(1, 'payload key length');
-      const key = readUtf8(buf[at++] as number, 'payload key', 'bad-payload');
+      need(at, 1, end, 'payload key length');
+      const keyLength = buf[at++] as number;
+      const key = readUtf8(buf, at, keyLength, end, 'payload key', 'bad-payload');
+      at += keyLength;
       const keyProblem = checkPayloadKey(key);
       if (keyProblem) fail(keyProblem);
       if (Object.hasOwn(payload, key)) {
         throw new DecodeError('bad-payload', `payload key ${JSON.stringify(key)} repeats`);
       }
-      need(1, 'payload tag');
+      need(at, 1, end, 'payload tag');
       const tag = buf[at++];
       let value: number | string;
       if (tag === PAYLOAD_TAG_NUMBER) {
-        need(8, 'payload number');
+        need(at, 8, end, 'payload number');
         value = normalizeNumber(buf.readDoubleBE(at));
         at += 8;
       } else if (tag === PAYLOAD_TAG_STRING) {
-        need(1, 'payload string length');
-        value = readUtf8(buf[at++] as number, 'payload string', 'bad-payload');
+        need(at, 1, end, 'payload string length');
+        const valueLength = buf[at++] as number;
+        value = readUtf8(buf, at, valueLength, end, 'payload string', 'bad-payload');
+        at += valueLength;
       } else {
         throw new DecodeError('bad-payload', `unknown payload tag ${tag}`);
       }
