@@ -84,9 +84,18 @@ export const MAX_ACTIONS = 64;
  */
 export const MAX_TRACE_LINE_BYTES = 4096;
 
+/** Bytes a TCP connection may send without one decodable message before it is closed: 44 maximal frames of garbage is no heartbeat sender. */
+export const MAX_TCP_GARBAGE_BYTES = 64 * 1024;
+
 /**
  * Node-table transitions (suspect, dead) processed by one timer callback: when a partition
  * expires many deadlines at once, the table yields after this many so heartbeats already queued
  * are read between batches (10 000 transitions take a few ms).
  */
 export const MAX_TRANSITIONS_PER_TICK = 10_000;
+
+/** Tags on one registered node: enough to name a zone, a role and a few groups. */
+export const MAX_NODE_TAGS = 32;
+
+/** Length of one node tag in UTF-8 bytes. */
+export const MAX_NODE_TAG_BYTES = 64;

@@ -1,0 +1,146 @@
+/**
+ * The monitor's HTTP server (node:http): the JSON API under /v1, push pings under /ping, the
+ * event stream, /healthz and /metrics. Every bad request gets a 4xx with `{"error": "<reason>"}`
+ * and is counted as rejected input by reason; no request can throw out of the server.
+ */
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { MAX_TCP_CONNECTIONS } from '../core/limits.js';
+import type { ApiBackend } from './backend.js';
+import { problemOf, sendProblem, type ApiProblem } from './http-json.js';
+import { ApiMetrics } from './metrics.js';
+import { Router } from './router.js';
+import { eventRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { ingestRoutes } from './routes/ingest.js';
+import { nodeRoutes } from './routes/nodes.js';
+import { SseHub, type SseHubOptions } from './sse.js';
+
+export interface ApiServerOptions {
+  /** Event stream options (keep-alive period, subscriber limit). */
+  sse?: SseHubOptions;
+  /** Export process metrics (CPU, memory, event-loop lag) on /metrics. @default true */
+  processMetrics?: boolean;
+  /** HTTP connections open at once. @default MAX_TCP_CONNECTIONS — the same bound as heartbeat TCP. */
+  maxConnections?: number;
+}
+
+export class ApiServer {
+  private readonly monitor: ApiBackend;
+  readonly router = new Router();
+  readonly sse: SseHub;
+  readonly metrics: ApiMetrics;
+  private readonly maxConnections: number;
+  private server: http.Server | null = null;
+
+  constructor(components: { monitor: ApiBackend }, init: ApiServerOptions = {}) {
+    this.monitor = components.monitor;
+    this.maxConnections = init.maxConnections ?? MAX_TCP_CONNECTIONS;
+    this.sse = new SseHub({ clock: this.monitor.clock, monitor: this.monitor }, init.sse);
+    this.metrics = new ApiMetrics(
+      { monitor: this.monitor },
+      { processMetrics: init.processMetrics, sseClients: () => this.sse.clientCount },
+    );
+    nodeRoutes(this.router, this.monitor);
+    eventRoutes(this.router, this.monitor, this.sse);
+    ingestRoutes(this.router, this.monitor);
+    healthRoutes(this.router, this.monitor, this.metrics, this.sse);
+  }
+
+  /** Binds the server; rejects with `port N/tcp (http) is in use` when it is taken. */
+  async start(host: string, port: number): Promise<number> {
+    if (this.server !== null) throw new Error('HTTP server already started');
+    const server = http.createServer((req, res) => {
+      void this.handle(req, res);
+    });
+    server.maxConnections = this.maxConnections;
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException): void => {
+        server.close();
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new Error(`port ${port}/tcp (http) is in use`, { cause: error })
+            : error,
+        );
+      };
+      server.once('error', onError);
+      server.listen(port, host, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    });
+    server.on('error', () => {});
+    server.on('clientError', (_error, socket) => {
+      this.monitor.reject('http', 'bad-http', (socket as Socket).remoteAddress ?? '');
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+    this.server = server;
+    return (server.address() as AddressInfo).port;
+  }
+
+  /** Ends event streams, closes every connection and stops listening. */
+  async stop(): Promise<void> {
+    this.sse.close();
+    this.metrics.close();
+    const server = this.server;
+    if (server === null) return;
+    this.server = null;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    try {
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', 'http://localhost');
+      } catch {
+        this.fail(req, res, { status: 400, reason: 'bad-url', message: 'malformed request URL' });
+        return;
+      }
+      const match = this.router.match(req.method ?? 'GET', url.pathname);
+      if (match.kind === 'not-found') {
+        this.fail(req, res, {
+          status: 404,
+          reason: 'not-found',
+          message: `no route ${url.pathname}`,
+        });
+        return;
+      }
+      if (match.kind === 'bad-path') {
+        this.fail(req, res, {
+          status: 400,
+          reason: 'bad-url',
+          message: 'malformed percent-encoding',
+        });
+        return;
+      }
+      if (match.kind === 'method-not-allowed') {
+        res.setHeader('allow', match.allow.join(', '));
+        this.fail(req, res, {
+          status: 405,
+          reason: 'method-not-allowed',
+          message: `${req.method} is not allowed here; use ${match.allow.join(' or ')}`,
+        });
+        return;
+      }
+      await match.handler({ req, res, params: match.params, query: url.searchParams });
+    } catch (error) {
+      this.fail(req, res, problemOf(error));
+    }
+  }
+
+  /** Sends an error response (if nothing was sent yet) and counts a client error by reason. */
+  private fail(req: http.IncomingMessage, res: http.ServerResponse, problem: ApiProblem): void {
+    if (problem.status < 500 || problem.status === 503) {
+      this.monitor.reject('http', problem.reason, req.socket.remoteAddress ?? '');
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    sendProblem(res, problem);
+  }
+}

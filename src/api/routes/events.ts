@@ -1,0 +1,57 @@
+/**
+ * Transition history and the live stream.
+ * - GET /v1/events?node=&state=&limit=&before=: a page of transitions, newest first, and the
+ *   `nextBefore` cursor of the next (older) page (null on the last one).
+ * - GET /v1/events/stream?node=&state=: Server-Sent Events, one per transition as it happens.
+ */
+import { DecodeError } from '../../core/errors.js';
+import { MAX_EVENTS_PAGE } from '../../core/limits.js';
+import type { ApiBackend } from '../backend.js';
+import { sendJson } from '../http-json.js';
+import type { Router } from '../router.js';
+import type { SseHub } from '../sse.js';
+import { optionalState } from './nodes.js';
+
+/** Rows per page when the query does not say. */
+const DEFAULT_PAGE = 100;
+
+export function eventRoutes(router: Router, monitor: ApiBackend, sse: SseHub): void {
+  router.add(['GET', 'HEAD'], '/v1/events', ({ res, query }) => {
+    const nodeId = optionalText(query.get('node'));
+    const state = optionalState(query.get('state'));
+    const limit = optionalInt(query.get('limit'), 'limit', 1, MAX_EVENTS_PAGE) ?? DEFAULT_PAGE;
+    const before = optionalInt(query.get('before'), 'before', 1, Number.MAX_SAFE_INTEGER);
+    const history = monitor.history;
+    const page =
+      history === null
+        ? { rows: [], nextBefore: null }
+        : history.transitions({ nodeId, state, limit, before });
+    sendJson(res, 200, { events: page.rows, nextBefore: page.nextBefore });
+  });
+
+  router.add('GET', '/v1/events/stream', ({ res, query }) => {
+    sse.subscribe(res, {
+      nodeId: optionalText(query.get('node')),
+      state: optionalState(query.get('state')),
+    });
+  });
+}
+
+function optionalText(value: string | null): string | undefined {
+  return value === null || value === '' ? undefined : value;
+}
+
+/** An integer query parameter in [min, max]; throws DecodeError `bad-field`. */
+export function optionalInt(
+  value: string | null,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
+  if (value === null || value === '') return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new DecodeError('bad-field', `${name} must be an integer from ${min} to ${max}`);
+  }
+  return n;
+}

@@ -1,0 +1,63 @@
+/**
+ * Events of a Monitor: every node-table event (transitions, `convictions:deferred`) plus the
+ * monitor's own. `monitor.on('node:dead', …)` is the way to act on failures in-process.
+ */
+import type { NodeEvents } from '../membership/types.js';
+import type { RejectReason } from '../transport/udp-listener.js';
+import type { Transport } from './ingest-stats.js';
+import type { StallEvent } from './stall-watchdog.js';
+
+/** Input refused before it reached the node table (decoding, limits, bad HTTP requests). */
+export interface RejectEvent {
+  transport: Transport;
+  reason: RejectReason | string;
+  /** The sender's address as the socket saw it. */
+  address: string;
+}
+
+/** Something failed that the monitor survives (a history write, the recording file, a hook). */
+export interface MonitorErrorEvent {
+  /** Which part: `store`, `actions`, `recorder`. */
+  where: string;
+  error: unknown;
+}
+
+// A type alias (not an interface) so it satisfies TypedEmitter's Record<string, unknown>.
+export type MonitorOwnEvents = {
+  /** The pause guard's watchdog saw the monitor process stall; convictions are held. */
+  'monitor:stall': StallEvent;
+  'monitor:reject': RejectEvent;
+  'monitor:error': MonitorErrorEvent;
+};
+
+export type MonitorEvents = NodeEvents & MonitorOwnEvents;
+
+/** The node table's event names, forwarded by `Monitor.on` straight to the table. */
+export const NODE_EVENT_NAMES = [
+  'node:joined',
+  'node:alive',
+  'node:suspect',
+  'node:dead',
+  'node:recovered',
+  'node:restarted',
+  'node:left',
+  'node:removed',
+  'transition',
+  'convictions:deferred',
+] as const satisfies readonly (keyof NodeEvents)[];
+
+/** The node-lifecycle events an SSE stream carries, each with a transition as data. */
+export const TRANSITION_EVENT_NAMES = [
+  'node:joined',
+  'node:alive',
+  'node:suspect',
+  'node:dead',
+  'node:recovered',
+  'node:restarted',
+  'node:left',
+  'node:removed',
+] as const satisfies readonly (keyof NodeEvents)[];
+
+export function isNodeEventName(name: string): name is keyof NodeEvents {
+  return (NODE_EVENT_NAMES as readonly string[]).includes(name);
+}

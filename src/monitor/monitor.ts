@@ -1,0 +1,323 @@
+/**
+ * The monitor daemon's wiring: UDP, TCP and HTTP listeners feed decoded heartbeats to one node
+ * table; its transitions go to the history store, the action runner, the SSE stream and the
+ * metrics. The pause guard (stall watchdog plus the table's late-timer check) keeps a stalled
+ * monitor from convicting healthy nodes. Embeddable: `new Monitor({ clock }, config)`, `start()`,
+ * `on('node:dead', …)`, `stop()`.
+ */
+import { ActionRunner } from '../actions/action-runner.js';
+import { ApiServer, type ApiServerOptions } from '../api/api-server.js';
+import type { MonitorConfig } from '../config/types.js';
+import type { Clock } from '../core/clock.js';
+import { TypedEmitter } from '../core/emitter.js';
+import { NodeTable, type ReceiveOutcome } from '../membership/node-table.js';
+import type { NodeSnapshot, NodeTransition } from '../membership/types.js';
+import type { Message } from '../protocol/message.js';
+import { HistoryStore, type NodeRecord } from '../store/history-store.js';
+import { TcpListener } from '../transport/tcp-listener.js';
+import { UdpListener, type ListenerSink, type Peer } from '../transport/udp-listener.js';
+import { ArrivalRecorder } from './arrival-recorder.js';
+import { detectorForGroups } from './detector-groups.js';
+import {
+  isNodeEventName,
+  type MonitorEvents,
+  type MonitorOwnEvents,
+  type RejectEvent,
+} from './events.js';
+import { IngestStats, type IngestSnapshot, type Transport } from './ingest-stats.js';
+import { StallWatchdog, type StallEvent } from './stall-watchdog.js';
+
+export interface MonitorOptions {
+  /** How often the stall watchdog ticks. @default 100 (see StallWatchdog) */
+  stallCheckPeriodMs?: number;
+  /** TCP connections silent this long are closed. @default 120_000 (see TcpListener) */
+  tcpIdleTimeoutMs?: number;
+  /** Options of the HTTP API (SSE keep-alive period, …). */
+  api?: ApiServerOptions;
+}
+
+/** Bound ports; null for a listener the configuration disables. */
+export interface MonitorPorts {
+  udpPort: number | null;
+  tcpPort: number | null;
+  httpPort: number | null;
+}
+
+/** Registration of an expected node (POST /v1/nodes). */
+export interface NodeRegistration {
+  address?: string;
+  tags?: string[];
+  intervalMs?: number;
+}
+
+/** Everything counted, for GET /v1/stats and the CLI. */
+export interface MonitorStats {
+  ingest: IngestSnapshot;
+  nodes: number;
+  stalls: { stalls: number; stalledMs: number; longestMs: number };
+  /** Deferrals of convictions by reason (`start`, `stall`, …), counted from the node table. */
+  deferrals: Record<string, number>;
+  /** Failures the monitor survived, by where (`store`, `actions`, `recorder`). */
+  errors: Record<string, number>;
+  recording: { lines: number; dropped: number; error: string | null } | null;
+  actions: unknown;
+  uptimeMs: number;
+}
+
+type Listener<T> = (event: T) => void;
+
+export class Monitor {
+  readonly clock: Clock;
+  readonly config: MonitorConfig;
+  readonly table: NodeTable;
+  private readonly emitter = new TypedEmitter<MonitorOwnEvents>();
+  private readonly ingestStats = new IngestStats();
+  private readonly watchdog: StallWatchdog;
+  private readonly api: ApiServer | null;
+  private readonly sink: ListenerSink;
+  private readonly tcpIdleTimeoutMs: number | undefined;
+  private readonly registeredIds = new Set<string>();
+  private readonly deferrals = new Map<string, number>();
+  private readonly errorCounts = new Map<string, number>();
+  private store: HistoryStore | null = null;
+  private actions: ActionRunner | null = null;
+  private recorder: ArrivalRecorder | null = null;
+  private udp: UdpListener | null = null;
+  private tcp: TcpListener | null = null;
+  private startedAtMs: number | null = null;
+  private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
+
+  constructor(components: { clock: Clock }, config: MonitorConfig, init: MonitorOptions = {}) {
+    this.clock = components.clock;
+    this.config = config;
+    this.tcpIdleTimeoutMs = init.tcpIdleTimeoutMs;
+    this.table = new NodeTable(
+      { clock: this.clock },
+      {
+        detector: config.detector,
+        detectorFor: config.groups.length > 0 ? detectorForGroups(config.groups) : undefined,
+        defaultIntervalMs: config.defaultIntervalMs,
+        deadAfterMs: config.deadAfterMs,
+        startupGraceMs: config.startupGraceMs,
+        pauseToleranceMs: config.pauseGuard.toleranceMs,
+        pauseGraceMs: config.pauseGuard.graceMs,
+      },
+    );
+    this.watchdog = new StallWatchdog(
+      { clock: this.clock, onStall: (s) => this.onStall(s) },
+      {
+        periodMs: init.stallCheckPeriodMs,
+        toleranceMs: config.pauseGuard.toleranceMs,
+        graceMs: config.pauseGuard.graceMs,
+      },
+    );
+    this.sink = {
+      onMessage: (message, from) => {
+        this.ingest(message, from);
+      },
+      onReject: (reason, from) => this.reject(from.transport, reason, from.address),
+    };
+    this.table.on('transition', (t) => this.onTransition(t));
+    this.table.on('convictions:deferred', (d) => {
+      this.deferrals.set(d.reason, (this.deferrals.get(d.reason) ?? 0) + 1);
+    });
+    // Created now so that its metrics count from the start, even before the port is bound.
+    this.api = config.httpPort === null ? null : new ApiServer({ monitor: this }, init.api);
+  }
+
+  /** Subscribes to a node-table or monitor event; returns the unsubscribe function. */
+  on<K extends keyof MonitorEvents>(name: K, listener: Listener<MonitorEvents[K]>): () => void {
+    if (isNodeEventName(name)) {
+      // The table's own emitter: no extra hop on its events.
+      return this.table.on(name as 'transition', listener as unknown as Listener<NodeTransition>);
+    }
+    return this.emitter.on(
+      name as keyof MonitorOwnEvents,
+      listener as Listener<MonitorOwnEvents[keyof MonitorOwnEvents]>,
+    );
+  }
+
+  /** The history store, once started. */
+  get history(): HistoryStore | null {
+    return this.store;
+  }
+
+  /**
+   * Opens the store, restores the registry, holds convictions for one pause-guard grace (the
+   * monitor heard nothing while it was down) and binds the listeners. If a port is taken, the
+   * listeners that did bind are closed again and the error says which port
+   * (`port 9000/udp is in use`).
+   */
+  async start(): Promise<MonitorPorts> {
+    if (this.state !== 'new') throw new Error(`monitor cannot start: it is ${this.state}`);
+    this.state = 'starting';
+    try {
+      const store = HistoryStore.open(this.config.dataPath);
+      this.store = store;
+      for (const record of store.loadNodes()) {
+        if (record.registered) this.registeredIds.add(record.id);
+        this.table.restore({
+          id: record.id,
+          address: record.address,
+          tags: record.tags,
+          incarnation: record.incarnation,
+          lastSeq: record.lastSeq,
+          intervalMs: record.intervalMs ?? undefined,
+        });
+      }
+      const now = this.clock.monotonicMs();
+      this.startedAtMs = now;
+      this.table.deferConvictions(now + this.config.pauseGuard.graceMs, 'start');
+      this.actions = new ActionRunner({ clock: this.clock }, this.config.actions);
+      if (this.config.recordPath !== null) {
+        this.recorder = new ArrivalRecorder({ clock: this.clock }, this.config.recordPath);
+        await this.recorder.start();
+      }
+      const host = this.config.host;
+      const ports: MonitorPorts = { udpPort: null, tcpPort: null, httpPort: null };
+      if (this.config.udpPort !== null) {
+        this.udp = new UdpListener(
+          { clock: this.clock, sink: this.sink },
+          { host, port: this.config.udpPort },
+        );
+        ports.udpPort = await this.udp.start();
+      }
+      if (this.config.tcpPort !== null) {
+        this.tcp = new TcpListener(
+          { clock: this.clock, sink: this.sink },
+          { host, port: this.config.tcpPort, idleTimeoutMs: this.tcpIdleTimeoutMs },
+        );
+        ports.tcpPort = await this.tcp.start();
+      }
+      if (this.api !== null && this.config.httpPort !== null) {
+        ports.httpPort = await this.api.start(host, this.config.httpPort);
+      }
+      this.watchdog.start();
+      this.state = 'running';
+      return ports;
+    } catch (error) {
+      await this.shutdown();
+      throw error;
+    }
+  }
+
+  /** Closes listeners, stops timers and hooks, flushes the recording and closes the store. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped') return;
+    await this.shutdown();
+  }
+
+  /**
+   * Hands a decoded message to the node table and counts it: the common path of UDP, TCP and
+   * HTTP. Accepted arrivals are recorded when recording is on.
+   */
+  ingest(message: Message, from: Peer): ReceiveOutcome {
+    const outcome = this.table.receive(message, { address: from.address });
+    this.ingestStats.received(from.transport, outcome);
+    if (outcome === 'accepted' && this.recorder !== null && message.type === 'heartbeat') {
+      const intervalMs =
+        message.intervalMs ??
+        this.table.get(message.nodeId)?.intervalMs ??
+        this.config.defaultIntervalMs;
+      this.recorder.record(this.clock.monotonicMs(), message, intervalMs);
+    }
+    return outcome;
+  }
+
+  /** Counts refused input by transport and reason (and emits `monitor:reject`). */
+  reject(transport: Transport, reason: string, address: string): void {
+    this.ingestStats.rejected(transport, reason);
+    if (this.emitter.listenerCount('monitor:reject') > 0) {
+      const event: RejectEvent = { transport, reason, address };
+      this.emitter.emit('monitor:reject', event);
+    }
+  }
+
+  /** Registers an expected node (or updates one) and stores it in the registry. */
+  register(nodeId: string, info: NodeRegistration = {}): NodeSnapshot {
+    this.registeredIds.add(nodeId);
+    const snapshot = this.table.register(nodeId, info);
+    this.persist(snapshot);
+    return snapshot;
+  }
+
+  /** Removes a node from the table and the registry (its history stays); false if unknown. */
+  remove(nodeId: string): boolean {
+    const removed = this.table.remove(nodeId);
+    this.registeredIds.delete(nodeId);
+    this.guard('store', () => this.store?.deleteNode(nodeId));
+    return removed;
+  }
+
+  stats(): MonitorStats {
+    return {
+      ingest: this.ingestStats.snapshot(),
+      nodes: this.table.size,
+      stalls: this.watchdog.stats(),
+      deferrals: Object.fromEntries(this.deferrals),
+      errors: Object.fromEntries(this.errorCounts),
+      recording: this.recorder?.stats() ?? null,
+      actions: this.actions?.stats() ?? null,
+      uptimeMs: this.startedAtMs === null ? 0 : this.clock.monotonicMs() - this.startedAtMs,
+    };
+  }
+
+  private onTransition(t: NodeTransition): void {
+    this.guard('store', () => this.store?.appendTransition(t));
+    if (t.to === 'unknown' || t.to === 'alive' || t.to === 'left') {
+      // Convictions change nothing in the registry; joins, restarts and leaves do.
+      const snapshot = this.table.get(t.nodeId);
+      if (snapshot !== undefined) this.persist(snapshot);
+    } else if (t.reason === 'removed') {
+      this.guard('store', () => this.store?.deleteNode(t.nodeId));
+    }
+    this.guard('actions', () => this.actions?.handle(t));
+  }
+
+  private onStall(stall: StallEvent): void {
+    this.table.deferConvictions(stall.holdUntilMs, 'stall');
+    this.emitter.emit('monitor:stall', stall);
+  }
+
+  private persist(node: NodeSnapshot): void {
+    const store = this.store;
+    if (store === null) return;
+    const record: NodeRecord = {
+      id: node.id,
+      address: node.address,
+      tags: node.tags,
+      intervalMs: node.intervalMs,
+      incarnation: node.incarnation,
+      lastSeq: node.lastSeq,
+      registered: this.registeredIds.has(node.id),
+      createdWallMs: this.clock.wallMs(),
+    };
+    this.guard('store', () => store.upsertNode(record));
+  }
+
+  /** Runs a sink; a failure is counted and emitted, never thrown into the detection path. */
+  private guard(where: string, fn: () => unknown): void {
+    try {
+      fn();
+    } catch (error) {
+      this.errorCounts.set(where, (this.errorCounts.get(where) ?? 0) + 1);
+      this.emitter.emit('monitor:error', { where, error });
+    }
+  }
+
+  private async shutdown(): Promise<void> {
+    this.state = 'stopped';
+    this.watchdog.stop();
+    const closing: Promise<void>[] = [];
+    if (this.udp !== null) closing.push(this.udp.stop());
+    if (this.tcp !== null) closing.push(this.tcp.stop());
+    if (this.api !== null) closing.push(this.api.stop());
+    await Promise.all(closing);
+    this.udp = null;
+    this.tcp = null;
+    this.table.stop();
+    await this.actions?.stop();
+    await this.recorder?.stop().catch(() => {});
+    this.store?.close();
+  }
+}

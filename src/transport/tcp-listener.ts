@@ -1,0 +1,196 @@
+/**
+ * The monitor's TCP heartbeat listener: long-lived connections carrying binary v1 frames and
+ * plain text lines, framed by one protocol `StreamDecoder` per connection.
+ *
+ * Bounded on every side: at most `maxConnections` at once (extra ones are refused and counted),
+ * a connection silent for `idleTimeoutMs` is closed (checked by one clock interval for all
+ * connections, not a timer per connection), and a connection that sends more than
+ * MAX_TCP_DECODE_ERRORS undecodable messages, or MAX_TCP_GARBAGE_BYTES without one decodable
+ * message, is closed — it speaks another protocol, and reading on costs more than it can give.
+ * When the peer ends the stream, a last text line without `\n` still counts (`printf id | nc`).
+ */
+import net from 'node:net';
+import type { Clock, TimerHandle } from '../core/clock.js';
+import { DecodeError } from '../core/errors.js';
+import {
+  MAX_TCP_CONNECTIONS,
+  MAX_TCP_DECODE_ERRORS,
+  MAX_TCP_GARBAGE_BYTES,
+} from '../core/limits.js';
+import type { Message } from '../protocol/message.js';
+import { StreamDecoder } from '../protocol/index.js';
+import type { ListenerSink, Peer } from './udp-listener.js';
+
+export interface TcpListenerOptions {
+  /** Address to bind. @default '127.0.0.1' — listening on every interface is an explicit choice. */
+  host?: string;
+  /** Port to bind; 0 picks a free one (read it from `start()`). @default 0 */
+  port?: number;
+  /** Connections open at once. @default MAX_TCP_CONNECTIONS */
+  maxConnections?: number;
+  /**
+   * A connection that sends nothing for this long is closed.
+   * @default 120_000 — longer than any sensible heartbeat interval, short enough that half-open
+   * connections from crashed agents do not pile up.
+   */
+  idleTimeoutMs?: number;
+}
+
+interface Connection {
+  socket: net.Socket;
+  decoder: StreamDecoder;
+  from: Peer;
+  lastActiveMs: number;
+  errors: number;
+  /** Bytes received since the last decoded message. */
+  bytesSinceMessage: number;
+}
+
+export class TcpListener {
+  private readonly clock: Clock;
+  private readonly sink: ListenerSink;
+  private readonly host: string;
+  private readonly requestedPort: number;
+  private readonly maxConnections: number;
+  readonly idleTimeoutMs: number;
+  private server: net.Server | null = null;
+  private sweeper: TimerHandle | null = null;
+  private readonly connections = new Set<Connection>();
+  private boundPort: number | null = null;
+
+  constructor(components: { clock: Clock; sink: ListenerSink }, init: TcpListenerOptions = {}) {
+    this.clock = components.clock;
+    this.sink = components.sink;
+    this.host = init.host ?? '127.0.0.1';
+    this.requestedPort = init.port ?? 0;
+    this.maxConnections = init.maxConnections ?? MAX_TCP_CONNECTIONS;
+    this.idleTimeoutMs = init.idleTimeoutMs ?? 120_000;
+  }
+
+  /** The bound port, or null before `start()` and after `stop()`. */
+  get port(): number | null {
+    return this.boundPort;
+  }
+
+  /** Connections open right now. */
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Binds the server; rejects with `port N/tcp is in use` when it is taken. */
+  async start(): Promise<number> {
+    if (this.server !== null) throw new Error('TCP listener already started');
+    const server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+    server.maxConnections = this.maxConnections;
+    server.on('drop', (data?: net.DropArgument) => {
+      this.sink.onReject('connection-limit', {
+        transport: 'tcp',
+        address: data?.remoteAddress ?? '',
+        port: data?.remotePort ?? 0,
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException): void => {
+        server.close();
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new Error(`port ${this.requestedPort}/tcp is in use`, { cause: error })
+            : error,
+        );
+      };
+      server.once('error', onError);
+      server.listen(this.requestedPort, this.host, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    });
+    server.on('error', () => {});
+    this.server = server;
+    this.boundPort = (server.address() as net.AddressInfo).port;
+    const sweepMs = Math.max(10, Math.min(1000, this.idleTimeoutMs / 4));
+    this.sweeper = this.clock.setInterval(() => this.closeIdle(), sweepMs);
+    return this.boundPort;
+  }
+
+  /** Stops accepting, closes every connection and cancels the idle sweep. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (server === null) return;
+    this.server = null;
+    this.boundPort = null;
+    this.sweeper?.cancel();
+    this.sweeper = null;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const c of this.connections) c.socket.destroy();
+    this.connections.clear();
+    await closed;
+  }
+
+  private accept(socket: net.Socket): void {
+    const conn: Connection = {
+      socket,
+      decoder: new StreamDecoder(),
+      from: { transport: 'tcp', address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
+      lastActiveMs: this.clock.monotonicMs(),
+      errors: 0,
+      bytesSinceMessage: 0,
+    };
+    this.connections.add(conn);
+    socket.on('data', (chunk: Buffer) => this.onData(conn, chunk));
+    socket.on('end', () => {
+      if (this.connections.has(conn)) this.deliver(conn, conn.decoder.end());
+      socket.end();
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => this.connections.delete(conn));
+  }
+
+  private onData(conn: Connection, chunk: Buffer): void {
+    conn.lastActiveMs = this.clock.monotonicMs();
+    conn.bytesSinceMessage += chunk.length;
+    let items: (Message | DecodeError)[];
+    try {
+      items = conn.decoder.push(chunk);
+    } catch (error) {
+      // The decoder promises not to throw; if it does, the stream's framing cannot be trusted.
+      this.sink.onReject(error instanceof DecodeError ? error.reason : 'internal', conn.from);
+      this.closeForGarbage(conn);
+      return;
+    }
+    if (!this.deliver(conn, items)) return;
+    if (conn.bytesSinceMessage > MAX_TCP_GARBAGE_BYTES) this.closeForGarbage(conn);
+  }
+
+  /** Hands decoded items to the sink; false when the connection was closed for garbage. */
+  private deliver(conn: Connection, items: (Message | DecodeError)[]): boolean {
+    for (const item of items) {
+      if (item instanceof DecodeError) {
+        this.sink.onReject(item.reason, conn.from);
+        if (++conn.errors > MAX_TCP_DECODE_ERRORS) {
+          this.closeForGarbage(conn);
+          return false;
+        }
+      } else {
+        conn.bytesSinceMessage = 0;
+        this.sink.onMessage(item, conn.from);
+      }
+    }
+    return true;
+  }
+
+  private closeForGarbage(conn: Connection): void {
+    this.sink.onReject('connection-garbage', conn.from);
+    this.connections.delete(conn);
+    conn.socket.destroy();
+  }
+
+  private closeIdle(): void {
+    const cutoff = this.clock.monotonicMs() - this.idleTimeoutMs;
+    for (const c of this.connections) {
+      if (c.lastActiveMs <= cutoff) {
+        this.connections.delete(c);
+        c.socket.destroy();
+      }
+    }
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The monitor's UDP heartbeat listener: one datagram is one message. It decodes, never throws on
+ * bad input, and reports each datagram to a sink as a message or as a rejection with a reason.
+ *
+ * Which decoder a datagram goes to (decided here, documented in docs/API.md):
+ * - larger than MAX_DATAGRAM_BYTES → rejected `too-long` without decoding;
+ * - first byte 0xFE (the binary magic, which never occurs in UTF-8) → binary v1 (`decodeBinary`);
+ * - first byte `{` → JSON (`decodeJson`);
+ * - every byte printable text (UTF-8, tab, CR, LF; no other control byte) → the plain text line
+ *   (`decodeTextLine`), so `echo node1 | nc -u host port` works;
+ * - anything else → binary v1, which rejects it with the reason it finds (`bad-magic`, …).
+ */
+import dgram from 'node:dgram';
+import type { Clock } from '../core/clock.js';
+import { DecodeError, type DecodeErrorReason } from '../core/errors.js';
+import { MAX_DATAGRAM_BYTES } from '../core/limits.js';
+import type { Message } from '../protocol/message.js';
+import { MAGIC_0, decodeBinary, decodeJson, decodeTextLine } from '../protocol/index.js';
+
+/** Where a message came from. */
+export interface Peer {
+  transport: 'udp' | 'tcp' | 'http';
+  /** The sender's IP address as the socket saw it. */
+  address: string;
+  port: number;
+}
+
+/** Why a listener refused input; decode reasons come from the protocol's DecodeError. */
+export type RejectReason =
+  | DecodeErrorReason
+  /** A TCP connection beyond MAX_TCP_CONNECTIONS was refused. */
+  | 'connection-limit'
+  /** A TCP connection was closed because it sent too much it could not frame or decode. */
+  | 'connection-garbage'
+  /** A decoder threw something other than DecodeError (a bug; the input is still dropped). */
+  | 'internal';
+
+/** What listeners report to: the monitor wires this to the node table and its counters. */
+export interface ListenerSink {
+  onMessage(message: Message, from: Peer): void;
+  onReject(reason: RejectReason, from: Peer): void;
+}
+
+export interface UdpListenerOptions {
+  /** Address to bind. @default '127.0.0.1' — listening on every interface is an explicit choice. */
+  host?: string;
+  /** Port to bind; 0 picks a free one (read it from `start()`). @default 0 */
+  port?: number;
+}
+
+/** Bytes that may appear in a text datagram: printable ASCII, UTF-8 continuation, TAB, LF, CR. */
+function isTextByte(b: number): boolean {
+  return b >= 0x20 ? b !== 0x7f : b === 0x09 || b === 0x0a || b === 0x0d;
+}
+
+/** Decodes one datagram by the rules above; throws only DecodeError. */
+export function decodeDatagram(buf: Buffer): Message {
+  if (buf.length > MAX_DATAGRAM_BYTES) {
+    throw new DecodeError('too-long', `datagram of ${buf.length} bytes > ${MAX_DATAGRAM_BYTES}`);
+  }
+  if (buf.length === 0) throw new DecodeError('too-short', 'empty datagram');
+  const first = buf[0];
+  if (first === MAGIC_0) return decodeBinary(buf);
+  if (first === 0x7b) return decodeJson(buf.toString('utf8'));
+  if (buf.every(isTextByte)) return decodeTextLine(buf.toString('utf8'));
+  return decodeBinary(buf);
+}
+
+/** Turns whatever a decoder threw into a reject reason. */
+export function rejectReasonOf(error: unknown): RejectReason {
+  return error instanceof DecodeError ? error.reason : 'internal';
+}
+
+export class UdpListener {
+  private readonly sink: ListenerSink;
+  private readonly host: string;
+  private readonly requestedPort: number;
+  private socket: dgram.Socket | null = null;
+  private boundPort: number | null = null;
+
+  constructor(components: { clock: Clock; sink: ListenerSink }, init: UdpListenerOptions = {}) {
+    this.sink = components.sink;
+    this.host = init.host ?? '127.0.0.1';
+    this.requestedPort = init.port ?? 0;
+  }
+
+  /** The bound port, or null before `start()` and after `stop()`. */
+  get port(): number | null {
+    return this.boundPort;
+  }
+
+  /** Binds the socket; rejects with `port N/udp is in use` when it is taken. */
+  async start(): Promise<number> {
+    if (this.socket !== null) throw new Error('UDP listener already started');
+    const type = this.host.includes(':') ? 'udp6' : 'udp4';
+    const socket = dgram.createSocket({ type, recvBufferSize: 4 * 1024 * 1024 });
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException): void => {
+        socket.close();
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new Error(`port ${this.requestedPort}/udp is in use`, { cause: error })
+            : error,
+        );
+      };
+      socket.once('error', onError);
+      socket.bind(this.requestedPort, this.host, () => {
+        socket.off('error', onError);
+        resolve();
+      });
+    });
+    // After binding, socket errors (e.g. ICMP-triggered) are not fatal to the monitor.
+    socket.on('error', () => {});
+    socket.on('message', (buf, rinfo) => this.onDatagram(buf, rinfo));
+    this.socket = socket;
+    this.boundPort = socket.address().port;
+    return this.boundPort;
+  }
+
+  async stop(): Promise<void> {
+    const socket = this.socket;
+    if (socket === null) return;
+    this.socket = null;
+    this.boundPort = null;
+    await new Promise<void>((resolve) => socket.close(() => resolve()));
+  }
+
+  private onDatagram(buf: Buffer, rinfo: dgram.RemoteInfo): void {
+    const from: Peer = { transport: 'udp', address: rinfo.address, port: rinfo.port };
+    let message: Message;
+    try {
+      message = decodeDatagram(buf);
+    } catch (error) {
+      this.sink.onReject(rejectReasonOf(error), from);
+      return;
+    }
+    this.sink.onMessage(message, from);
+  }
+}
