@@ -32,7 +32,7 @@ function randomBytes(rng: SeededRng, length: number): Buffer {
 
 /** One fuzz input: a valid encoding with one to three mutations, or noise. */
 function mutant(rng: SeededRng): Buffer {
-  let b = Buffer.from(valid[rng.int(0, valid.length - 1)] as Buffer);
+  let b: Buffer = Buffer.from(valid[rng.int(0, valid.length - 1)] as Buffer);
   const mutations = rng.int(1, 3);
   for (let m = 0; m < mutations; m++) {
     const at = rng.int(0, Math.max(0, b.length - 1));
