@@ -1,4 +1,5 @@
 import type { DetectorContext, DetectorExplanation, FailureDetector } from './detector.js';
+import { reconcileLevel } from './level.js';
 
 /** Options of the fixed-timeout detector. */
 export interface FixedTimeoutOptions {
@@ -27,12 +28,13 @@ export class FixedTimeoutDetector implements FailureDetector {
   }
 
   heartbeat(nowMs: number): void {
-    if (!(nowMs < this.lastMs)) this.lastMs = nowMs;
+    if (Number.isFinite(nowMs) && !(nowMs < this.lastMs)) this.lastMs = nowMs;
   }
 
   suspicion(nowMs: number): number {
     if (Number.isNaN(this.lastMs)) return 0;
-    return Math.max(0, nowMs - this.lastMs) / this.timeoutMs;
+    const level = Math.max(0, nowMs - this.lastMs) / this.timeoutMs;
+    return reconcileLevel(level, nowMs, this.suspectAtMs(), this.threshold);
   }
 
   suspects(nowMs: number): boolean {

@@ -1,0 +1,80 @@
+import type { DetectorContext, DetectorExplanation, FailureDetector } from './detector.js';
+import { objectBytes } from './footprint.js';
+import { reconcileLevel } from './level.js';
+
+/** Options of the missed-beats detector. */
+export interface MissedBeatsOptions {
+  /**
+   * Whole expected intervals that may pass with nothing before the node is suspected.
+   * @default 3 — Kubernetes probes' `failureThreshold` default: one lost beat and one late beat
+   * are noise, a third silent interval is not.
+   */
+  failureThreshold?: number;
+}
+
+/** The default `failureThreshold` (see `MissedBeatsOptions`). */
+export const DEFAULT_FAILURE_THRESHOLD = 3;
+
+/** Bytes held: three number fields and the object header (see docs/DETECTORS.md). */
+const MISSED_BEATS_BYTES = objectBytes(3);
+
+/**
+ * Counts missed heartbeats the way Redis Sentinel and Kubernetes probes do: the node is suspected
+ * once `failureThreshold` expected intervals (the sender's announced `intervalMs`) pass with no
+ * heartbeat. The suspicion level is the number of *whole* intervals missed,
+ * `floor((now − last) / intervalMs)`, so it reads as a count ("2 beats missed"), never decreases
+ * while silence grows, and reaches `failureThreshold` exactly at `suspectAtMs()`.
+ */
+export class MissedBeatsDetector implements FailureDetector {
+  readonly kind = 'missed-beats' as const;
+  readonly threshold: number;
+  readonly intervalMs: number;
+  private lastMs = Number.NaN;
+
+  constructor(options: MissedBeatsOptions, context: DetectorContext) {
+    this.threshold = options.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD;
+    this.intervalMs = context.intervalMs;
+  }
+
+  heartbeat(nowMs: number): void {
+    if (Number.isFinite(nowMs) && !(nowMs < this.lastMs)) this.lastMs = nowMs;
+  }
+
+  /** Whole intervals missed at `nowMs`: 0 before the first arrival. */
+  suspicion(nowMs: number): number {
+    if (Number.isNaN(this.lastMs)) return 0;
+    const missed = Math.floor(Math.max(0, nowMs - this.lastMs) / this.intervalMs);
+    return reconcileLevel(missed, nowMs, this.suspectAtMs(), this.threshold);
+  }
+
+  suspects(nowMs: number): boolean {
+    return nowMs >= this.suspectAtMs();
+  }
+
+  suspectAtMs(): number {
+    return Number.isNaN(this.lastMs) ? Infinity : this.lastMs + this.threshold * this.intervalMs;
+  }
+
+  explain(nowMs: number): DetectorExplanation {
+    const heard = !Number.isNaN(this.lastMs);
+    const suspicion = this.suspicion(nowMs);
+    return {
+      kind: this.kind,
+      suspicion,
+      threshold: this.threshold,
+      suspects: this.suspects(nowMs),
+      lastArrivalMs: heard ? this.lastMs : null,
+      elapsedMs: heard ? Math.max(0, nowMs - this.lastMs) : null,
+      suspectAtMs: this.suspectAtMs(),
+      details: {
+        intervalMs: this.intervalMs,
+        failureThreshold: this.threshold,
+        missedBeats: suspicion,
+      },
+    };
+  }
+
+  memoryBytes(): number {
+    return MISSED_BEATS_BYTES;
+  }
+}

@@ -1,0 +1,188 @@
+import type { DetectorContext, DetectorExplanation, FailureDetector } from './detector.js';
+import { objectBytes } from './footprint.js';
+import { reconcileLevel } from './level.js';
+import { Ring } from './ring.js';
+
+/**
+ * Options of the φ accrual detector. Akka cluster's defaults assume a 1 s heartbeat; ours keep
+ * the same proportions for whatever interval the sender announces (`intervalMs`).
+ */
+export interface PhiAccrualOptions {
+  /**
+   * φ at or above which the node is suspected.
+   * @default 8 — Akka cluster's `failure-detector.threshold`: with the normal model, a mistake
+   * rate around 10⁻⁸ per check on a steady link.
+   */
+  threshold?: number;
+  /**
+   * Floor of the standard deviation, in ms, so a very regular sender does not make φ jump at the
+   * first slightly late beat.
+   * @default intervalMs / 10 — Akka's 100 ms for its 1 s interval.
+   */
+  minStdDeviationMs?: number;
+  /**
+   * Pause (lost or delayed beats, GC) tolerated on top of the mean interval, in ms.
+   * @default 3 × intervalMs — Akka's 3 s for its 1 s interval.
+   */
+  acceptableHeartbeatPauseMs?: number;
+  /**
+   * Inter-arrival samples kept for the mean and standard deviation.
+   * @default 64 — Akka keeps 1000; 64 estimate a steady link's mean and σ within a few percent,
+   * adapt faster, and keep a million nodes in about half a gigabyte.
+   */
+  windowSize?: number;
+  /**
+   * Interval assumed before there is history, in ms; the history starts with two samples,
+   * estimate ± estimate/4 (so the mean is the estimate and σ = estimate/4), as Akka does.
+   * @default intervalMs — Akka uses its configured heartbeat interval.
+   */
+  firstHeartbeatEstimateMs?: number;
+}
+
+/** All options resolved to numbers. */
+export type ResolvedPhiAccrualOptions = Required<PhiAccrualOptions>;
+
+/** Akka cluster's threshold (see `PhiAccrualOptions.threshold`). */
+export const DEFAULT_PHI_THRESHOLD = 8;
+/** Default window (see `PhiAccrualOptions.windowSize`). */
+export const DEFAULT_PHI_ACCRUAL_WINDOW = 64;
+
+/** Fills in the documented defaults for a sender with interval `intervalMs`. */
+export function resolvePhiAccrualOptions(
+  options: PhiAccrualOptions,
+  context: DetectorContext,
+): ResolvedPhiAccrualOptions {
+  const intervalMs = context.intervalMs;
+  return {
+    threshold: options.threshold ?? DEFAULT_PHI_THRESHOLD,
+    minStdDeviationMs: options.minStdDeviationMs ?? intervalMs / 10,
+    acceptableHeartbeatPauseMs: options.acceptableHeartbeatPauseMs ?? 3 * intervalMs,
+    windowSize: options.windowSize ?? DEFAULT_PHI_ACCRUAL_WINDOW,
+    firstHeartbeatEstimateMs: options.firstHeartbeatEstimateMs ?? intervalMs,
+  };
+}
+
+/** Coefficients of the logistic approximation of the normal CDF used by Akka. */
+const A1 = 1.5976;
+const A3 = 0.070566;
+
+/**
+ * φ as Akka/Pekko's `PhiAccrualFailureDetector.phi(timeDiff, mean, stdDeviation)` computes it:
+ * `y = (t − mean)/σ`, `e = exp(−y(1.5976 + 0.070566y²))`, and φ = −log10(e/(1+e)) for t > mean,
+ * −log10(1 − 1/(1+e)) otherwise. Both branches equal log10(1 + exp(z)) with z = y(1.5976 +
+ * 0.070566y²); this evaluates that softplus form, which agrees with Akka's expressions to
+ * rounding wherever they are finite and stays finite where Akka's `exp` underflows to φ = ∞.
+ */
+export function akkaPhi(elapsedMs: number, meanMs: number, stdDeviationMs: number): number {
+  const y = (elapsedMs - meanMs) / stdDeviationMs;
+  const z = y * (A1 + A3 * y * y);
+  const softplus = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+  return softplus / Math.LN10;
+}
+
+/**
+ * The standardised time `y` at which `akkaPhi` equals `threshold`, in closed form. With
+ * p = 10^−threshold, e/(1+e) = p gives e = p/(1−p), so z = −ln e = ln(10^threshold − 1), and
+ * y(1.5976 + 0.070566y²) = z is the depressed cubic y³ + Py + Q = 0 with P = 1.5976/0.070566 > 0
+ * and Q = −z/0.070566. P > 0 means exactly one real root, which Cardano's formula gives; it is
+ * written as s·(A − P/(3A)) with A = ∛(|Q|/2 + √(Q²/4 + P³/27)) to avoid cancellation.
+ */
+export function akkaPhiInverse(threshold: number): number {
+  // z = ln(10^θ − 1) = θ·ln 10 + ln(1 − 10^−θ), written so neither a large nor a small θ overflows.
+  const z = threshold * Math.LN10 + Math.log(-Math.expm1(-threshold * Math.LN10));
+  const p = A1 / A3;
+  const q = -z / A3;
+  const a = Math.cbrt(Math.abs(q) / 2 + Math.sqrt((q * q) / 4 + (p * p * p) / 27));
+  const y = a - p / (3 * a);
+  return q > 0 ? -y : y;
+}
+
+/**
+ * The φ accrual failure detector (Hayashibara et al. 2004) exactly as Akka/Pekko compute it:
+ * inter-arrival times are modelled as a normal distribution whose mean (plus the acceptable
+ * pause) and standard deviation (floored at `minStdDeviationMs`) come from the last `windowSize`
+ * intervals, and φ = −log10(1 − F(elapsed)) with Akka's logistic approximation of F.
+ *
+ * As in Akka: the first heartbeat seeds the history with estimate ± estimate/4; an interval is
+ * recorded only if the node was not suspected when its heartbeat arrived (the first beat after
+ * a failure would skew the statistics). The verdict time is computed in closed form once per
+ * arrival (`akkaPhiInverse(threshold)` is a constant), so `suspectAtMs()` is O(1).
+ */
+export class PhiAccrualDetector implements FailureDetector {
+  readonly kind = 'phi-accrual' as const;
+  readonly threshold: number;
+  readonly options: ResolvedPhiAccrualOptions;
+  private readonly intervals: Ring;
+  /** Standardised time at which φ reaches the threshold. */
+  private readonly yAtThreshold: number;
+  private lastMs = Number.NaN;
+  /** Mean interval plus the acceptable pause, from the history at the last arrival. */
+  private meanMs = 0;
+  /** Standard deviation floored at `minStdDeviationMs`. */
+  private stdDeviationMs = 1;
+  private suspectAt = Infinity;
+
+  constructor(options: PhiAccrualOptions, context: DetectorContext) {
+    this.options = resolvePhiAccrualOptions(options, context);
+    this.threshold = this.options.threshold;
+    this.intervals = new Ring(this.options.windowSize);
+    this.yAtThreshold = akkaPhiInverse(this.threshold);
+  }
+
+  heartbeat(nowMs: number): void {
+    if (!Number.isFinite(nowMs) || nowMs < this.lastMs) return;
+    if (Number.isNaN(this.lastMs)) {
+      const estimate = this.options.firstHeartbeatEstimateMs;
+      this.intervals.push(estimate - estimate / 4);
+      this.intervals.push(estimate + estimate / 4);
+    } else if (nowMs < this.suspectAt) {
+      this.intervals.push(nowMs - this.lastMs);
+    }
+    this.lastMs = nowMs;
+    this.meanMs = this.intervals.mean + this.options.acceptableHeartbeatPauseMs;
+    this.stdDeviationMs = Math.max(this.intervals.stdDeviation, this.options.minStdDeviationMs);
+    this.suspectAt = nowMs + this.meanMs + this.yAtThreshold * this.stdDeviationMs;
+  }
+
+  /** φ at `nowMs`; 0 before the first arrival. */
+  suspicion(nowMs: number): number {
+    if (Number.isNaN(this.lastMs)) return 0;
+    const phi = akkaPhi(nowMs - this.lastMs, this.meanMs, this.stdDeviationMs);
+    return reconcileLevel(phi, nowMs, this.suspectAt, this.threshold);
+  }
+
+  suspects(nowMs: number): boolean {
+    return nowMs >= this.suspectAt;
+  }
+
+  suspectAtMs(): number {
+    return this.suspectAt;
+  }
+
+  explain(nowMs: number): DetectorExplanation {
+    const heard = !Number.isNaN(this.lastMs);
+    return {
+      kind: this.kind,
+      suspicion: this.suspicion(nowMs),
+      threshold: this.threshold,
+      suspects: this.suspects(nowMs),
+      lastArrivalMs: heard ? this.lastMs : null,
+      elapsedMs: heard ? Math.max(0, nowMs - this.lastMs) : null,
+      suspectAtMs: this.suspectAt,
+      details: {
+        samples: this.intervals.count,
+        meanIntervalMs: this.intervals.mean,
+        stdDeviationMs: this.intervals.stdDeviation,
+        effectiveMeanMs: heard ? this.meanMs : 0,
+        effectiveStdDeviationMs: heard ? this.stdDeviationMs : 0,
+        acceptableHeartbeatPauseMs: this.options.acceptableHeartbeatPauseMs,
+        minStdDeviationMs: this.options.minStdDeviationMs,
+      },
+    };
+  }
+
+  /** Own fields (11, the options object counted as one of 5 fields) plus the ring. */
+  memoryBytes(): number {
+    return objectBytes(7) + objectBytes(5) + this.intervals.memoryBytes();
+  }
+}
