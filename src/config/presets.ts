@@ -1,0 +1,108 @@
+/**
+ * Named starting points for the monitor's timing, and the defaults for everything else. A preset
+ * sets the timing fields together (interval, detector, dead grace, startup grace, pause guard) so
+ * they stay consistent with each other; a config file, the environment or flags then change
+ * single fields on top (see load.ts for the order). docs/CONFIG.md repeats the reasons below.
+ */
+import type { MonitorConfig, PresetName } from './types.js';
+
+/** The fields a preset decides. */
+export type PresetValues = Pick<
+  MonitorConfig,
+  'defaultIntervalMs' | 'detector' | 'deadAfterMs' | 'startupGraceMs' | 'pauseGuard'
+>;
+
+export const PRESET_NAMES: readonly PresetName[] = ['lan', 'wan', 'local'];
+
+/** The preset used when no source names one. */
+export const DEFAULT_PRESET: PresetName = 'lan';
+
+export const PRESETS: Readonly<Record<PresetName, PresetValues>> = {
+  /** One data centre or office network: sub-millisecond latency, rare loss. */
+  lan: {
+    // 1 heartbeat a second: Akka's and memberlist's LAN default; 1 UDP datagram/s per node is nothing.
+    defaultIntervalMs: 1000,
+    detector: {
+      kind: 'phi-accrual',
+      // Akka's and Cassandra's threshold, proven on many clusters.
+      threshold: 8,
+      // Akka's 100 ms floor: a very regular sender's σ cannot collapse, so one late heartbeat
+      // does not send φ past the threshold.
+      minStdDeviationMs: 100,
+      // 2 intervals of silence absorbed (one lost datagram plus a GC pause): a little under
+      // Akka's 3 s, for detection about 3–4 s after the last heartbeat.
+      acceptableHeartbeatPauseMs: 2000,
+    },
+    // 10 s suspect before dead: a rebooting switch port or a long GC pause recovers within it.
+    deadAfterMs: 10_000,
+    // 30 s for a registered node's agent to start: a container pull and process start fit.
+    startupGraceMs: 30_000,
+    pauseGuard: {
+      // A timer 500 ms late is a stalled monitor, not timer jitter (a few ms).
+      toleranceMs: 500,
+      // 2 intervals: every live sender's queued heartbeat is read before anyone is convicted.
+      graceMs: 2000,
+    },
+  },
+  /** Across regions or the internet: tens to hundreds of ms of latency, bursts of loss. */
+  wan: {
+    // 5 s: WAN links cost money and jitter is large next to a shorter interval.
+    defaultIntervalMs: 5000,
+    detector: {
+      kind: 'phi-accrual',
+      // Higher than LAN: jitter is heavy-tailed, and a false "dead" across a WAN is expensive.
+      threshold: 12,
+      // 500 ms floor: WAN jitter is rarely below it even when the link looks smooth.
+      minStdDeviationMs: 500,
+      // 2 intervals (10 s) of silence absorbed: a route flap or a burst of loss.
+      acceptableHeartbeatPauseMs: 10_000,
+    },
+    // 60 s suspect before dead: BGP reconverges within it; no failover for a blip.
+    deadAfterMs: 60_000,
+    // 2 min for a remote agent to come up.
+    startupGraceMs: 120_000,
+    pauseGuard: {
+      // A 2 s stall still matters when the detector waits for tens of seconds.
+      toleranceMs: 2000,
+      // 2 intervals, as for LAN.
+      graceMs: 10_000,
+    },
+  },
+  /** Processes on the same host (supervisors, sidecars, tests): no network in between. */
+  local: {
+    // 250 ms: loopback is free, and a local supervisor wants to react within a second.
+    defaultIntervalMs: 250,
+    detector: {
+      kind: 'timeout',
+      // 4 intervals: only scheduling delays cause lateness locally, and they are short.
+      timeoutMs: 1000,
+    },
+    // 2 s suspect before dead: a local process that is silent this long is hung or gone.
+    deadAfterMs: 2000,
+    // 10 s: a local process starts in well under that.
+    startupGraceMs: 10_000,
+    pauseGuard: {
+      // Half the detector's timeout: a stall this long would cause false suspicions.
+      toleranceMs: 250,
+      // 2 intervals.
+      graceMs: 500,
+    },
+  },
+};
+
+/** Defaults of the fields that presets do not set. */
+export const DEFAULTS: Omit<MonitorConfig, keyof PresetValues | 'preset'> = {
+  // Loopback: the HTTP API has no authentication and can register and remove nodes, so it is
+  // opened to the network only when an operator says so (HEARTBEAT_HOST=0.0.0.0, --host).
+  host: '127.0.0.1',
+  // 9000 for heartbeats (UDP and TCP share the number, as DNS does), 8080 for HTTP: common,
+  // unprivileged, and easy to remember.
+  udpPort: 9000,
+  tcpPort: 9000,
+  httpPort: 8080,
+  // Relative to the working directory, as a service's WorkingDirectory= or a container's volume.
+  dataPath: './data/heartbeat.db',
+  groups: [],
+  actions: { on: [], webhooks: [] },
+  recordPath: null,
+};
