@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, SystemClock } from '../../src/core/clock.js';
 import type { Message } from '../../src/protocol/index.js';
 import { HttpSender } from '../../src/transport/http-sender.js';
-import { createSender, type SenderErrorEvent } from '../../src/transport/sender.js';
+import { createSender, type SenderErrorEvent, type SentEvent } from '../../src/transport/sender.js';
 import { parseTarget } from '../../src/transport/target.js';
 import { freePort, httpReceiver, nextEvent, type HttpReceiver } from '../agent/receivers.js';
 
@@ -41,7 +41,7 @@ describe('HttpSender', () => {
       parseTarget(`http://127.0.0.1:${r.port}/hb/`),
     );
     expect(sender).toBeInstanceOf(HttpSender);
-    const sent = nextEvent((l) => sender.events.on('sent', l));
+    const sent = nextEvent<SentEvent>((l) => sender.events.on('sent', l));
     sender.send(heartbeat(1));
     expect(await r.inbox.waitFor()).toEqual(heartbeat(1));
     expect((await sent).message.seq).toBe(1);
