@@ -31,6 +31,11 @@ export interface ReadTraceOptions {
    */
   pingPeriodMs?: number;
   /**
+   * Starlink TSV: keep the pinger's 5 s wait after each lost probe (see parseStarlinkTsv).
+   * @default false
+   */
+  keepProbeTimeouts?: boolean;
+  /**
    * For a directory of cellular runs: join them into one trace (`concatTraces`) instead of one
    * trace per run. @default false
    */
@@ -112,7 +117,9 @@ function readTraceFile(file: string, name: string, options: ReadTraceOptions): A
     case 'recording':
       return parseRecording(lines, file, name);
     case 'starlink-tsv':
-      return parseStarlinkTsv(lines, file, name);
+      return parseStarlinkTsv(lines, file, name, {
+        keepProbeTimeouts: options.keepProbeTimeouts ?? false,
+      });
     case 'ping-timestamped':
       return parsePingTimestamped(lines, file, name);
     case 'ping':

@@ -19,6 +19,8 @@ function tempFile(name: string, text: string): string {
 
 describe('readTrace on each format', () => {
   it('reads Starlink TSV with real send times, -1 as lost and the median send gap as interval', () => {
+    // The pinger waited 5.1 s after lost probe 4; a periodic sender would not have: that wait is
+    // taken out, and probe 4 is placed one interval after probe 3.
     expect(readTrace(fixture('starlink.tsv'))).toEqual([
       {
         name: 'starlink.tsv',
@@ -28,12 +30,24 @@ describe('readTrace on each format', () => {
           { seq: 1, sentMs: 0, recvMs: 105.5 },
           { seq: 2, sentMs: 311.45, recvMs: 411.95 },
           { seq: 3, sentMs: 644.616, recvMs: 754.116 },
-          { seq: 4, sentMs: 5762.708, recvMs: null },
-          { seq: 5, sentMs: 5975.588, recvMs: 6026.088 },
-          { seq: 6, sentMs: 6195.062, recvMs: 6249.562 },
-          { seq: 7, sentMs: 6416.04, recvMs: 6470.04 },
+          { seq: 4, sentMs: 910.831, recvMs: null },
+          { seq: 5, sentMs: 1177.044, recvMs: 1227.544 },
+          { seq: 6, sentMs: 1396.518, recvMs: 1451.018 },
+          { seq: 7, sentMs: 1617.496, recvMs: 1671.496 },
         ],
       },
+    ]);
+  });
+
+  it('keeps the pinger timeout in the Starlink timeline when asked', () => {
+    expect(readTrace(fixture('starlink.tsv'), { keepProbeTimeouts: true })[0]?.arrivals).toEqual([
+      { seq: 1, sentMs: 0, recvMs: 105.5 },
+      { seq: 2, sentMs: 311.45, recvMs: 411.95 },
+      { seq: 3, sentMs: 644.616, recvMs: 754.116 },
+      { seq: 4, sentMs: 5762.708, recvMs: null },
+      { seq: 5, sentMs: 5975.588, recvMs: 6026.088 },
+      { seq: 6, sentMs: 6195.062, recvMs: 6249.562 },
+      { seq: 7, sentMs: 6416.04, recvMs: 6470.04 },
     ]);
   });
 

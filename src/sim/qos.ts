@@ -1,0 +1,200 @@
+/**
+ * Quality of service of a failure detector on a trace, as defined by Chen, Toueg and Aguilera,
+ * "On the quality of service of failure detectors" (2002): how fast it detects a crash (T_D) and
+ * how often and how long it wrongly suspects a live sender (λ_M, T_MR, T_M, P_A). Computed by
+ * replaying the trace onto a fresh detector, without a clock or a node table: between two
+ * arrivals a detector's verdict flips at most once, at its `suspectAtMs()`, so one detector call
+ * per heartbeat is enough. docs/QOS.md says exactly how each number is computed, with a worked
+ * example.
+ */
+import type { DetectorContext, FailureDetector } from '../detectors/detector.js';
+import { createDetector } from '../detectors/registry.js';
+import type { DetectorSpec } from '../detectors/spec.js';
+import { prepareTrace, type PreparedTrace } from './prepared-trace.js';
+import { mean, percentileSorted } from './stats.js';
+import { SuspicionTracker } from './suspicion-tracker.js';
+import type { ArrivalTrace } from './traces/arrival-trace.js';
+
+/** Makes the detector to evaluate: `createDetector` from the registry unless told otherwise. */
+export type QosDetectorFactory = (spec: DetectorSpec, context: DetectorContext) => FailureDetector;
+
+export interface QosOptions {
+  /**
+   * Crash points, as sequence numbers: the sender crashes right after sending each one (one
+   * crash per run). @default every heartbeat of the trace
+   */
+  crashAfter?: readonly number[];
+  /** Builds the detector (for detectors not in the registry, or instrumented ones). @default createDetector */
+  create?: QosDetectorFactory;
+}
+
+/** The QoS of one detector on one trace. Times in ms unless the name says intervals. */
+export interface QosResult {
+  trace: string;
+  spec: DetectorSpec;
+  /** The trace's nominal sending interval, the unit of the `…Intervals` figures. */
+  intervalMs: number;
+  heartbeats: number;
+  lost: number;
+
+  /** Crash points evaluated (those after which at least one heartbeat arrived). */
+  crashes: number;
+  /** Crash points after which the detector never suspects (their T_D is Infinity). */
+  undetected: number;
+  /** T_D: mean, 99th percentile (nearest rank) and maximum detection time. */
+  detectionMeanMs: number;
+  detectionP99Ms: number;
+  detectionMaxMs: number;
+  detectionMeanIntervals: number;
+  detectionP99Intervals: number;
+  detectionMaxIntervals: number;
+
+  /** Failure-free run: time from the first to the last accepted arrival. */
+  observedMs: number;
+  /** Wrong suspicions that a later heartbeat corrected. */
+  mistakes: number;
+  /** λ_M: mistakes per node-hour of observed time. */
+  mistakesPerHour: number;
+  /** T_MR: mean mistake recurrence time, observedMs / mistakes (Infinity without mistakes). */
+  mistakeRecurrenceMs: number;
+  /** T_M: mean mistake duration (NaN without mistakes). */
+  mistakeDurationMs: number;
+  /** Time the detector suspected during the observed time. */
+  suspectedMs: number;
+  /** P_A: query accuracy probability, 1 − suspectedMs / observedMs. */
+  queryAccuracy: number;
+}
+
+/** Evaluates one detector spec on a trace. */
+export function evaluateDetector(
+  trace: ArrivalTrace,
+  spec: DetectorSpec,
+  options: QosOptions = {},
+): QosResult {
+  return evaluatePrepared(prepareTrace(trace), spec, options);
+}
+
+/** Evaluates many specs on one trace, preparing the trace once (the lab's sweeps). */
+export function evaluateMany(
+  trace: ArrivalTrace,
+  specs: readonly DetectorSpec[],
+  options: QosOptions = {},
+): QosResult[] {
+  const prepared = prepareTrace(trace);
+  return specs.map((spec) => evaluatePrepared(prepared, spec, options));
+}
+
+const HOUR_MS = 3_600_000;
+
+/** The replay itself, on a prepared trace. */
+export function evaluatePrepared(
+  p: PreparedTrace,
+  spec: DetectorSpec,
+  options: QosOptions = {},
+): QosResult {
+  const create = options.create ?? createDetector;
+  const context: DetectorContext = { intervalMs: p.intervalMs };
+  const n = p.recvMs.length;
+
+  // Failure-free run: mistakes, suspected time, and per prefix the permanent-suspicion time.
+  const tracker = new SuspicionTracker(create(spec, context));
+  const permanentMs = new Float64Array(n + 1).fill(Infinity);
+  let mistakes = 0;
+  let mistakeMs = 0;
+  let suspectedMs = 0;
+  for (let i = 0; i < n; i++) {
+    const t = p.recvMs[i] as number;
+    tracker.arrive(t, p.seq[i] as number);
+    suspectedMs += tracker.suspectedForMs;
+    if (!Number.isNaN(tracker.endedSinceMs)) {
+      mistakes++;
+      mistakeMs += t - tracker.endedSinceMs;
+    }
+    permanentMs[i + 1] = tracker.permanentSuspicionMs();
+  }
+  const observedMs = n === 0 ? 0 : (p.recvMs[n - 1] as number) - (p.recvMs[0] as number);
+
+  // Crash runs: detection time = permanent suspicion − crash, never negative.
+  const points = crashPoints(p, options.crashAfter);
+  const detections = new Float64Array(points.length);
+  let crashes = 0;
+  let undetected = 0;
+  for (const i of points) {
+    const prefix = p.prefix[i] as number;
+    let permanent: number;
+    if (p.exact[i] === 1) {
+      permanent = replayCrash(p, i, create(spec, context));
+      if (Number.isNaN(permanent)) continue; // nothing arrived before this crash
+    } else {
+      if (prefix === 0) continue;
+      permanent = permanentMs[prefix] as number;
+    }
+    const d = Math.max(0, permanent - (p.crashMs[i] as number));
+    if (d === Infinity) undetected++;
+    detections[crashes++] = d;
+  }
+  const sorted = detections.subarray(0, crashes).sort();
+  const dMean = mean(sorted);
+  const dP99 = percentileSorted(sorted, 0.99);
+  const dMax = crashes === 0 ? Number.NaN : (sorted[crashes - 1] as number);
+
+  return {
+    trace: p.name,
+    spec,
+    intervalMs: p.intervalMs,
+    heartbeats: p.heartbeats,
+    lost: p.lost,
+    crashes,
+    undetected,
+    detectionMeanMs: dMean,
+    detectionP99Ms: dP99,
+    detectionMaxMs: dMax,
+    detectionMeanIntervals: dMean / p.intervalMs,
+    detectionP99Intervals: dP99 / p.intervalMs,
+    detectionMaxIntervals: dMax / p.intervalMs,
+    observedMs,
+    mistakes,
+    mistakesPerHour: observedMs > 0 ? (mistakes * HOUR_MS) / observedMs : Number.NaN,
+    mistakeRecurrenceMs: mistakes > 0 ? observedMs / mistakes : Infinity,
+    mistakeDurationMs: mistakes > 0 ? mistakeMs / mistakes : Number.NaN,
+    suspectedMs,
+    queryAccuracy: observedMs > 0 ? 1 - suspectedMs / observedMs : Number.NaN,
+  };
+}
+
+/** Indexes (into the trace's heartbeats) of the crash points to evaluate; unknown seqs are skipped. */
+function crashPoints(p: PreparedTrace, crashAfter: readonly number[] | undefined): number[] {
+  const n = p.crashMs.length;
+  if (crashAfter === undefined) return Array.from({ length: n }, (_, i) => i);
+  const index = new Map<number, number>();
+  for (let i = 0; i < n; i++) index.set(p.crashSeq[i] as number, i);
+  const points: number[] = [];
+  for (const k of crashAfter) {
+    const i = index.get(k);
+    if (i !== undefined) points.push(i);
+  }
+  return points;
+}
+
+/**
+ * The crash run after heartbeat k (index i) replayed in full: the accepted prefix, then the
+ * reordered heartbeats ≤ k that this run accepts. NaN when no heartbeat arrived at all.
+ */
+function replayCrash(p: PreparedTrace, i: number, detector: FailureDetector): number {
+  const k = p.crashSeq[i] as number;
+  const tracker = new SuspicionTracker(detector);
+  const prefix = p.prefix[i] as number;
+  let newest = -Infinity;
+  for (let j = 0; j < prefix; j++) {
+    tracker.arrive(p.recvMs[j] as number, p.seq[j] as number);
+    newest = p.seq[j] as number;
+  }
+  for (let j = 0; j < p.lateRecvMs.length; j++) {
+    const seq = p.lateSeq[j] as number;
+    if (seq > newest && seq <= k) {
+      tracker.arrive(p.lateRecvMs[j] as number, seq);
+      newest = seq;
+    }
+  }
+  return Number.isNaN(tracker.lastMs) ? Number.NaN : tracker.permanentSuspicionMs();
+}
