@@ -6,10 +6,11 @@
  * - larger than MAX_DATAGRAM_BYTES → rejected `too-long` without decoding;
  * - first byte 0xFE (the binary magic, which never occurs in UTF-8) → binary v1 (`decodeBinary`);
  * - first byte `{` → JSON (`decodeJson`);
- * - every byte printable text (UTF-8, tab, CR, LF; no other control byte) → the plain text line
+ * - valid UTF-8 with no control byte but tab, CR and LF → the plain text line
  *   (`decodeTextLine`), so `echo node1 | nc -u host port` works;
  * - anything else → binary v1, which rejects it with the reason it finds (`bad-magic`, …).
  */
+import { isUtf8 } from 'node:buffer';
 import dgram from 'node:dgram';
 import type { Clock } from '../core/clock.js';
 import { DecodeError, type DecodeErrorReason } from '../core/errors.js';
@@ -62,7 +63,7 @@ export function decodeDatagram(buf: Buffer): Message {
   const first = buf[0];
   if (first === MAGIC_0) return decodeBinary(buf);
   if (first === 0x7b) return decodeJson(buf.toString('utf8'));
-  if (buf.every(isTextByte)) return decodeTextLine(buf.toString('utf8'));
+  if (buf.every(isTextByte) && isUtf8(buf)) return decodeTextLine(buf.toString('utf8'));
   return decodeBinary(buf);
 }
 
