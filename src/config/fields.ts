@@ -5,19 +5,11 @@
  * "x"". load.ts prefixes the source ("config file ./hb.yaml: …") to make a ConfigError.
  */
 import { ConfigError } from '../core/errors.js';
-import type { DetectorKind } from '../detectors/detector.js';
+import { parseDetectorSpec } from '../detectors/registry.js';
 import type { DetectorSpec } from '../detectors/spec.js';
 
 /** A bad value; the message names the field but not the source. */
 export class FieldProblem extends Error {}
-
-export const DETECTOR_KIND_NAMES: readonly DetectorKind[] = [
-  'timeout',
-  'missed-beats',
-  'phi-accrual',
-  'phi-cassandra',
-  'chen',
-];
 
 /** Longest duration any timing field accepts: a day; anything longer is a typo (seconds × 1000 twice). */
 export const MAX_DURATION_MS = 86_400_000;
@@ -149,16 +141,14 @@ export function detector(value: unknown, label: string): DetectorSpec {
   return detectorSpec(input, label);
 }
 
-/** Validates a detector spec object; only `kind` until the detector registry checks options. */
+/** The detector registry's checks (kind and every option), its message under our label. */
 function detectorSpec(input: unknown, label: string): DetectorSpec {
-  if (!isRecord(input)) fail(label, 'a detector kind or an object with a "kind"', input);
   try {
-    oneOf(input['kind'], `${label}.kind`, DETECTOR_KIND_NAMES);
+    return parseDetectorSpec(input, label);
   } catch (error) {
     if (error instanceof ConfigError) throw new FieldProblem(error.message);
     throw error;
   }
-  return { ...input } as unknown as DetectorSpec;
 }
 
 /** Throws for keys of `record` not in `known`, suggesting the closest known one. */

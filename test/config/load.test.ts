@@ -6,8 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
 import { MAX_ACTIONS, MAX_NODE_GROUPS } from '../../src/core/limits.js';
 import { loadMonitorConfig, type LoadInput } from '../../src/config/load.js';
+import { DETECTOR_KINDS, parseDetectorSpec } from '../../src/detectors/registry.js';
 import { DEFAULTS, PRESETS } from '../../src/config/presets.js';
 import type { MonitorConfig } from '../../src/config/types.js';
+
+const KINDS = DETECTOR_KINDS.join(', ');
 
 let dir: string;
 beforeAll(() => {
@@ -62,6 +65,7 @@ describe('loadMonitorConfig: defaults, presets and precedence', () => {
       expect(lan[key]).toBeLessThan(wan[key]);
     }
     for (const p of [local, lan, wan]) {
+      expect(parseDetectorSpec(p.detector)).toEqual(p.detector);
       // A stall longer than a heartbeat interval could not be told apart from silence.
       expect(p.pauseGuard.toleranceMs).toBeLessThanOrEqual(p.defaultIntervalMs);
       expect(p.pauseGuard.graceMs).toBeGreaterThanOrEqual(p.defaultIntervalMs);
@@ -354,12 +358,18 @@ describe('loadMonitorConfig: every error is one line naming the source and the f
     [
       'detector kind',
       { detector: { kind: 'magic' } },
-      'detector.kind must be one of timeout, missed-beats, phi-accrual, phi-cassandra, chen, got "magic"',
+      `detector.kind must be one of ${KINDS}, got "magic"`,
+    ],
+    ['detector type', { detector: 5 }, 'detector must be an object with a "kind", got 5'],
+    [
+      'detector option',
+      { detector: { kind: 'phi-accrual', threshold: 'high' } },
+      'detector.threshold must be a positive number, got "high"',
     ],
     [
-      'detector type',
-      { detector: 5 },
-      'detector must be a detector kind or an object with a "kind", got 5',
+      'detector unknown option',
+      { detector: { kind: 'timeout', treshold: 3 } },
+      'detector.treshold is not an option of timeout (options: timeoutMs)',
     ],
     ['groups type', { groups: {} }, 'groups must be a list of groups, got {}'],
     [
@@ -375,7 +385,7 @@ describe('loadMonitorConfig: every error is one line naming the source and the f
     [
       'group detector',
       { groups: [{ name: 'a', detector: { kind: 'nope' } }] },
-      'groups[0].detector.kind must be one of timeout, missed-beats, phi-accrual, phi-cassandra, chen, got "nope"',
+      `groups[0].detector.kind must be one of ${KINDS}, got "nope"`,
     ],
     [
       'group duplicate',
@@ -499,7 +509,7 @@ describe('loadMonitorConfig: every error is one line naming the source and the f
     [{ HEARTBEAT_HTTP_PORT: '80a' }, 'HEARTBEAT_HTTP_PORT must be an integer 0–65535, got "80a"'],
     [
       { HEARTBEAT_DETECTOR: 'magic' },
-      'HEARTBEAT_DETECTOR.kind must be one of timeout, missed-beats, phi-accrual, phi-cassandra, chen, got "magic"',
+      `HEARTBEAT_DETECTOR.kind must be one of ${KINDS}, got "magic"`,
     ],
     [
       { HEARTBEAT_DETECTOR: '{"kind":' },
