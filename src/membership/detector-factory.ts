@@ -4,14 +4,10 @@
  * replace detectors; by default the detector registry's `createDetector`.
  */
 import type { DetectorContext, FailureDetector } from '../detectors/detector.js';
-import { FixedTimeoutDetector } from '../detectors/fixed-timeout.js';
+import { createDetector } from '../detectors/registry.js';
 import type { DetectorSpec } from '../detectors/spec.js';
 
 export type DetectorFactory = (spec: DetectorSpec, context: DetectorContext) => FailureDetector;
 
-/**
- * The default factory. Only the fixed timeout is built in here; every other kind falls back to it
- * with the spec's defaults until the registry (src/detectors/registry.ts) provides them.
- */
-export const defaultDetectorFactory: DetectorFactory = (spec, context) =>
-  new FixedTimeoutDetector(spec.kind === 'timeout' ? spec : {}, context);
+/** The default factory: the registry, which validates the spec and applies its defaults. */
+export const defaultDetectorFactory: DetectorFactory = createDetector;

@@ -9,6 +9,7 @@ import type { Clock, TimerHandle } from '../core/clock.js';
 import { TypedEmitter } from '../core/emitter.js';
 import { ConfigError, HeartbeatError, LimitError, UnknownNodeError } from '../core/errors.js';
 import { MAX_NODE_ID_BYTES, MAX_NODES, MAX_TRANSITIONS_PER_TICK } from '../core/limits.js';
+import type { FailureDetector } from '../detectors/detector.js';
 import type { DetectorSpec } from '../detectors/spec.js';
 import type { Message } from '../protocol/message.js';
 import { classifyArrival } from './arrival.js';
@@ -99,6 +100,8 @@ export interface NodeTableCounters {
   /** Times the pause guard saw the deadline timer fire late by more than the tolerance. */
   stalls: number;
   listenerErrors: number;
+  /** Detector specs from `detectorFor` that could not be built (the default was used). */
+  detectorErrors: number;
 }
 
 /** Components of the table: the clock, and optionally how detectors are made. */
@@ -168,6 +171,7 @@ export class NodeTable {
     rejectedInvalid: 0,
     stalls: 0,
     listenerErrors: 0,
+    detectorErrors: 0,
   };
 
   private readonly detector: DetectorSpec;
@@ -205,6 +209,8 @@ export class NodeTable {
     this.pauseGraceMs =
       nonNegative('pauseGraceMs', init.pauseGraceMs) ?? 2 * this.defaultIntervalMs;
     this.maxNodes = Math.min(MAX_NODES, nonNegative('maxNodes', init.maxNodes) ?? MAX_NODES);
+    // Refuse a bad default spec now (ConfigError) rather than on some node's first heartbeat.
+    this.createDetector(this.detector, { intervalMs: this.defaultIntervalMs });
   }
 
   on<K extends keyof NodeEvents>(name: K, listener: (e: NodeEvents[K]) => void): () => void {
@@ -735,11 +741,23 @@ export class NodeTable {
     if (intervalMs !== undefined) this.cols.intervalMs[slot] = intervalMs;
   }
 
-  private newDetector(slot: number) {
+  /**
+   * A detector for the node's current interval. A spec from `detectorFor` that the factory
+   * refuses (or a throwing `detectorFor`) falls back to the default spec and is counted in
+   * `detectorErrors`: a heartbeat never throws. The default spec was checked at construction.
+   */
+  private newDetector(slot: number): FailureDetector {
     const c = this.cols;
-    const id = c.ids[slot] as string;
-    const spec = this.detectorFor?.(id, c.tags[slot] as readonly string[]) ?? this.detector;
-    return this.createDetector(spec, { intervalMs: c.intervalMs[slot] as number });
+    const context = { intervalMs: c.intervalMs[slot] as number };
+    if (this.detectorFor !== undefined) {
+      try {
+        const spec = this.detectorFor(c.ids[slot] as string, c.tags[slot] as readonly string[]);
+        if (spec !== undefined) return this.createDetector(spec, context);
+      } catch {
+        this.stats.detectorErrors++;
+      }
+    }
+    return this.createDetector(this.detector, context);
   }
 
   private deadAfterFor(slot: number): number {

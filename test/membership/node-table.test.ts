@@ -471,6 +471,9 @@ describe('NodeTable detectors and timers', () => {
             : undefined,
       },
     );
+    // The default spec is tried once at construction.
+    expect(made).toEqual([{ spec: { kind: 'phi-accrual' }, context: { intervalMs: 700 } }]);
+    made.length = 0;
     table.receive(hb('plain'));
     table.receive(hb('eu-1', { intervalMs: 2000 }));
     table.register('w', { tags: ['wan'], intervalMs: 5000 });
@@ -480,6 +483,28 @@ describe('NodeTable detectors and timers', () => {
       { spec: { kind: 'timeout', timeoutMs: 9000 }, context: { intervalMs: 2000 } },
       { spec: { kind: 'timeout', timeoutMs: 9000 }, context: { intervalMs: 5000 } },
     ]);
+  });
+
+  it('uses the registry by default; a spec it refuses falls back to the default', () => {
+    const clock = new ManualClock();
+    expect(
+      () => new NodeTable({ clock }, { detector: { kind: 'phi-accrual', threshold: -1 } }),
+    ).toThrow(ConfigError);
+    const table = new NodeTable(
+      { clock },
+      {
+        detectorFor: (id) => {
+          if (id === 'bad') return { kind: 'timeout', timeoutMs: -5 };
+          if (id === 'throws') throw new Error('no');
+          return undefined;
+        },
+      },
+    );
+    const kinds: string[] = [];
+    table.on('node:alive', (t) => kinds.push(`${t.nodeId}:${t.evidence.detector?.kind}`));
+    for (const id of ['ok', 'bad', 'throws']) expect(table.receive(hb(id))).toBe('accepted');
+    expect(kinds).toEqual(['ok:phi-accrual', 'bad:phi-accrual', 'throws:phi-accrual']);
+    expect(table.counters().detectorErrors).toBe(2);
   });
 
   it('keeps one clock timer for 10 000 nodes', () => {
