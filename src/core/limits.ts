@@ -24,6 +24,13 @@ export const MAX_PAYLOAD_STRING_BYTES = 256;
  */
 export const MAX_DATAGRAM_BYTES = 1472;
 
+/**
+ * Shortest interval an agent may send at, ms: below it the sender's timer and the monitor's
+ * per-heartbeat work cost more than the faster detection gains (loopback round trips and timer
+ * granularity are around a millisecond).
+ */
+export const MIN_HEARTBEAT_INTERVAL_MS = 10;
+
 /** Longest plain text line (`node1\n`) over TCP before the connection is closed. */
 export const MAX_TEXT_LINE_BYTES = MAX_NODE_ID_BYTES + 1;
 

@@ -1,0 +1,84 @@
+/**
+ * The agent as a process (`heartbeat agent`): starts an Agent on the system clock, logs what it
+ * does in a few lines, and on SIGINT or SIGTERM sends `leave` to every target, closes, and
+ * resolves with exit status 0, so that a service manager's stop is recorded as a graceful
+ * departure, not a failure. A second signal while stopping gives up waiting (status 1).
+ */
+import { SystemClock } from '../core/clock.js';
+import { Agent, type AgentOptions } from './agent.js';
+
+/** Signals that mean "stop gracefully". */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
+/**
+ * Runs an agent until the process is told to stop. Rejects with a ConfigError (before sending
+ * anything) when the options are not acceptable.
+ */
+export async function runAgent(
+  options: AgentOptions,
+  io: { log: (line: string) => void },
+): Promise<number> {
+  const agent = new Agent({ clock: new SystemClock() }, options);
+
+  // One line per change of a target's health, not one per failed heartbeat.
+  const failing = new Map<string, string>();
+  agent.on('error', (event) => {
+    const key = event.target ?? event.provider ?? 'agent';
+    const text = event.error.message;
+    if (failing.get(key) === text) return;
+    failing.set(key, text);
+    io.log(`error: ${text}`);
+  });
+  agent.on('sent', (event) => {
+    if (!failing.has(event.target)) return;
+    failing.delete(event.target);
+    io.log(`${event.target}: sending again`);
+  });
+
+  const signals = listenForSignals();
+  try {
+    agent.start();
+    io.log(
+      `agent ${options.nodeId} (incarnation ${agent.incarnation}) sending every ${agent.intervalMs} ms to ${options.targets.join(', ')}`,
+    );
+    const signal = await signals.next();
+    io.log(`${signal}: sending leave and stopping`);
+    const stopped = agent.stop({ leave: true }).then(() => 'stopped' as const);
+    const outcome = await Promise.race([stopped, signals.next()]);
+    if (outcome !== 'stopped') {
+      io.log(`${outcome} again: not waiting for the monitors any longer`);
+      return 1;
+    }
+    const stats = agent.stats();
+    io.log(`stopped after ${stats.messages} messages (last seq ${stats.seq})`);
+    return 0;
+  } finally {
+    signals.dispose();
+  }
+}
+
+/** The stop signals as a queue: each `next()` resolves with the next one received. */
+function listenForSignals(): { next(): Promise<NodeJS.Signals>; dispose(): void } {
+  const received: NodeJS.Signals[] = [];
+  let wake: ((signal: NodeJS.Signals) => void) | undefined;
+  const handler = (signal: NodeJS.Signals): void => {
+    if (wake !== undefined) {
+      const resolve = wake;
+      wake = undefined;
+      resolve(signal);
+    } else {
+      received.push(signal);
+    }
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, handler);
+  return {
+    next: () => {
+      const early = received.shift();
+      if (early !== undefined) return Promise.resolve(early);
+      return new Promise((resolve) => (wake = resolve));
+    },
+    dispose: () => {
+      for (const signal of STOP_SIGNALS) process.off(signal, handler);
+    },
+  };
+}
