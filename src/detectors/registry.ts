@@ -90,7 +90,7 @@ const DETECTORS: { [K in DetectorKind]: DetectorDefinition<K> } = {
       },
       windowSize: window(
         DEFAULT_PHI_ACCRUAL_WINDOW,
-        'Akka keeps 1000; 64 estimate mean and σ within a few percent and adapt faster',
+        'Akka keeps 1000; 32 estimate the mean within a few percent and adapt faster',
       ),
       firstHeartbeatEstimateMs: {
         rule: 'positive',

@@ -102,6 +102,7 @@ export class HistoryStore {
   private readonly deleteStmt: Database.Statement;
   private readonly loadStmt: Database.Statement<[], NodeRow>;
   private readonly appendStmt: Database.Statement;
+  private readonly queries = new Map<string, Database.Statement<unknown[], StoredTransitionRow>>();
   private closed = false;
 
   private constructor(private readonly db: Database.Database) {
@@ -213,10 +214,20 @@ export class HistoryStore {
     const sql = `SELECT * FROM transitions ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY id DESC LIMIT ?`;
     // One row more than asked tells whether an older page exists.
-    const found = this.db.prepare<unknown[], StoredTransitionRow>(sql).all(...params, limit + 1);
+    const found = this.query(sql).all(...params, limit + 1);
     const rows = found.slice(0, limit).map(toTransitionRow);
     const last = rows[rows.length - 1];
     return { rows, nextBefore: found.length > limit && last !== undefined ? last.id : null };
+  }
+
+  /** A prepared statement per distinct query shape (there are eight). */
+  private query(sql: string): Database.Statement<unknown[], StoredTransitionRow> {
+    let statement = this.queries.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare<unknown[], StoredTransitionRow>(sql);
+      this.queries.set(sql, statement);
+    }
+    return statement;
   }
 
   /** Closes the database; later calls do nothing. */
@@ -256,9 +267,18 @@ function toTransitionRow(row: StoredTransitionRow): TransitionRow {
  * they read back exactly.
  */
 function encodeEvidence(evidence: Evidence): string {
+  // A replacer puts JSON.stringify on its slow path: use it only when it has work to do.
+  if (!hasNonFinite(evidence)) return JSON.stringify(evidence);
   return JSON.stringify(evidence, (_key, value: unknown) =>
     typeof value === 'number' && !Number.isFinite(value) ? String(value) : value,
   );
+}
+
+function hasNonFinite(value: unknown): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value);
+  if (typeof value !== 'object' || value === null) return false;
+  for (const item of Object.values(value)) if (hasNonFinite(item)) return true;
+  return false;
 }
 
 const NON_FINITE: Record<string, number> = {
@@ -267,7 +287,11 @@ const NON_FINITE: Record<string, number> = {
   NaN: Number.NaN,
 };
 
+/** Matches any JSON text that may hold an encoded non-finite number. */
+const MAY_HOLD_NON_FINITE = /"(-?Infinity|NaN)"/;
+
 function decodeEvidence(json: string): Evidence {
+  if (!MAY_HOLD_NON_FINITE.test(json)) return JSON.parse(json) as Evidence;
   return JSON.parse(json, (_key, value: unknown) =>
     typeof value === 'string' && value in NON_FINITE ? NON_FINITE[value] : value,
   ) as Evidence;
