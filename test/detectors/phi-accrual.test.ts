@@ -113,7 +113,7 @@ describe('PhiAccrualDetector', () => {
       threshold: 8,
       minStdDeviationMs: 100,
       acceptableHeartbeatPauseMs: 3000,
-      windowSize: 64,
+      windowSize: 32,
       firstHeartbeatEstimateMs: 1000,
     });
     expect(resolvePhiAccrualOptions({ threshold: 12 }, { intervalMs: 200 })).toMatchObject({

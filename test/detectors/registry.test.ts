@@ -144,7 +144,7 @@ describe('describeDetectorDefaults', () => {
       threshold: 8,
       minStdDeviationMs: 20,
       acceptableHeartbeatPauseMs: 600,
-      windowSize: 64,
+      windowSize: 32,
       firstHeartbeatEstimateMs: 200,
     });
     const cassandra = describeDetectorDefaults('phi-cassandra', 500);
