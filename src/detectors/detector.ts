@@ -38,7 +38,13 @@ export interface FailureDetector {
   memoryBytes(): number;
 }
 
-export type DetectorKind = 'timeout' | 'missed-beats' | 'phi-accrual' | 'phi-cassandra' | 'chen';
+export type DetectorKind =
+  | 'timeout'
+  | 'missed-beats'
+  | 'phi-accrual'
+  | 'phi-cassandra'
+  | 'chen'
+  | 'quantile';
 
 /** What a detector says about itself; extra numbers depend on the algorithm. */
 export interface DetectorExplanation {

@@ -21,6 +21,12 @@ import {
   DEFAULT_CASSANDRA_WINDOW,
   PhiCassandraDetector,
 } from './phi-cassandra.js';
+import {
+  DEFAULT_HALF_LIFE_MS,
+  DEFAULT_MISTAKES_PER_HOUR,
+  DEFAULT_QUANTILE_WINDOW,
+  QuantileDetector,
+} from './quantile.js';
 import type { DetectorSpec } from './spec.js';
 
 /** What values an option accepts; each rule has one message. */
@@ -131,6 +137,26 @@ const DETECTORS: { [K in DetectorKind]: DetectorDefinition<K> } = {
       },
     },
     create: (spec, context) => new ChenDetector(spec, context),
+  },
+  quantile: {
+    summary: 'empirical quantile of past waits, sized by a false-suspicion budget per hour',
+    options: {
+      mistakesPerHour: {
+        rule: 'positive',
+        default: () => DEFAULT_MISTAKES_PER_HOUR,
+        reason: 'half of one false suspicion per node-hour: the tail beyond the data is estimated',
+      },
+      halfLifeMs: {
+        rule: 'positive',
+        default: () => DEFAULT_HALF_LIFE_MS,
+        reason: '1 h: rare outages recur over minutes and must be remembered between them',
+      },
+      windowSize: window(
+        DEFAULT_QUANTILE_WINDOW,
+        'arrivals that measure the real interval; one late beat barely moves it',
+      ),
+    },
+    create: (spec, context) => new QuantileDetector(spec, context),
   },
 };
 

@@ -9,7 +9,8 @@ export type DetectorSpec =
   | ({ kind: 'missed-beats' } & MissedBeatsParams)
   | ({ kind: 'phi-accrual' } & PhiAccrualParams)
   | ({ kind: 'phi-cassandra' } & PhiCassandraParams)
-  | ({ kind: 'chen' } & ChenParams);
+  | ({ kind: 'chen' } & ChenParams)
+  | ({ kind: 'quantile' } & QuantileParams);
 
 export interface TimeoutParams {
   timeoutMs?: number;
@@ -37,4 +38,13 @@ export interface PhiCassandraParams {
 export interface ChenParams {
   windowSize?: number;
   safetyMarginMs?: number;
+}
+
+export interface QuantileParams {
+  /** False suspicions per hour budgeted on a healthy link (see quantile.ts). */
+  mistakesPerHour?: number;
+  /** How long a wait is remembered (its weight halves every `halfLifeMs`). */
+  halfLifeMs?: number;
+  /** Arrivals kept to measure the sender's real interval. */
+  windowSize?: number;
 }

@@ -1,0 +1,151 @@
+/**
+ * `heartbeat lab compare <trace>… [--out DIR]`: sweeps every detector's main parameter over each
+ * trace (a recording, a ping log, a directory of them), and writes the frontier of detection time
+ * against mistake rate as CSV, SVG and PNG charts and a Markdown table (docs/LAB.md).
+ */
+import { ConfigError } from '../../core/errors.js';
+import { compareTraces, writeComparison } from '../../sim/lab/compare.js';
+import { ProgressBar } from '../../sim/lab/progress-bar.js';
+import { createQosEvaluate } from '../../sim/lab/qos-evaluate.js';
+import { readTraceInputs } from '../../sim/lab/trace-inputs.js';
+
+export const LAB_HELP = `Usage: heartbeat lab compare <trace>... [options]
+
+Sweeps each detector's main parameter (timeout; missed beats; the phi threshold of both phi
+detectors; Chen's safety margin; the quantile detector's mistake budget) over every trace and
+writes, to the output directory:
+  results.csv   every setting: detection time (mean, p99, max), mistakes per hour, T_MR, T_M, P_A
+  <trace>.svg   the frontier chart (detection time vs mistake rate), and <trace>.png
+  RESULTS.md    per-trace tables and the quantile detector's targets
+
+A <trace> is a file (monitor recording, ping log, Starlink latency file) or a directory of them;
+cellular ping runs (ping_*.out) in a directory are joined into one trace.
+
+Options:
+  --out DIR            output directory (default: lab-results)
+  --points N           settings per detector, 4 to 200 (default: 28)
+  --ping-period-ms MS  sending period of plain ping logs without timestamps (default: 1000)
+  --quiet              no progress bar
+  -h, --help           this text
+`;
+
+/** Where the command writes: each call is one line (the caller adds the line break). */
+export interface LabIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+interface LabArgs {
+  paths: string[];
+  outDir: string;
+  points: number;
+  pingPeriodMs: number | undefined;
+  quiet: boolean;
+}
+
+function parseNumber(flag: string, value: string | undefined, lo: number, hi: number): number {
+  const n = Number(value);
+  if (value === undefined || value === '' || !Number.isFinite(n) || n < lo || n > hi) {
+    throw new ConfigError(
+      `${flag} needs a number from ${lo} to ${hi}, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
+
+function parseArgs(argv: string[]): LabArgs {
+  const args: LabArgs = {
+    paths: [],
+    outDir: 'lab-results',
+    points: 28,
+    pingPeriodMs: undefined,
+    quiet: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--out') {
+      const v = argv[++i];
+      if (v === undefined || v === '') throw new ConfigError('--out needs a directory');
+      args.outDir = v;
+    } else if (a === '--points') args.points = Math.round(parseNumber(a, argv[++i], 4, 200));
+    else if (a === '--ping-period-ms')
+      args.pingPeriodMs = parseNumber(a, argv[++i], 0.001, 3_600_000);
+    else if (a === '--quiet') args.quiet = true;
+    else if (a.startsWith('-'))
+      throw new ConfigError(`unknown option ${a} (see heartbeat lab --help)`);
+    else args.paths.push(a);
+  }
+  if (args.paths.length === 0)
+    throw new ConfigError('lab compare needs at least one trace file or directory');
+  return args;
+}
+
+export async function run(argv: string[], io: LabIo): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (
+    sub === undefined ||
+    sub === '-h' ||
+    sub === '--help' ||
+    rest.includes('--help') ||
+    rest.includes('-h')
+  ) {
+    io.out(LAB_HELP.trimEnd());
+    return sub === undefined ? 2 : 0;
+  }
+  if (sub !== 'compare') {
+    io.err(
+      `heartbeat lab: unknown subcommand ${JSON.stringify(sub)} (try: heartbeat lab compare --help)`,
+    );
+    return 2;
+  }
+  let args: LabArgs;
+  try {
+    args = parseArgs(rest);
+  } catch (error) {
+    io.err(`heartbeat lab: ${(error as Error).message}`);
+    return 2;
+  }
+  try {
+    const traces = readTraceInputs(args.paths, args.pingPeriodMs);
+    if (traces.length === 0) {
+      io.err('heartbeat lab: no heartbeat arrived in any of the traces given');
+      return 1;
+    }
+    const tty = process.stderr.isTTY === true;
+    // On a terminal the bar redraws in place; otherwise it logs a line per tenth of the way.
+    const write = tty
+      ? (s: string) => void process.stderr.write(s)
+      : (s: string) => io.err(s.trimEnd());
+    const evaluate = createQosEvaluate();
+    const results = compareTraces(traces, evaluate, {
+      pointsPerDetector: args.points,
+      onTraceProgress: args.quiet
+        ? undefined
+        : (() => {
+            const bars = new Map<string, ProgressBar>();
+            return (name: string, done: number, total: number) => {
+              let bar = bars.get(name);
+              if (bar === undefined) {
+                bar = new ProgressBar(write, name.length > 40 ? `…${name.slice(-39)}` : name, tty);
+                bars.set(name, bar);
+              }
+              bar.update(done, total);
+            };
+          })(),
+    });
+    const files = writeComparison(args.outDir, results);
+    io.out(`wrote ${files.csv}, ${files.markdown} and ${files.charts.length} charts`);
+    for (const t of files.targets) {
+      io.out(
+        `${t.trace}: target 1 ${t.outOfTheBox.met ? 'met' : 'not met'}, target 2 ${t.atTenPerHour.met ? 'met' : 'not met'}`,
+      );
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.err(`heartbeat lab: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * `heartbeat tune <trace> --mistakes-per-day N | --detection-ms MS`: sweeps every detector over a
+ * recorded trace or ping log and recommends the setting that meets the target, with its predicted
+ * detection time and mistake rate, the frontier it chose from, and a configuration fragment to
+ * paste into the monitor's config (docs/TUNER.md).
+ */
+import { ConfigError } from '../../core/errors.js';
+import { ProgressBar } from '../../sim/lab/progress-bar.js';
+import { createQosEvaluate } from '../../sim/lab/qos-evaluate.js';
+import type { QualityPoint } from '../../sim/lab/quality-point.js';
+import { readTraceInputs } from '../../sim/lab/trace-inputs.js';
+import { configSnippet, tune, type TuneTarget } from '../../sim/lab/tuner.js';
+
+export const TUNE_HELP = `Usage: heartbeat tune <trace> (--mistakes-per-day N | --detection-ms MS) [options]
+
+Recommends a failure detector and its parameters for the link a trace was recorded on (a
+monitor recording made with --record, a ping log, a Starlink latency file, or a directory of
+cellular ping runs). Every detector's main parameter is swept; the choice is:
+  --mistakes-per-day N  the fastest setting with at most headroom × N false suspicions per day
+  --detection-ms MS     the setting with the fewest false suspicions whose mean detection time
+                        is at most MS
+Prints the predicted figures, the frontier it chose from, and a configuration fragment.
+
+Options:
+  --headroom F         share of the mistake budget the choice may use on this trace, in (0, 1]
+                       (default: 0.5, because the future is rarely kinder than the past)
+  --points N           settings per detector, 4 to 200 (default: 28)
+  --ping-period-ms MS  sending period of plain ping logs without timestamps (default: 1000)
+  --json               print the result as JSON
+  --quiet              no progress bar
+  -h, --help           this text
+`;
+
+/** Where the command writes: each call is one line (the caller adds the line break). */
+export interface TuneIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+interface TuneArgs {
+  path: string;
+  target: TuneTarget;
+  headroom: number;
+  points: number;
+  pingPeriodMs: number | undefined;
+  json: boolean;
+  quiet: boolean;
+}
+
+function parseNumber(flag: string, value: string | undefined, lo: number, hi: number): number {
+  const n = Number(value);
+  if (value === undefined || value === '' || !Number.isFinite(n) || n < lo || n > hi) {
+    throw new ConfigError(
+      `${flag} needs a number from ${lo} to ${hi}, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
+
+function parseArgs(argv: string[]): TuneArgs {
+  const paths: string[] = [];
+  let target: TuneTarget | undefined;
+  const args = {
+    headroom: 0.5,
+    points: 28,
+    pingPeriodMs: undefined as number | undefined,
+    json: false,
+    quiet: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--mistakes-per-day' || a === '--detection-ms') {
+      if (target !== undefined)
+        throw new ConfigError('give one target: --mistakes-per-day or --detection-ms');
+      target =
+        a === '--mistakes-per-day'
+          ? { kind: 'mistakes', perDay: parseNumber(a, argv[++i], 0, 1e6) }
+          : { kind: 'detection', detectionMs: parseNumber(a, argv[++i], 0.001, 1e9) };
+    } else if (a === '--headroom') args.headroom = parseNumber(a, argv[++i], 0.01, 1);
+    else if (a === '--points') args.points = Math.round(parseNumber(a, argv[++i], 4, 200));
+    else if (a === '--ping-period-ms')
+      args.pingPeriodMs = parseNumber(a, argv[++i], 0.001, 3_600_000);
+    else if (a === '--json') args.json = true;
+    else if (a === '--quiet') args.quiet = true;
+    else if (a.startsWith('-'))
+      throw new ConfigError(`unknown option ${a} (see heartbeat tune --help)`);
+    else paths.push(a);
+  }
+  if (paths.length !== 1) throw new ConfigError('tune needs exactly one trace file or directory');
+  if (target === undefined)
+    throw new ConfigError('tune needs a target: --mistakes-per-day N or --detection-ms MS');
+  return { path: paths[0] as string, target, ...args };
+}
+
+const f = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : String(x));
+
+function describe(p: QualityPoint): string {
+  return `${p.detector} ${p.param}=${Number(p.value.toPrecision(4))}: T_D ${f(p.detectionMeanMs, 0)} ms (${f(p.detectionIntervals)} intervals, p99 ${f(p.detectionP99Ms, 0)} ms), ${f(p.mistakesPerHour)} mistakes/h (${f(p.mistakesPerHour * 24, 1)}/day)`;
+}
+
+export async function run(argv: string[], io: TuneIo): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out(TUNE_HELP.trimEnd());
+    return 0;
+  }
+  let args: TuneArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (error) {
+    io.err(`heartbeat tune: ${(error as Error).message}`);
+    return 2;
+  }
+  try {
+    const traces = readTraceInputs([args.path], args.pingPeriodMs);
+    const trace = traces[0];
+    if (trace === undefined) {
+      io.err('heartbeat tune: no heartbeat arrived in the trace');
+      return 1;
+    }
+    if (traces.length > 1)
+      io.err(`heartbeat tune: ${traces.length} traces found, tuning on the first (${trace.name})`);
+    const tty = process.stderr.isTTY === true;
+    const write = tty
+      ? (s: string) => void process.stderr.write(s)
+      : (s: string) => io.err(s.trimEnd());
+    const bar = new ProgressBar(write, 'tuning', tty);
+    const result = tune(trace, args.target, createQosEvaluate(), {
+      headroom: args.headroom,
+      pointsPerDetector: args.points,
+      ...(args.quiet ? {} : { onProgress: (d: number, t: number) => bar.update(d, t) }),
+    });
+    if (args.json) {
+      io.out(
+        JSON.stringify(
+          {
+            trace: trace.name,
+            intervalMs: trace.intervalMs,
+            target: result.target,
+            choice: result.choice ?? null,
+            frontier: result.frontier,
+          },
+          null,
+          2,
+        ),
+      );
+      return result.choice === undefined ? 1 : 0;
+    }
+    const targetText =
+      args.target.kind === 'mistakes'
+        ? `at most ${args.target.perDay} mistakes per node per day (choosing within ${args.headroom * 100} % of it)`
+        : `mean detection within ${args.target.detectionMs} ms`;
+    io.out(
+      `trace ${trace.name}: interval ${f(trace.intervalMs, 1)} ms, ${f(result.sweep.hours)} h observed`,
+    );
+    io.out(`target: ${targetText}`);
+    io.out('');
+    io.out('frontier (best detection time for each mistake rate, over every detector):');
+    for (const p of result.frontier) io.out(`  ${describe(p)}`);
+    io.out('');
+    if (result.choice?.spec == null) {
+      io.out('no swept setting meets the target on this trace; relax it or record a longer trace');
+      return 1;
+    }
+    io.out(`recommended: ${describe(result.choice)}`);
+    io.out('configuration:');
+    io.out(configSnippet(result.choice.spec));
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.err(`heartbeat tune: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}

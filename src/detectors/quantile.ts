@@ -1,0 +1,313 @@
+import { MAX_DETECTOR_WINDOW } from '../core/limits.js';
+import type { DetectorContext, DetectorExplanation, FailureDetector } from './detector.js';
+
+/** Options of the empirical-quantile detector. */
+export interface QuantileOptions {
+  /**
+   * False suspicions per hour the detector budgets for on a healthy link. It is turned into a
+   * per-heartbeat probability (`mistakesPerHour × interval / 1 h`) and the detector waits for the
+   * matching quantile of the waits it has seen, so the parameter means the same on a 10 ms LAN
+   * link and a 1 s satellite link.
+   * @default 0.5: half the "one false alarm per node-hour" that operators tolerate, because the
+   * tail beyond the window is an estimate.
+   */
+  mistakesPerHour?: number;
+  /**
+   * How long a wait is remembered: its weight in the distribution halves every `halfLifeMs`.
+   * @default 1 h: rare outages (a satellite handover, a multi-second stall) recur on a scale of
+   * minutes, and a detector that forgets them between two occurrences is fooled by each one.
+   */
+  halfLifeMs?: number;
+  /**
+   * Arrivals kept to measure the sender's real interval and its schedule. Bounded by
+   * `MAX_DETECTOR_WINDOW`.
+   * @default 256: long enough that one late heartbeat barely moves the interval estimate.
+   */
+  windowSize?: number;
+}
+
+/** Recent arrivals whose projected schedule point gives the expected next arrival (median). */
+const LEVEL_SAMPLES = 16;
+/** Weight of waits (in heartbeats) needed before the detector trusts its own distribution. */
+const MIN_SAMPLES = 16;
+/** Largest waits the exponential tail is fitted to, where the budget is beyond the samples. */
+const TAIL_SAMPLES = 10;
+/** Smallest tail scale, in intervals: a perfectly regular link still gets a finite margin. */
+const MIN_TAIL_SCALE = 0.1;
+/** Cold-start margin, in intervals past the expected arrival: one lost heartbeat plus jitter. */
+const COLD_MARGIN_INTERVALS = 2;
+/** Sequence steps the window must span before its own interval estimate replaces the sender's. */
+const MIN_SPAN_STEPS = 8;
+/**
+ * Wait histogram, in intervals past the expected arrival: fine linear bins over [−2, 2) for
+ * jitter, then bins 5 % apart up to 10 000 intervals for losses and outages.
+ */
+const LINEAR_LO = -2;
+const LINEAR_HI = 2;
+const LINEAR_STEP = 0.02;
+const LINEAR_BINS = Math.round((LINEAR_HI - LINEAR_LO) / LINEAR_STEP);
+const LOG_RATIO = 1.05;
+const LOG_BINS = Math.ceil(Math.log(10_000 / LINEAR_HI) / Math.log(LOG_RATIO));
+export const WAIT_BINS = LINEAR_BINS + LOG_BINS;
+/** Weights are kept as 2^(t/halfLife) and rescaled before they overflow. */
+const RESCALE_ABOVE = 2 ** 500;
+export const DEFAULT_MISTAKES_PER_HOUR = 0.5;
+export const DEFAULT_HALF_LIFE_MS = 3_600_000;
+export const DEFAULT_QUANTILE_WINDOW = 256;
+const HOUR_MS = 3_600_000;
+/** Fixed fields (numbers and references) plus the object header, by the model in docs/LIMITS.md. */
+const FIXED_BYTES = 24 * 8 + 32;
+
+/** Histogram bin of a wait measured in intervals. */
+export function waitBin(waitIntervals: number): number {
+  if (!(waitIntervals >= LINEAR_LO)) return 0;
+  if (waitIntervals < LINEAR_HI) {
+    return Math.min(LINEAR_BINS - 1, Math.floor((waitIntervals - LINEAR_LO) / LINEAR_STEP));
+  }
+  const k = Math.floor(Math.log(waitIntervals / LINEAR_HI) / Math.log(LOG_RATIO));
+  return Math.min(WAIT_BINS - 1, LINEAR_BINS + k);
+}
+
+/** Upper edge of a histogram bin, in intervals. */
+export function waitBinUpper(bin: number): number {
+  if (bin < LINEAR_BINS) return LINEAR_LO + (bin + 1) * LINEAR_STEP;
+  return LINEAR_HI * LOG_RATIO ** (bin - LINEAR_BINS + 1);
+}
+
+/**
+ * An empirical-quantile failure detector. After each heartbeat it predicts when the next one is
+ * due from the sender's schedule (the median of the last arrivals projected forward along their
+ * sequence numbers, with an interval it measures itself), and records how long past that
+ * prediction the next heartbeat really came (the "wait": jitter, plus whole intervals when
+ * heartbeats were lost or the link stalled). It suspects once the silence reaches the quantile of
+ * the waits that matches its false-suspicion budget. No distribution is assumed — heavy tails,
+ * bimodal delay and loss bursts are all in the samples — and because the waits live in a
+ * histogram whose weights decay with a half-life of an hour rather than in a short window, the
+ * rare long outages that cause most false suspicions are remembered between occurrences.
+ *
+ * Memory: a `Float64Array` histogram of `WAIT_BINS` (≈ 390) bins, two `Float64Array(windowSize)`
+ * rings (arrival times and sequence numbers) and a 16-entry scratch array: about 7 kB at the
+ * default window.
+ */
+export class QuantileDetector implements FailureDetector {
+  readonly kind = 'quantile' as const;
+  readonly threshold = 1;
+  readonly mistakesPerHour: number;
+  readonly halfLifeMs: number;
+  readonly windowSize: number;
+  private readonly senderIntervalMs: number;
+  private readonly arrivalMs: Float64Array;
+  private readonly seqs: Float64Array;
+  private readonly histogram = new Float64Array(WAIT_BINS);
+  private readonly scratch = new Float64Array(LEVEL_SAMPLES);
+  /** Arrivals held in the rings, and the index of the next write. */
+  private arrivals = 0;
+  private arrivalHead = 0;
+  /** Total weight in the histogram, the weight of the next sample, and samples seen. */
+  private totalWeight = 0;
+  private sampleWeight = 1;
+  private samples = 0;
+  private lastMs = Number.NaN;
+  private lastSeq = 0;
+  private expectedMs = Number.NaN;
+  private deadlineMs = Infinity;
+  private marginMs = 0;
+  private intervalMs: number;
+
+  constructor(options: QuantileOptions, context: DetectorContext) {
+    const budget = options.mistakesPerHour ?? DEFAULT_MISTAKES_PER_HOUR;
+    this.mistakesPerHour =
+      budget > 0 && Number.isFinite(budget) ? budget : DEFAULT_MISTAKES_PER_HOUR;
+    const halfLife = options.halfLifeMs ?? DEFAULT_HALF_LIFE_MS;
+    this.halfLifeMs = halfLife > 0 && Number.isFinite(halfLife) ? halfLife : DEFAULT_HALF_LIFE_MS;
+    const size = Math.floor(options.windowSize ?? DEFAULT_QUANTILE_WINDOW);
+    this.windowSize = Math.min(
+      MAX_DETECTOR_WINDOW,
+      Math.max(MIN_SPAN_STEPS, size || DEFAULT_QUANTILE_WINDOW),
+    );
+    this.senderIntervalMs = context.intervalMs > 0 ? context.intervalMs : 1000;
+    this.intervalMs = this.senderIntervalMs;
+    this.arrivalMs = new Float64Array(this.windowSize);
+    this.seqs = new Float64Array(this.windowSize);
+  }
+
+  heartbeat(nowMs: number, seq?: number): void {
+    if (!Number.isFinite(nowMs) || nowMs < this.lastMs) return;
+    const first = Number.isNaN(this.lastMs);
+    let s = seq !== undefined && Number.isSafeInteger(seq) ? seq : this.lastSeq + 1;
+    if (!first) {
+      if (s <= this.lastSeq) s = this.lastSeq + 1; // duplicate, reordered or renumbered
+      const elapsedSteps = (nowMs - this.lastMs) / this.intervalMs;
+      if (s - this.lastSeq > 2 * elapsedSteps + LEVEL_SAMPLES) {
+        // The numbering jumped further than time allows (a restarted sender): restart the schedule.
+        this.arrivals = 0;
+        this.arrivalHead = 0;
+      } else {
+        this.addWait((nowMs - this.expectedMs) / this.intervalMs, nowMs - this.lastMs);
+      }
+    }
+    this.lastMs = nowMs;
+    this.lastSeq = s;
+    this.addArrival(nowMs, s);
+    this.intervalMs = this.estimateIntervalMs();
+    this.expectedMs = Math.max(nowMs, this.projectedLevelMs()) + this.intervalMs;
+    this.marginMs = this.quantileMarginMs();
+    this.deadlineMs = Math.max(this.expectedMs + this.marginMs, nowMs);
+  }
+
+  suspicion(nowMs: number): number {
+    if (Number.isNaN(this.lastMs) || Number.isNaN(nowMs)) return 0;
+    const elapsed = Math.max(0, nowMs - this.lastMs);
+    const allowed = this.deadlineMs - this.lastMs;
+    if (allowed <= 0) return 1 + elapsed / this.intervalMs;
+    return elapsed / allowed;
+  }
+
+  suspects(nowMs: number): boolean {
+    return nowMs >= this.suspectAtMs();
+  }
+
+  suspectAtMs(): number {
+    return Number.isNaN(this.lastMs) ? Infinity : this.deadlineMs;
+  }
+
+  explain(nowMs: number): DetectorExplanation {
+    const heard = !Number.isNaN(this.lastMs);
+    return {
+      kind: this.kind,
+      suspicion: this.suspicion(nowMs),
+      threshold: this.threshold,
+      suspects: this.suspects(nowMs),
+      lastArrivalMs: heard ? this.lastMs : null,
+      elapsedMs: heard ? Math.max(0, nowMs - this.lastMs) : null,
+      suspectAtMs: this.suspectAtMs(),
+      details: {
+        mistakesPerHour: this.mistakesPerHour,
+        intervalMs: this.intervalMs,
+        expectedArrivalMs: heard ? this.expectedMs : Infinity,
+        marginMs: this.marginMs,
+        samples: this.samples,
+      },
+    };
+  }
+
+  memoryBytes(): number {
+    return FIXED_BYTES + 8 * (WAIT_BINS + 2 * this.windowSize + LEVEL_SAMPLES);
+  }
+
+  private addArrival(nowMs: number, seq: number): void {
+    this.arrivalMs[this.arrivalHead] = nowMs;
+    this.seqs[this.arrivalHead] = seq;
+    this.arrivalHead = (this.arrivalHead + 1) % this.windowSize;
+    if (this.arrivals < this.windowSize) this.arrivals++;
+  }
+
+  /** Index in the rings of the `back`-th newest arrival (0 = newest). */
+  private arrivalIndex(back: number): number {
+    return (this.arrivalHead - 1 - back + 2 * this.windowSize) % this.windowSize;
+  }
+
+  /** Mean time per sequence step across the window; the sender's word until it spans enough. */
+  private estimateIntervalMs(): number {
+    if (this.arrivals < 2) return this.senderIntervalMs;
+    const newest = this.arrivalIndex(0);
+    const oldest = this.arrivalIndex(this.arrivals - 1);
+    const steps = (this.seqs[newest] as number) - (this.seqs[oldest] as number);
+    const spanMs = (this.arrivalMs[newest] as number) - (this.arrivalMs[oldest] as number);
+    if (steps < MIN_SPAN_STEPS || !(spanMs > 0)) return this.senderIntervalMs;
+    return spanMs / steps;
+  }
+
+  /** Median of the last arrivals projected forward to the newest sequence number. */
+  private projectedLevelMs(): number {
+    const n = Math.min(this.arrivals, LEVEL_SAMPLES);
+    const newestSeq = this.seqs[this.arrivalIndex(0)] as number;
+    for (let b = 0; b < n; b++) {
+      const i = this.arrivalIndex(b);
+      this.scratch[b] =
+        (this.arrivalMs[i] as number) + this.intervalMs * (newestSeq - (this.seqs[i] as number));
+    }
+    const level = this.scratch.subarray(0, n).sort();
+    const mid = n >> 1;
+    return n % 2 === 1
+      ? (level[mid] as number)
+      : ((level[mid - 1] as number) + (level[mid] as number)) / 2;
+  }
+
+  /**
+   * Records one wait (in intervals). Newer samples weigh more: each weight is 2^(age/halfLife)
+   * times the first one's, which decays the old ones without touching them; all weights are
+   * rescaled together before they overflow.
+   */
+  private addWait(waitIntervals: number, elapsedMs: number): void {
+    if (!Number.isFinite(waitIntervals)) return;
+    this.sampleWeight *= 2 ** (Math.max(0, elapsedMs) / this.halfLifeMs);
+    if (this.sampleWeight > RESCALE_ABOVE || !Number.isFinite(this.sampleWeight)) this.rescale();
+    const bin = waitBin(waitIntervals);
+    this.histogram[bin] = (this.histogram[bin] as number) + this.sampleWeight;
+    this.totalWeight += this.sampleWeight;
+    this.samples++;
+  }
+
+  private rescale(): void {
+    const factor =
+      this.sampleWeight > 0 && Number.isFinite(this.sampleWeight) ? this.sampleWeight : 1;
+    for (let i = 0; i < WAIT_BINS; i++) this.histogram[i] = (this.histogram[i] as number) / factor;
+    this.totalWeight /= factor;
+    this.sampleWeight = 1;
+  }
+
+  /** How long past the expected arrival the detector waits: the budget's quantile of the waits. */
+  private quantileMarginMs(): number {
+    if (this.samples < MIN_SAMPLES) return COLD_MARGIN_INTERVALS * this.intervalMs;
+    const p = Math.min(0.5, (this.mistakesPerHour * this.intervalMs) / HOUR_MS);
+    const effective = Math.min(this.samples, this.totalWeight / this.sampleWeight);
+    return tailQuantile(this.histogram, this.totalWeight, effective, p) * this.intervalMs;
+  }
+}
+
+/**
+ * The wait (in intervals) exceeded with probability `p`. Where the samples resolve it (at least
+ * `TAIL_SAMPLES` of them lie beyond), the empirical quantile, rounded up to a bin edge. Where
+ * the budget is finer than the samples can show, the tail beyond the largest `TAIL_SAMPLES` is
+ * taken as exponential (a peaks-over-threshold fit): threshold `u` at share `q = k/n`, scale =
+ * the mean excess over `u` (at least a tenth of an interval), `P(W > u + x) ≈ q·exp(−x/scale)`.
+ * So a wait never seen — two heartbeats lost in a row, a stall longer than any so far — is still
+ * covered in proportion to how heavy the observed tail is.
+ */
+export function tailQuantile(
+  histogram: Float64Array,
+  totalWeight: number,
+  effectiveSamples: number,
+  p: number,
+): number {
+  const q = Math.min(0.5, TAIL_SAMPLES / Math.max(1, effectiveSamples));
+  if (p >= q) return survivalQuantile(histogram, totalWeight, p);
+  const u = survivalQuantile(histogram, totalWeight, q);
+  let weight = 0;
+  let excess = 0;
+  for (let bin = waitBin(u); bin < histogram.length; bin++) {
+    const w = histogram[bin] as number;
+    if (w === 0) continue;
+    const mid = bin === 0 ? waitBinUpper(0) : (waitBinUpper(bin - 1) + waitBinUpper(bin)) / 2;
+    if (mid <= u) continue;
+    weight += w;
+    excess += w * (mid - u);
+  }
+  const scale = Math.max(MIN_TAIL_SCALE, weight > 0 ? excess / weight : 0);
+  return u + scale * Math.log(q / p);
+}
+
+/**
+ * The smallest bin edge (in intervals) beyond which at most a share `p` of the weight lies: the
+ * (1 − p) quantile, rounded up to the bin's upper edge so the estimate errs towards patience.
+ */
+export function survivalQuantile(histogram: Float64Array, totalWeight: number, p: number): number {
+  const allowed = p * totalWeight;
+  let above = 0;
+  for (let bin = histogram.length - 1; bin >= 0; bin--) {
+    above += histogram[bin] as number;
+    if (above > allowed) return waitBinUpper(bin);
+  }
+  return waitBinUpper(0);
+}
