@@ -3,7 +3,6 @@ import type { CliIo } from './usage.js';
 /** One `heartbeat <name>` command. `run` returns the exit status: 0 ok, 1 check failed, 2 usage. */
 export interface Command {
   name: string;
-  summary: string;
   /** Full `--help` text; when absent the command prints its own help for `--help`. */
   help?: string;
   run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number>;

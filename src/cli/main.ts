@@ -4,24 +4,53 @@
  */
 import { createRequire } from 'node:module';
 import type { Command } from './command.js';
-import { agentCommand } from './commands/agent.js';
-import { demoCommand } from './commands/demo.js';
-import { eventsCommand } from './commands/events.js';
-import { labCommand, tuneCommand } from './commands/lab-commands.js';
-import { monitorCommand } from './commands/monitor.js';
-import { nodesCommand } from './commands/nodes.js';
-import { statusCommand } from './commands/status.js';
 import { exitCodeFor, type CliIo } from './usage.js';
 
-const COMMANDS: Command[] = [
-  monitorCommand,
-  agentCommand,
-  statusCommand,
-  nodesCommand,
-  eventsCommand,
-  demoCommand,
-  labCommand,
-  tuneCommand,
+/**
+ * The commands, each loaded only when it runs: `heartbeat agent` must start fast and small
+ * without loading SQLite, the HTTP API or the lab.
+ */
+const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[] = [
+  {
+    name: 'monitor',
+    summary: 'run the monitor daemon (UDP, TCP and HTTP listeners, API, history)',
+    load: async () => (await import('./commands/monitor.js')).monitorCommand,
+  },
+  {
+    name: 'agent',
+    summary: 'send heartbeats for this node to one or more monitors',
+    load: async () => (await import('./commands/agent.js')).agentCommand,
+  },
+  {
+    name: 'status',
+    summary: 'is this node alive? (exit 0 yes, 1 no) — for scripts and checks',
+    load: async () => (await import('./commands/status.js')).statusCommand,
+  },
+  {
+    name: 'nodes',
+    summary: 'list the nodes a monitor knows, with state and last heartbeat',
+    load: async () => (await import('./commands/nodes.js')).nodesCommand,
+  },
+  {
+    name: 'events',
+    summary: 'transition history, or the live stream with --follow',
+    load: async () => (await import('./commands/events.js')).eventsCommand,
+  },
+  {
+    name: 'demo',
+    summary: 'a monitor and five agents on loopback: crash, hang and graceful stop, live',
+    load: async () => (await import('./commands/demo.js')).demoCommand,
+  },
+  {
+    name: 'lab',
+    summary: 'compare detectors on traces and scenarios (detection time vs mistakes)',
+    load: async () => (await import('./commands/lab-commands.js')).labCommand,
+  },
+  {
+    name: 'tune',
+    summary: 'recommend a detector and its parameters for a recorded trace or ping log',
+    load: async () => (await import('./commands/lab-commands.js')).tuneCommand,
+  },
 ];
 
 const defaultIo: CliIo = {
@@ -70,13 +99,14 @@ export async function main(
     io.out(version());
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (command === undefined) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (entry === undefined) {
     io.err(
       `heartbeat: unknown command ${JSON.stringify(name)} (commands: ${COMMANDS.map((c) => c.name).join(', ')})`,
     );
     return 2;
   }
+  const command = await entry.load();
   if (command.help !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
     io.out(command.help);
     return 0;

@@ -84,7 +84,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
 
 export const agentCommand: Command = {
   name: 'agent',
-  summary: 'send heartbeats for this node to one or more monitors',
+
   help,
   run,
 };

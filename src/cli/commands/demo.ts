@@ -33,14 +33,18 @@ function selfCommand(): string[] {
   return [...process.execArgv, process.argv[1] as string];
 }
 
-function startAgent(id: string, target: string): ChildProcess {
-  return spawn(
-    process.execPath,
-    [...selfCommand(), 'agent', '--id', id, '--monitor', target, '--interval', `${INTERVAL_MS}ms`],
-    {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+function startAgent(id: string, target: string, io: CliIo): ChildProcess {
+  const args = ['agent', '--id', id, '--monitor', target, '--interval', `${INTERVAL_MS}ms`];
+  const child = spawn(process.execPath, [...selfCommand(), ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let partial = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString('utf8')).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) io.out(`             [${id}] ${line}`);
+  });
+  return child;
 }
 
 /** Resolves with the first transition of `nodeId` into `state`, or rejects after `timeoutMs`. */
@@ -105,8 +109,8 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
   const agents = new Map<string, ChildProcess>();
   const up = targets.map((target, i) => {
     const id = `demo-${i + 1}`;
-    const alive = nextTransition(monitor, id, ['alive'], 15_000);
-    agents.set(id, startAgent(id, target));
+    const alive = nextTransition(monitor, id, ['alive'], 30_000);
+    agents.set(id, startAgent(id, target, io));
     return alive;
   });
   try {
@@ -123,7 +127,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
     agents.get('demo-3')?.kill('SIGSTOP');
     await suspect;
     await pause(4000);
-    const recovered = nextTransition(monitor, 'demo-3', ['alive'], 15_000);
+    const recovered = nextTransition(monitor, 'demo-3', ['alive'], 30_000);
     agents.get('demo-3')?.kill('SIGCONT');
     await recovered;
 
@@ -152,7 +156,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'a monitor and five agents on loopback: crash, hang and graceful stop, live',
+
   help,
   run,
 };

@@ -106,7 +106,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
 
 export const eventsCommand: Command = {
   name: 'events',
-  summary: 'transition history, or the live stream with --follow',
+
   help,
   run,
 };

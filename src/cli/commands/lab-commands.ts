@@ -1,16 +1,20 @@
-/** `heartbeat lab …` and `heartbeat tune …`: the detection-quality lab (see docs/LAB.md). */
+/**
+ * `heartbeat lab …` and `heartbeat tune …`: the detection-quality lab (see docs/LAB.md). Loaded
+ * only when used, so the monitor and agent start without the lab's chart renderer.
+ */
 import type { Command } from '../command.js';
-import { run as runLab } from './lab.js';
-import { run as runTune } from './tune.js';
+import type { CliIo } from '../usage.js';
+
+type Runner = (argv: string[], io: CliIo) => Promise<number>;
 
 export const labCommand: Command = {
   name: 'lab',
-  summary: 'compare detectors on traces and scenarios (detection time vs mistakes)',
-  run: (argv, io) => runLab(argv, io),
+
+  run: async (argv, io) => ((await import('./lab.js')) as { run: Runner }).run(argv, io),
 };
 
 export const tuneCommand: Command = {
   name: 'tune',
-  summary: 'recommend a detector and its parameters for a recorded trace or ping log',
-  run: (argv, io) => runTune(argv, io),
+
+  run: async (argv, io) => ((await import('./tune.js')) as { run: Runner }).run(argv, io),
 };

@@ -104,7 +104,11 @@ function formatTransition(t: NodeTransition): string {
       ? `, detected ${(t.detectionMs / 1000).toFixed(2)} s after the last heartbeat`
       : '';
   const down = t.downForMs !== undefined ? `, down for ${(t.downForMs / 1000).toFixed(2)} s` : '';
-  return `${time} ${t.nodeId}: ${t.from} → ${t.to} (${t.reason}${detection}${down})`;
+  const change =
+    t.from === t.to
+      ? `${t.to} (${t.reason === 'registered' ? 'registered' : 'joined'}`
+      : `${t.from} → ${t.to} (${t.reason}`;
+  return `${time} ${t.nodeId}: ${change}${detection}${down})`;
 }
 
 async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
@@ -178,7 +182,7 @@ export { formatTransition };
 
 export const monitorCommand: Command = {
   name: 'monitor',
-  summary: 'run the monitor daemon (UDP, TCP and HTTP listeners, API, history)',
+
   help,
   run,
 };

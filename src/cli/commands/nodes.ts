@@ -49,7 +49,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
 
 export const nodesCommand: Command = {
   name: 'nodes',
-  summary: 'list the nodes a monitor knows, with state and last heartbeat',
+
   help,
   run,
 };

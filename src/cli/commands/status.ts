@@ -38,7 +38,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: 'is this node alive? (exit 0 yes, 1 no) — for scripts and checks',
+
   help,
   run,
 };
