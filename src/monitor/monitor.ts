@@ -264,8 +264,10 @@ export class Monitor {
 
   private onTransition(t: NodeTransition): void {
     this.guard('store', () => this.store?.appendTransition(t));
-    if (t.to === 'unknown' || t.to === 'alive' || t.to === 'left') {
-      // Convictions change nothing in the registry; joins, restarts and leaves do.
+    if (t.to === 'alive' || t.to === 'left') {
+      // Convictions change nothing in the registry; first heartbeats, restarts and leaves do.
+      // (A node joining by heartbeat goes unknown → alive in one call: one write, at `alive`;
+      // a registration is stored by `register`.)
       const snapshot = this.table.get(t.nodeId);
       if (snapshot !== undefined) this.persist(snapshot);
     } else if (t.reason === 'removed') {
