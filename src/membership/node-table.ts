@@ -453,9 +453,7 @@ export class NodeTable {
       c.detectors[slot] = detector;
     }
     detector.heartbeat(now, m.seq);
-    const suspectAtMs = detector.suspectAtMs();
-    if (suspectAtMs === Infinity) this.queue.delete(slot);
-    else this.queue.set(slot, suspectAtMs);
+    this.refreshDeadline(slot, detector.suspectAtMs());
 
     if (state === LEFT) {
       this.setState(slot, UNKNOWN, 'heartbeat', now);
@@ -538,8 +536,9 @@ export class NodeTable {
    * The timer callback. The pause guard: if it runs more than pauseToleranceMs after it was
    * due, the monitor itself was blind (stalled) for that long, so heartbeats may be waiting in
    * socket buffers; convictions are deferred by pauseGraceMs instead of made now. Otherwise
-   * every deadline that is due is processed (at most MAX_TRANSITIONS_PER_TICK per callback, so
-   * heartbeats get read between batches).
+   * every deadline that is due is processed: a transition, or a re-check of a node heard from
+   * since (at most MAX_TRANSITIONS_PER_TICK deadlines per callback, so heartbeats get read
+   * between batches).
    */
   private onTimer(): void {
     const dueMs = this.armedDueMs;
@@ -563,6 +562,20 @@ export class NodeTable {
     this.arm();
   }
 
+  /**
+   * After a heartbeat the node is alive and its deadline is the detector's `suspectAtMs`. The
+   * queue may keep an earlier deadline instead (lazy update): `expire` re-checks an alive node
+   * against its detector and re-queues it, so an early deadline costs one spurious check, while
+   * moving the deadline later on every heartbeat would cost a sift to the bottom of the heap each
+   * time (the node heard from is usually the one with the earliest deadline). A deadline that
+   * must move earlier, or a node without one, is updated at once.
+   */
+  private refreshDeadline(slot: number, suspectAtMs: number): void {
+    const queued = this.queue.dueMs(slot);
+    if (suspectAtMs === Infinity) this.queue.delete(slot);
+    else if (queued === undefined || suspectAtMs < queued) this.queue.set(slot, suspectAtMs);
+  }
+
   /** The deadline of `slot` passed at `now`: the next step of its lifecycle. */
   private expire(slot: number, now: number): void {
     const c = this.cols;
@@ -573,7 +586,7 @@ export class NodeTable {
     } else if (state === ALIVE) {
       const suspectAtMs = c.detectors[slot]?.suspectAtMs() ?? Infinity;
       if (suspectAtMs > now) {
-        // Not due after all (cannot happen with a detector that keeps its contract).
+        // Heard from since this deadline was queued (see refreshDeadline): not due yet.
         if (suspectAtMs === Infinity) this.queue.delete(slot);
         else this.queue.set(slot, suspectAtMs);
         return;
