@@ -27,6 +27,12 @@ export const MAX_U32 = 0xffff_ffff;
 export const MAX_SENT_AT_MS = 8.64e15;
 
 /**
+ * Longest payload string value in UTF-8 bytes: MAX_PAYLOAD_STRING_BYTES, but no more than a u8
+ * length field can say (255), so that every format accepts exactly the same strings.
+ */
+export const PAYLOAD_STRING_MAX_BYTES = Math.min(MAX_PAYLOAD_STRING_BYTES, 0xff);
+
+/**
  * Characters a node id or a payload key may not contain: control and format characters (they
  * hide in logs and dashboards), lone surrogates (not encodable as UTF-8) and any whitespace or
  * separator (the text line and URLs `/ping/<node>` delimit by them).
@@ -99,7 +105,7 @@ export function checkPayloadKey(key: string): Problem | undefined {
 }
 
 /**
- * A payload value: a finite number, or a string of at most MAX_PAYLOAD_STRING_BYTES bytes with
+ * A payload value: a finite number, or a string of at most PAYLOAD_STRING_MAX_BYTES bytes with
  * no control characters. Returns the bytes the value takes in binary v1 (tag included) or a
  * Problem.
  */
@@ -109,10 +115,10 @@ export function payloadValueBytes(value: unknown): number | Problem {
     return 1 + 8;
   }
   if (typeof value === 'string') {
-    if (value.length > MAX_PAYLOAD_STRING_BYTES || utf8Length(value) > MAX_PAYLOAD_STRING_BYTES) {
+    if (value.length > PAYLOAD_STRING_MAX_BYTES || utf8Length(value) > PAYLOAD_STRING_MAX_BYTES) {
       return problem(
         'bad-payload',
-        `payload string is longer than ${MAX_PAYLOAD_STRING_BYTES} UTF-8 bytes`,
+        `payload string is longer than ${PAYLOAD_STRING_MAX_BYTES} UTF-8 bytes`,
       );
     }
     if (FORBIDDEN_IN_VALUE.test(value)) {

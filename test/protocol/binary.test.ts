@@ -77,6 +77,12 @@ describe('binary v1', () => {
     expect(decodeBinary(bytes)).toEqual(msg);
   });
 
+  it('accepts a 255-byte payload string and refuses 256 (the u8 length field)', () => {
+    const ok = { ...sample, payload: { s: 'é'.repeat(127) + 'x' } };
+    expect(decodeBinary(encodeBinary(ok))).toEqual(ok);
+    expect(() => encodeBinary({ ...sample, payload: { s: 'x'.repeat(256) } })).toThrow(ConfigError);
+  });
+
   it('reads -0 as 0 and an empty payload as none', () => {
     const msg = encodeBinary({ ...sample, sentAtMs: -0, payload: { x: -0 } });
     expect(Object.is(decodeBinary(msg).sentAtMs, 0)).toBe(true);
