@@ -77,7 +77,7 @@ export class ApiMetrics {
     });
     const transitions = new Counter({
       name: 'heartbeat_transitions_total',
-      help: 'Node state transitions, by the state entered.',
+      help: 'Node state transitions, by the state entered (`removed` for removals).',
       labelNames: ['to'],
       registers,
     });
@@ -90,8 +90,10 @@ export class ApiMetrics {
     });
     this.offs.push(
       monitor.on('transition', (t) => {
-        transitions.inc({ to: t.to });
-        if ((t.to === 'suspect' || t.to === 'dead') && t.detectionMs !== undefined) {
+        transitions.inc({ to: t.reason === 'removed' ? 'removed' : t.to });
+        // Only the detector's own verdicts: a reported failure is not a detection.
+        const detected = t.reason === 'detector' || t.reason === 'dead-grace-expired';
+        if (detected && t.detectionMs !== undefined) {
           latency.observe({ state: t.to }, t.detectionMs / 1000);
         }
       }),

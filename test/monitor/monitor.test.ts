@@ -78,6 +78,9 @@ describe('Monitor over real sockets', () => {
       (t) => t.nodeId === 'udp-node' && t.to === 'dead',
     );
     expect(dead.reason).toBe('dead-grace-expired');
+    const metrics = await (await fetch(`http://127.0.0.1:${ports.httpPort}/metrics`)).text();
+    expect(metrics).toMatch(/heartbeat_detection_latency_seconds_count\{state="suspect"\} [1-9]/);
+    expect(metrics).toMatch(/heartbeat_detection_latency_seconds_count\{state="dead"\} [1-9]/);
     tcp.destroy();
   });
 
