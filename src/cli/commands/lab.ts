@@ -69,6 +69,7 @@ function parseArgs(argv: string[]): LabArgs {
     points: 28,
     pingPeriodMs: undefined,
     quiet: false,
+    perDay: 24,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;

@@ -74,3 +74,20 @@ export function checkGeneralisation(
     withinFivePercent: unseen !== undefined && (hindsight === undefined || ratio <= 1.05),
   };
 }
+
+/** The Markdown table of generalisation reports, one row per trace. */
+export function generalisationMarkdown(reports: readonly GeneralisationReport[]): string {
+  const f = (x: number | undefined, d = 2): string =>
+    x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d);
+  const who = (p: QualityPoint | undefined): string =>
+    p === undefined ? 'none' : `${p.detector} ${p.param}=${Number(p.value.toPrecision(4))}`;
+  const rows = reports.map(
+    (r) =>
+      `| ${r.trace} | ${who(r.tuned)} | ${f(r.tuned?.mistakesPerHour)} | ${f(r.unseen?.mistakesPerHour)} | ${f(r.unseen?.detectionIntervals)} | ${who(r.hindsight)} ${f(r.hindsight?.detectionIntervals)} | ${f(r.ratio)} | ${r.meetsMistakes ? 'yes' : '**no**'} | ${r.withinFivePercent ? 'yes' : '**no**'} |`,
+  );
+  return [
+    '| trace | tuned on first half | mistakes/h, first half | mistakes/h, second half | T_D (intervals), second half | best in hindsight on second half | ratio | meets budget | within 5 % |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}

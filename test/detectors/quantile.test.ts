@@ -1,0 +1,140 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  QuantileDetector,
+  survivalQuantile,
+  tailQuantile,
+  WAIT_BINS,
+  waitBin,
+  waitBinUpper,
+} from '../../src/detectors/quantile.js';
+
+const INTERVAL = 100;
+
+function periodic(detector: QuantileDetector, count: number, startSeq = 1): number {
+  let t = 0;
+  for (let i = 0; i < count; i++) {
+    t = (startSeq - 1 + i) * INTERVAL;
+    detector.heartbeat(t, startSeq + i);
+  }
+  return t;
+}
+
+describe('quantile detector', () => {
+  it('has no evidence before the first heartbeat', () => {
+    const d = new QuantileDetector({}, { intervalMs: INTERVAL });
+    expect(d.suspicion(1e9)).toBe(0);
+    expect(d.suspectAtMs()).toBe(Infinity);
+    expect(d.suspects(1e9)).toBe(false);
+  });
+
+  it('starts with a cold margin of two intervals past the expected arrival', () => {
+    const d = new QuantileDetector({}, { intervalMs: INTERVAL });
+    d.heartbeat(0, 1);
+    // expected arrival 100, margin 2 × 100
+    expect(d.suspectAtMs()).toBe(300);
+    expect(d.suspects(299.9)).toBe(false);
+    expect(d.suspects(300)).toBe(true);
+    expect(d.suspicion(150)).toBeCloseTo(0.5, 12);
+  });
+
+  it('on a perfectly regular sender waits the exponential tail floor past the schedule', () => {
+    const d = new QuantileDetector({}, { intervalMs: INTERVAL });
+    const last = periodic(d, 21); // 20 waits of exactly 0
+    // All waits in the bin [0, 0.02) intervals: u = 0.02; no excess, so the scale is its floor
+    // 0.1; q = 10/20 = 0.5, p = 0.5 mistakes/h × 100 ms / 1 h.
+    const p = (0.5 * INTERVAL) / 3_600_000;
+    const margin = 0.02 + 0.1 * Math.log(0.5 / p);
+    expect(d.suspectAtMs()).toBeCloseTo(last + INTERVAL + margin * INTERVAL, 6);
+    expect(d.explain(last).details.samples).toBe(20);
+  });
+
+  it('reads a sequence gap as lost heartbeats and waits longer afterwards', () => {
+    const regular = new QuantileDetector({}, { intervalMs: INTERVAL });
+    const lossy = new QuantileDetector({}, { intervalMs: INTERVAL });
+    periodic(regular, 60);
+    periodic(lossy, 30);
+    // heartbeats 31 and 32 lost: 33 arrives on schedule, then the sender carries on
+    for (let s = 33; s <= 62; s++) lossy.heartbeat((s - 1) * INTERVAL, s);
+    const lastRegular = 59 * INTERVAL;
+    const lastLossy = 61 * INTERVAL;
+    expect(lossy.suspectAtMs() - lastLossy).toBeGreaterThan(regular.suspectAtMs() - lastRegular);
+    // the recorded wait is two intervals: the margin covers at least that
+    expect(lossy.explain(lastLossy).details.marginMs).toBeGreaterThanOrEqual(2 * INTERVAL);
+  });
+
+  it('measures the real interval when the sender announces a wrong one', () => {
+    const d = new QuantileDetector({}, { intervalMs: 10 });
+    periodic(d, 50);
+    expect(d.explain(0).details.intervalMs).toBeCloseTo(INTERVAL, 9);
+  });
+
+  it('a smaller mistake budget never suspects earlier', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 5 * INTERVAL, noNaN: true }), {
+          minLength: 1,
+          maxLength: 120,
+        }),
+        fc.double({ min: 0.01, max: 100, noNaN: true }),
+        (gaps, budget) => {
+          const loose = new QuantileDetector(
+            { mistakesPerHour: budget * 10 },
+            { intervalMs: INTERVAL },
+          );
+          const tight = new QuantileDetector({ mistakesPerHour: budget }, { intervalMs: INTERVAL });
+          let t = 0;
+          gaps.forEach((g, i) => {
+            t += g;
+            loose.heartbeat(t, i + 1);
+            tight.heartbeat(t, i + 1);
+          });
+          expect(tight.suspectAtMs()).toBeGreaterThanOrEqual(loose.suspectAtMs());
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('keeps its memory fixed however many heartbeats arrive', () => {
+    const d = new QuantileDetector({ windowSize: 64 }, { intervalMs: INTERVAL });
+    const before = d.memoryBytes();
+    periodic(d, 10_000);
+    expect(d.memoryBytes()).toBe(before);
+    expect(before).toBe(24 * 8 + 32 + 8 * (WAIT_BINS + 2 * 64 + 16));
+  });
+});
+
+describe('wait histogram', () => {
+  it('bins jitter linearly and outages geometrically', () => {
+    expect(waitBin(-5)).toBe(0);
+    expect(waitBin(0)).toBe(100);
+    expect(waitBinUpper(100)).toBeCloseTo(0.02, 12);
+    expect(waitBin(2)).toBe(200);
+    expect(waitBinUpper(200)).toBeCloseTo(2.1, 12);
+    expect(waitBin(1e9)).toBe(WAIT_BINS - 1);
+    for (let b = 1; b < WAIT_BINS; b++)
+      expect(waitBinUpper(b)).toBeGreaterThan(waitBinUpper(b - 1));
+  });
+
+  it('takes the empirical quantile where the samples resolve it', () => {
+    const h = new Float64Array(WAIT_BINS);
+    h[waitBin(0)] = 90;
+    h[waitBin(1)] = 10;
+    // 10 % lie at 1 interval: the 20 % quantile is in the bin of 0, the 5 % one in the bin of 1
+    expect(survivalQuantile(h, 100, 0.2)).toBeCloseTo(0.02, 12);
+    expect(survivalQuantile(h, 100, 0.05)).toBeCloseTo(waitBinUpper(waitBin(1)), 12);
+    expect(tailQuantile(h, 100, 100, 0.2)).toBeCloseTo(0.02, 12);
+  });
+
+  it('extrapolates an exponential tail beyond the largest samples', () => {
+    const h = new Float64Array(WAIT_BINS);
+    h[waitBin(0)] = 90;
+    h[waitBin(1)] = 10;
+    // q = 10/100: u = upper edge of the bin of 0; excess measured at bin midpoints beyond u
+    const u = waitBinUpper(waitBin(0));
+    const mid = (waitBinUpper(waitBin(1) - 1) + waitBinUpper(waitBin(1))) / 2;
+    const scale = mid - u;
+    expect(tailQuantile(h, 100, 100, 0.001)).toBeCloseTo(u + scale * Math.log(0.1 / 0.001), 9);
+  });
+});
