@@ -1,4 +1,4 @@
-/** The failure detectors: one interface, five algorithms, a registry that builds them from specs. */
+/** The failure detectors: one interface, several algorithms, a registry that builds them from specs. */
 export type {
   DetectorContext,
   DetectorExplanation,
@@ -11,6 +11,7 @@ export type {
   MissedBeatsParams,
   PhiAccrualParams,
   PhiCassandraParams,
+  QuantileParams,
   TimeoutParams,
 } from './spec.js';
 export { FixedTimeoutDetector, type FixedTimeoutOptions } from './fixed-timeout.js';
@@ -30,6 +31,7 @@ export {
   type PhiCassandraOptions,
 } from './phi-cassandra.js';
 export { ChenDetector, resolveChenOptions, type ChenOptions } from './chen.js';
+export { QuantileDetector, type QuantileOptions } from './quantile.js';
 export { Ring } from './ring.js';
 export {
   DETECTOR_KINDS,
