@@ -14,7 +14,7 @@ import type { Message, MessageType, Payload } from './message.js';
 import {
   PAYLOAD_TAG_NUMBER,
   PAYLOAD_TAG_STRING,
-  checkMessage,
+  checkFields,
   checkNodeId,
   checkPayloadKey,
   checkSentAtMs,
@@ -42,11 +42,14 @@ const TYPE_CODES: Record<MessageType, number> = { heartbeat: TYPE_HEARTBEAT, lea
 
 /** Encodes a message as one binary v1 frame; throws ConfigError if the message is not valid. */
 export function encodeBinary(msg: Message): Buffer {
-  const invalid = checkMessage(msg, true);
+  const invalid = checkFields(msg, true);
   if (invalid) throw new ConfigError(`cannot encode message: ${invalid.message}`);
   const idBytes = utf8Length(msg.nodeId);
   const payload = msg.payload;
-  const payloadSize = payload === undefined ? 1 : (payloadBytes(payload) as number);
+  const payloadSize = payload === undefined ? 1 : payloadBytes(payload);
+  if (typeof payloadSize !== 'number') {
+    throw new ConfigError(`cannot encode message: ${payloadSize.message}`);
+  }
   const total = HEADER_BYTES + 1 + idBytes + 4 + 4 + 8 + 4 + payloadSize;
   const buf = Buffer.allocUnsafe(total);
   buf[0] = MAGIC_0;

@@ -158,33 +158,38 @@ export function payloadBytes(payload: unknown): number | Problem {
 }
 
 /**
- * Checks every field of a message. With `numbered` the four numbered fields are required (binary
- * v1 carries them all); without it they are optional but checked when present (JSON).
+ * Checks every field of a message but the payload. With `numbered` the four numbered fields are
+ * required (binary v1 carries them all); without it they are optional but checked when present.
  */
-export function checkMessage(msg: Message, numbered: boolean): Problem | undefined {
+export function checkFields(msg: Message, numbered: boolean): Problem | undefined {
   if (msg.type !== 'heartbeat' && msg.type !== 'leave') {
     return problem('bad-type', 'type must be "heartbeat" or "leave"');
   }
-  const idProblem = checkNodeId(msg.nodeId);
-  if (idProblem) return idProblem;
-  const fields = [
-    ['incarnation', msg.incarnation, checkU32('incarnation', msg.incarnation)],
-    ['seq', msg.seq, checkU32('seq', msg.seq)],
-    ['sentAtMs', msg.sentAtMs, checkSentAtMs(msg.sentAtMs)],
-    ['intervalMs', msg.intervalMs, checkU32('intervalMs', msg.intervalMs, 1)],
-  ] as const;
-  for (const [name, value, fieldProblem] of fields) {
-    if (value === undefined) {
-      if (numbered) return problem('bad-field', `${name} is required`);
-    } else if (fieldProblem) {
-      return fieldProblem;
-    }
-  }
-  if (msg.payload !== undefined) {
-    const size = payloadBytes(msg.payload);
-    if (typeof size !== 'number') return size;
-  }
-  return undefined;
+  return (
+    checkNodeId(msg.nodeId) ??
+    optional('incarnation', msg.incarnation, numbered, checkU32) ??
+    optional('seq', msg.seq, numbered, checkU32) ??
+    optional('sentAtMs', msg.sentAtMs, numbered, (_name, v) => checkSentAtMs(v)) ??
+    optional('intervalMs', msg.intervalMs, numbered, (name, v) => checkU32(name, v, 1))
+  );
+}
+
+function optional(
+  name: string,
+  value: unknown,
+  required: boolean,
+  check: (name: string, value: unknown) => Problem | undefined,
+): Problem | undefined {
+  if (value !== undefined) return check(name, value);
+  return required ? problem('bad-field', `${name} is required`) : undefined;
+}
+
+/** Checks every field of a message, payload included (see checkFields for `numbered`). */
+export function checkMessage(msg: Message, numbered: boolean): Problem | undefined {
+  const invalid = checkFields(msg, numbered);
+  if (invalid || msg.payload === undefined) return invalid;
+  const size = payloadBytes(msg.payload);
+  return typeof size === 'number' ? undefined : size;
 }
 
 /** Reads -0 as 0, so that every format gives the same number back. */
