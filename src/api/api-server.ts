@@ -70,10 +70,14 @@ export class ApiServer {
       });
     });
     server.on('error', () => {});
-    server.on('clientError', (_error, socket) => {
+    server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      // A peer that hung up is not bad input; a request Node could not parse is.
+      if (error.code === 'ECONNRESET' || !socket.writable) {
+        socket.destroy();
+        return;
+      }
       this.monitor.reject('http', 'bad-http', (socket as Socket).remoteAddress ?? '');
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-      else socket.destroy();
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
     });
     this.server = server;
     return (server.address() as AddressInfo).port;

@@ -113,7 +113,15 @@ export class Monitor {
     );
     this.sink = {
       onMessage: (message, from) => {
-        this.ingest(message, from);
+        try {
+          this.ingest(message, from);
+        } catch (error) {
+          // Nothing a sender does may throw out of a listener; a throw here is a bug, counted.
+          this.reject(from.transport, 'internal', from.address);
+          this.guard('ingest', () => {
+            throw error;
+          });
+        }
       },
       onReject: (reason, from) => this.reject(from.transport, reason, from.address),
     };
@@ -144,7 +152,9 @@ export class Monitor {
 
   /**
    * Opens the store, restores the registry, holds convictions for one pause-guard grace (the
-   * monitor heard nothing while it was down) and binds the listeners. If a port is taken, the
+   * monitor heard nothing while it was down) and binds the listeners. The registry keeps each
+   * node's incarnation and seq as of its last join, restart or leave (not every heartbeat), which
+   * is enough: a restored node is `unknown`, and from `unknown` any newer message is accepted. If a port is taken, the
    * listeners that did bind are closed again and the error says which port
    * (`port 9000/udp is in use`).
    */

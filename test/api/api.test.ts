@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../src/core/clock.js';
 import { MAX_HTTP_BODY_BYTES } from '../../src/core/limits.js';
 import { Monitor } from '../../src/monitor/monitor.js';
-import { nextEvent, testConfig } from '../monitor/helpers.js';
+import { connectTcp, nextEvent, testConfig } from '../monitor/helpers.js';
 
 /**
  * Every endpoint of the HTTP API and every error, against a real monitor on loopback. Timing
@@ -209,6 +209,19 @@ describe('HTTP API', () => {
     expect(counted('unknown-node')).toBe(3);
     expect((await call('GET', '/healthz')).status).toBe(200);
     expect(monitor.table.get('job')).toBeUndefined();
+  });
+
+  it('a request that is not HTTP gets 400 and is counted as bad-http', async () => {
+    const before = rejected()['bad-http'] ?? 0;
+    const socket = await connectTcp(Number(new URL(base).port));
+    let reply = '';
+    socket.on('data', (d: Buffer) => (reply += d.toString()));
+    const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.write('NOT HTTP AT ALL\r\n\r\n');
+    await ended;
+    expect(reply).toMatch(/^HTTP\/1\.1 400/);
+    expect(rejected()['bad-http']).toBe(before + 1);
+    expect((await call('GET', '/healthz')).status).toBe(200);
   });
 
   it('GET /v1/stats and GET /metrics show received, rejected by reason, nodes by state', async () => {
