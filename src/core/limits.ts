@@ -106,3 +106,9 @@ export const MAX_NODE_TAGS = 32;
 
 /** Length of one node tag in UTF-8 bytes. */
 export const MAX_NODE_TAG_BYTES = 64;
+
+/**
+ * Transitions a simulation run keeps in its result (more are counted, not stored): a million
+ * is a few hundred MB at most, and a run that flaps more than that is answered by its counts.
+ */
+export const MAX_SIM_TRANSITIONS = 1_000_000;

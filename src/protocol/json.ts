@@ -36,7 +36,17 @@ export function decodeJson(input: string | unknown): Message {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new DecodeError('bad-json', 'a JSON message must be an object');
   }
-  const raw = value as Record<string, unknown>;
+  try {
+    return fromObject(value as Record<string, unknown>);
+  } catch (err) {
+    if (err instanceof DecodeError) throw err;
+    // Only an exotic parsed value (a getter or Proxy that throws) gets here.
+    throw new DecodeError('bad-json', `unreadable JSON value: ${String(err)}`);
+  }
+}
+
+/** Checks a parsed object and copies its known fields into a fresh message. */
+function fromObject(raw: Record<string, unknown>): Message {
   const candidate = {
     ...pick(raw as unknown as Message),
     type: (raw.type === undefined ? 'heartbeat' : raw.type) as MessageType,
@@ -44,6 +54,8 @@ export function decodeJson(input: string | unknown): Message {
   const invalid = checkMessage(candidate, false);
   if (invalid) throw new DecodeError(invalid.reason, invalid.message);
   const msg = pick(candidate);
+  if (msg.incarnation !== undefined) msg.incarnation = normalizeNumber(msg.incarnation);
+  if (msg.seq !== undefined) msg.seq = normalizeNumber(msg.seq);
   if (msg.sentAtMs !== undefined) msg.sentAtMs = normalizeNumber(msg.sentAtMs);
   if (msg.payload !== undefined) msg.payload = copyPayload(msg.payload);
   return msg;

@@ -28,7 +28,7 @@ const EMPTY = Buffer.alloc(0);
 
 export class StreamDecoder {
   private pending: Buffer = EMPTY;
-  /** Skipping input after a framing error, until a 0xFE or past a `\n`. */
+  /** Skipping input after a framing error, up to the next `FE ED` or past the next `\n`. */
   private discarding = false;
   /** A framing error was reported and no message has decoded since: errors are not reported. */
   private quiet = false;

@@ -26,3 +26,31 @@ export {
   type QosResult,
 } from './qos.js';
 export { prepareTrace, type PreparedTrace } from './prepared-trace.js';
+export {
+  parseScenario,
+  type CrashSpec,
+  type MonitorSpec,
+  type ParseScenarioOptions,
+  type PartitionSpec,
+  type PauseSpec,
+  type Scenario,
+} from './scenario.js';
+export { loadScenario } from './load-scenario.js';
+export { DISTRIBUTION_KINDS, createSampler, type DistributionSpec } from './distribution.js';
+export { createLossProcess, meanLossRate, type LossSpec } from './loss-model.js';
+export {
+  runScenario,
+  simNodeId,
+  type CrashDetection,
+  type RunOptions,
+  type SimulationResult,
+} from './simulator.js';
+export { scenarioToTrace } from './scenario-trace.js';
+export { assertRun, checkRun, type RunExpectations } from './checks.js';
+export {
+  STANDARD_SCENARIO_DATA,
+  STANDARD_SCENARIO_NAMES,
+  standardScenario,
+  standardScenarios,
+  type StandardScenarioName,
+} from './scenarios/index.js';

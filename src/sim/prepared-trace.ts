@@ -24,7 +24,7 @@ export interface PreparedTrace {
   crashMs: Float64Array;
   /** Per crash point: accepted arrivals with seq ≤ k (a prefix of `recvMs`). */
   prefix: Int32Array;
-  /** Per crash point: 1 when a reordered heartbeat ≤ k changes that run (replayed in full). */
+  /** Per crash point: 1 when a reordered heartbeat ≤ k changes that run (branched off). */
   exact: Uint8Array;
   /** Heartbeats in the trace and how many of them were lost. */
   heartbeats: number;

@@ -96,12 +96,30 @@ export function evaluatePrepared(
   const context: DetectorContext = { intervalMs: p.intervalMs };
   const n = p.recvMs.length;
 
+  // Crash points whose run differs from a prefix of the failure-free run, by prefix length.
+  const points = crashPoints(p, options.crashAfter);
+  const branchAt = new Map<number, number[]>();
+  for (const i of points) {
+    if (p.exact[i] !== 1) continue;
+    const prefix = p.prefix[i] as number;
+    let list = branchAt.get(prefix);
+    if (list === undefined) branchAt.set(prefix, (list = []));
+    list.push(i);
+  }
+  const branchPermanentMs = new Map<number, number>();
+  const branch = (tracker: SuspicionTracker, prefix: number): void => {
+    for (const i of branchAt.get(prefix) ?? []) {
+      branchPermanentMs.set(i, finishCrashRun(p, i, tracker.fork()));
+    }
+  };
+
   // Failure-free run: mistakes, suspected time, and per prefix the permanent-suspicion time.
   const tracker = new SuspicionTracker(create(spec, context));
   const permanentMs = new Float64Array(n + 1).fill(Infinity);
   let mistakes = 0;
   let mistakeMs = 0;
   let suspectedMs = 0;
+  branch(tracker, 0);
   for (let i = 0; i < n; i++) {
     const t = p.recvMs[i] as number;
     tracker.arrive(t, p.seq[i] as number);
@@ -111,24 +129,19 @@ export function evaluatePrepared(
       mistakeMs += t - tracker.endedSinceMs;
     }
     permanentMs[i + 1] = tracker.permanentSuspicionMs();
+    branch(tracker, i + 1);
   }
   const observedMs = n === 0 ? 0 : (p.recvMs[n - 1] as number) - (p.recvMs[0] as number);
 
   // Crash runs: detection time = permanent suspicion − crash, never negative.
-  const points = crashPoints(p, options.crashAfter);
   const detections = new Float64Array(points.length);
   let crashes = 0;
   let undetected = 0;
   for (const i of points) {
     const prefix = p.prefix[i] as number;
-    let permanent: number;
-    if (p.exact[i] === 1) {
-      permanent = replayCrash(p, i, create(spec, context));
-      if (Number.isNaN(permanent)) continue; // nothing arrived before this crash
-    } else {
-      if (prefix === 0) continue;
-      permanent = permanentMs[prefix] as number;
-    }
+    const permanent =
+      p.exact[i] === 1 ? (branchPermanentMs.get(i) as number) : (permanentMs[prefix] as number);
+    if (Number.isNaN(permanent) || (prefix === 0 && p.exact[i] !== 1)) continue; // nothing arrived
     const d = Math.max(0, permanent - (p.crashMs[i] as number));
     if (d === Infinity) undetected++;
     detections[crashes++] = d;
@@ -177,19 +190,16 @@ function crashPoints(p: PreparedTrace, crashAfter: readonly number[] | undefined
 }
 
 /**
- * The crash run after heartbeat k (index i) replayed in full: the accepted prefix, then the
- * reordered heartbeats ≤ k that this run accepts. NaN when no heartbeat arrived at all.
+ * Finishes the crash run after heartbeat k (index i), branched off the failure-free run after its
+ * accepted prefix: the reordered heartbeats ≤ k that this run accepts arrive, then nothing.
+ * Returns when permanent suspicion begins; NaN when no heartbeat arrived at all.
  */
-function replayCrash(p: PreparedTrace, i: number, detector: FailureDetector): number {
+function finishCrashRun(p: PreparedTrace, i: number, tracker: SuspicionTracker): number {
   const k = p.crashSeq[i] as number;
-  const tracker = new SuspicionTracker(detector);
   const prefix = p.prefix[i] as number;
-  let newest = -Infinity;
-  for (let j = 0; j < prefix; j++) {
-    tracker.arrive(p.recvMs[j] as number, p.seq[j] as number);
-    newest = p.seq[j] as number;
-  }
-  for (let j = 0; j < p.lateRecvMs.length; j++) {
+  let newest = prefix === 0 ? -Infinity : (p.seq[prefix - 1] as number);
+  const fromMs = prefix === 0 ? -Infinity : (p.recvMs[prefix - 1] as number);
+  for (let j = firstAtOrAfter(p.lateRecvMs, fromMs); j < p.lateRecvMs.length; j++) {
     const seq = p.lateSeq[j] as number;
     if (seq > newest && seq <= k) {
       tracker.arrive(p.lateRecvMs[j] as number, seq);
@@ -197,4 +207,16 @@ function replayCrash(p: PreparedTrace, i: number, detector: FailureDetector): nu
     }
   }
   return Number.isNaN(tracker.lastMs) ? Number.NaN : tracker.permanentSuspicionMs();
+}
+
+/** Index of the first value ≥ `x` in an ascending array (binary search). */
+function firstAtOrAfter(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

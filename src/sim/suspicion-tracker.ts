@@ -1,4 +1,5 @@
 import type { FailureDetector } from '../detectors/detector.js';
+import { cloneState } from './clone-state.js';
 
 /**
  * Follows one detector's verdict through a sequence of arrivals without a clock: after each
@@ -23,6 +24,15 @@ export class SuspicionTracker {
   suspectedForMs = 0;
 
   constructor(private readonly detector: FailureDetector) {}
+
+  /** An independent copy (detector state included), to branch another run off this one. */
+  fork(): SuspicionTracker {
+    const t = new SuspicionTracker(cloneState(this.detector));
+    t.lastMs = this.lastMs;
+    t.suspectAtMs = this.suspectAtMs;
+    t.suspectSinceMs = this.suspectSinceMs;
+    return t;
+  }
 
   arrive(nowMs: number, seq: number): void {
     const heard = !Number.isNaN(this.lastMs);

@@ -52,6 +52,18 @@ describe('JSON', () => {
     });
   });
 
+  it('turns a parsed value that throws when read into bad-json', () => {
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new TypeError('no');
+        },
+      },
+    );
+    expect(reasonOf(() => decodeJson(hostile))).toBe('bad-json');
+  });
+
   it('returns a fresh object that shares nothing with a parsed input', () => {
     const input = { nodeId: 'a', payload: { x: 1 } };
     const msg = decodeJson(input);

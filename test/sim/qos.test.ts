@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FixedTimeoutDetector } from '../../src/detectors/fixed-timeout.js';
+import { DETECTOR_KINDS, createDetector } from '../../src/detectors/registry.js';
+import type { DetectorSpec } from '../../src/detectors/spec.js';
+import { SuspicionTracker } from '../../src/sim/suspicion-tracker.js';
 import { evaluateDetector, evaluateMany } from '../../src/sim/qos.js';
 import type { ArrivalTrace } from '../../src/sim/traces/arrival-trace.js';
 
@@ -143,6 +146,56 @@ describe('evaluateDetector', () => {
       { numRuns: 150 },
     );
   });
+});
+
+describe('crash runs of reordered traces', () => {
+  it.each(DETECTOR_KINDS)(
+    '%s: branching off the failure-free run equals replaying each crash run',
+    (kind) => {
+      const traceArb = fc
+        .array(fc.record({ delay: fc.integer({ min: 0, max: 3000 }), lost: fc.boolean() }), {
+          minLength: 2,
+          maxLength: 25,
+        })
+        .map((hs): ArrivalTrace => ({
+          name: 'random',
+          intervalMs: 500,
+          arrivals: hs.map((h, i) => ({
+            seq: i + 1,
+            sentMs: i * 500,
+            recvMs: h.lost && i > 0 ? null : i * 500 + h.delay,
+          })),
+        }));
+      fc.assert(
+        fc.property(traceArb, (trace) => {
+          const spec = { kind } as DetectorSpec;
+          const fast = evaluateDetector(trace, spec);
+          const slow: number[] = [];
+          for (const crash of trace.arrivals) {
+            const run = trace.arrivals
+              .filter((a) => a.recvMs !== null && a.seq <= crash.seq)
+              .sort((a, b) => (a.recvMs as number) - (b.recvMs as number) || a.seq - b.seq);
+            if (run.length === 0) continue;
+            const tracker = new SuspicionTracker(createDetector(spec, { intervalMs: 500 }));
+            let newest = -1;
+            for (const a of run) {
+              if (a.seq <= newest) continue;
+              newest = a.seq;
+              tracker.arrive(a.recvMs as number, a.seq);
+            }
+            slow.push(Math.max(0, tracker.permanentSuspicionMs() - crash.sentMs));
+          }
+          expect(fast.crashes).toBe(slow.length);
+          expect(fast.detectionMaxMs).toBe(Math.max(...slow));
+          expect(fast.detectionMeanMs).toBeCloseTo(
+            slow.reduce((a, b) => a + b, 0) / slow.length,
+            6,
+          );
+        }),
+        { numRuns: 60 },
+      );
+    },
+  );
 });
 
 /**
