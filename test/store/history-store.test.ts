@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -197,6 +197,23 @@ describe('HistoryStore', () => {
       expect((caught as Error).message).toMatch(message);
       expect((caught as Error).message).not.toContain('\n');
     }
+  });
+
+  it('throws a ConfigError for a read-only directory (run as an unprivileged user)', () => {
+    const readOnly = path.join(dir, 'read-only');
+    mkdirSync(readOnly);
+    chmodSync(dir, 0o755);
+    chmodSync(readOnly, 0o555);
+    const target = path.join(readOnly, 'x.db');
+    // Root ignores directory permissions: drop to `nobody` for the child that opens the store.
+    const asRoot = process.getuid?.() === 0;
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(here, 'fixtures', 'open-store.ts'), target],
+      { encoding: 'utf8', ...(asRoot ? { uid: 65534, gid: 65534 } : {}) },
+    );
+    expect(child.stderr).toBe('');
+    expect(child.stdout).toBe(`ConfigError: cannot open database ${target}: permission denied\n`);
   });
 
   it('refuses a database written by a newer schema', () => {
