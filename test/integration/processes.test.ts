@@ -44,9 +44,10 @@ describe('monitor and agents as real processes', () => {
     a.child.kill('SIGKILL');
     const dead = await monitor.waitFor(transition('crash-1', 'suspect', 'dead'));
     const detection = seconds(dead[1] as string);
-    // 500 ms timeout + 500 ms grace after the last heartbeat, plus event-loop slack.
+    // Never before 500 ms timeout + 500 ms grace after the last heartbeat; at most one pause-guard
+    // grace (2 s in the lan preset) and scheduling slack later, even on a loaded machine.
     expect(detection).toBeGreaterThanOrEqual(1.0);
-    expect(detection).toBeLessThan(1.5);
+    expect(detection).toBeLessThan(3.5);
   });
 
   it('suspects a SIGSTOPped agent and recovers it after SIGCONT', async () => {
