@@ -9,7 +9,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { ConfigError, DecodeError } from '../core/errors.js';
-import { MAX_DATAGRAM_BYTES, MAX_PAYLOAD_ENTRIES } from '../core/limits.js';
+import { MAX_DATAGRAM_BYTES, MAX_PAYLOAD_BYTES, MAX_PAYLOAD_ENTRIES } from '../core/limits.js';
 import type { Message, MessageType, Payload } from './message.js';
 import {
   PAYLOAD_TAG_NUMBER,
@@ -174,6 +174,10 @@ export function decodeBinary(input: Uint8Array): Message {
       `payload has ${count} entries, over ${MAX_PAYLOAD_ENTRIES}`,
     );
   }
+  // The payload (count byte included) runs to the end of the frame: bound it before reading.
+  if (end - at + 1 > MAX_PAYLOAD_BYTES) {
+    throw new DecodeError('bad-payload', `payload is larger than ${MAX_PAYLOAD_BYTES} bytes`);
+  }
 
   const msg: Message = { type, nodeId, incarnation, seq, sentAtMs, intervalMs };
   if (count > 0) {
@@ -207,8 +211,6 @@ export function decodeBinary(input: Uint8Array): Message {
       if (typeof valueProblem !== 'number') fail(valueProblem);
       payload[key] = value;
     }
-    const size = payloadBytes(payload);
-    if (typeof size !== 'number') fail(size);
     msg.payload = payload;
   }
   if (at !== end) {
