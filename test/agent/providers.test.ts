@@ -74,7 +74,7 @@ describe('payload providers', () => {
         expect(Object.keys(w)).toEqual(['eventLoopDelayP99Ms', 'eventLoopDelayMaxMs']);
         const p99 = w['eventLoopDelayP99Ms'] as number;
         const max = w['eventLoopDelayMaxMs'] as number;
-        expect(p99).toBeGreaterThan(0);
+        expect(p99).toBeGreaterThanOrEqual(0);
         expect(p99).toBeLessThanOrEqual(max);
         expect(Math.round(max * 10) / 10).toBe(max);
       }

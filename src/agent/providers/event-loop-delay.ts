@@ -1,6 +1,8 @@
 /**
  * How late the process's event loop runs timers (`perf_hooks.monitorEventLoopDelay`), over the
- * time since the previous heartbeat: the 99th percentile and the maximum, in ms. A blocked loop
+ * time since the previous heartbeat: the 99th percentile and the maximum, in ms. A stall shows
+ * when it delays the histogram's next sample, so stalls shorter than the sampling period may
+ * show only in part. A blocked loop
  * is the usual reason a healthy Node.js process stops answering, and the reason its heartbeats
  * arrive late: this is the sender-side evidence for a `suspect`.
  */
@@ -41,9 +43,12 @@ export class EventLoopDelayProvider implements PayloadProvider {
     const h = this.histogram;
     // No sample yet (the first heartbeat goes out at start): report nothing rather than zeros.
     if (h === undefined || h.count === 0) return {};
+    // The histogram records whole intervals between its timer's runs (the resolution plus the
+    // lateness); the delay is the lateness alone.
+    const delayMs = (ns: number): number => Math.max(0, nsToMs(ns) - this.resolutionMs);
     const payload = {
-      eventLoopDelayP99Ms: nsToMs(h.percentile(99)),
-      eventLoopDelayMaxMs: nsToMs(h.max),
+      eventLoopDelayP99Ms: Math.round(delayMs(h.percentile(99)) * 10) / 10,
+      eventLoopDelayMaxMs: Math.round(delayMs(h.max) * 10) / 10,
     };
     h.reset();
     return payload;
