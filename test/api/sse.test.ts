@@ -1,0 +1,61 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/core/clock.js';
+import { Monitor } from '../../src/monitor/monitor.js';
+import { testConfig } from '../monitor/helpers.js';
+
+/** The event stream on a manual clock: keep-alives and the subscriber limit, exactly. */
+describe('SSE stream', () => {
+  let monitor: Monitor | undefined;
+  const aborts: AbortController[] = [];
+  afterEach(async () => {
+    for (const a of aborts.splice(0)) a.abort();
+    await monitor?.stop();
+  });
+
+  async function setup(maxClients = 256) {
+    const clock = new ManualClock();
+    monitor = new Monitor({ clock }, testConfig({ udpPort: null, tcpPort: null }), {
+      api: { processMetrics: false, sse: { keepaliveMs: 15_000, maxClients } },
+    });
+    const { httpPort } = await monitor.start();
+    return { clock, base: `http://127.0.0.1:${httpPort}` };
+  }
+
+  async function open(url: string) {
+    const abort = new AbortController();
+    aborts.push(abort);
+    const res = await fetch(url, { signal: abort.signal });
+    return { res, reader: res.body?.getReader() };
+  }
+
+  async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, needle: string) {
+    const decoder = new TextDecoder();
+    let text = '';
+    while (!text.includes(needle)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`stream ended before ${needle}: ${text}`);
+      text += decoder.decode(value, { stream: true });
+    }
+    return text;
+  }
+
+  it('sends a keep-alive comment each period of the clock', async () => {
+    const { clock, base } = await setup();
+    const { res, reader } = await open(`${base}/v1/events/stream`);
+    expect(res.status).toBe(200);
+    const r = reader as ReadableStreamDefaultReader<Uint8Array>;
+    await readUntil(r, 'retry: 2000');
+    clock.advance(15_000);
+    const text = await readUntil(r, ': keepalive');
+    expect(text).toContain(`: keepalive ${clock.wallMs()}`);
+  });
+
+  it('refuses subscribers beyond the limit with 503', async () => {
+    const { base } = await setup(1);
+    const first = await open(`${base}/v1/events/stream`);
+    expect(first.res.status).toBe(200);
+    const second = await fetch(`${base}/v1/events/stream`);
+    expect(second.status).toBe(503);
+    expect(await second.json()).toMatchObject({ error: 'limit-MAX_SSE_CLIENTS' });
+  });
+});
