@@ -12,7 +12,7 @@ import { MAX_NODE_ID_BYTES, MAX_NODES, MAX_TRANSITIONS_PER_TICK } from '../core/
 import type { FailureDetector } from '../detectors/detector.js';
 import type { DetectorSpec } from '../detectors/spec.js';
 import type { Message } from '../protocol/message.js';
-import { classifyArrival } from './arrival.js';
+import { classifyArrival, type ArrivalHistory } from './arrival.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import { describeStatus } from './describe-status.js';
 import { defaultDetectorFactory, type DetectorFactory } from './detector-factory.js';
@@ -189,6 +189,10 @@ export class NodeTable {
   /** No conviction before this monotonic time. */
   private deferredUntilMs = -Infinity;
   private stopped = false;
+  /** Scratch input of classifyArrival, reused so a heartbeat allocates nothing. */
+  private readonly history: ArrivalHistory = { state: 'unknown', incarnation: null, lastSeq: null };
+  /** The timer callback, bound once (no closure per arming). */
+  private readonly onTimerBound = (): void => this.onTimer();
 
   constructor(components: NodeTableComponents, init: NodeTableOptions = {}) {
     this.clock = components.clock;
@@ -409,15 +413,11 @@ export class NodeTable {
       this.emitTransition('node:joined', slot, UNKNOWN, 'first-heartbeat', now);
     }
     const state = c.state[slot] as number;
-    const verdict = classifyArrival(
-      {
-        state: NODE_STATES[state] as NodeState,
-        incarnation: orNull(c.incarnation[slot] as number),
-        lastSeq: orNull(c.lastSeq[slot] as number),
-      },
-      m.incarnation,
-      m.seq,
-    );
+    const history = this.history;
+    history.state = NODE_STATES[state] as NodeState;
+    history.incarnation = orNull(c.incarnation[slot] as number);
+    history.lastSeq = orNull(c.lastSeq[slot] as number);
+    const verdict = classifyArrival(history, m.incarnation, m.seq);
     if (verdict.kind === 'duplicate') {
       this.stats.duplicates++;
       c.duplicates[slot] = (c.duplicates[slot] as number) + 1;
@@ -529,7 +529,7 @@ export class NodeTable {
     const now = this.clock.monotonicMs();
     // Lateness is measured from when the timer could have fired at the earliest.
     this.armedDueMs = Math.max(target, now);
-    this.timer = this.clock.setTimeout(() => this.onTimer(), this.armedDueMs - now);
+    this.timer = this.clock.setTimeout(this.onTimerBound, this.armedDueMs - now);
   }
 
   /**
