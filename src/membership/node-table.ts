@@ -346,6 +346,12 @@ export class NodeTable {
     return slot === undefined ? undefined : this.snapshot(slot, this.clock.monotonicMs());
   }
 
+  /** The evidence behind a node's verdict now (as transitions carry it), or undefined. */
+  explain(nodeId: string): Evidence | undefined {
+    const slot = this.slotById.get(nodeId);
+    return slot === undefined ? undefined : this.evidence(slot, this.clock.monotonicMs());
+  }
+
   /** The human status line of a node (see describeStatus); throws UnknownNodeError. */
   status(nodeId: string): string {
     const slot = this.slotById.get(nodeId);

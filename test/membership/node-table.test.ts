@@ -127,6 +127,12 @@ describe('NodeTable lifecycle', () => {
       detectionMs: 13_000,
     });
     expect(table.status('a')).toBe('FAILED, no heartbeat for 13.0 s');
+    expect(table.explain('a')).toMatchObject({ sinceLastMs: 13_000, lastSeq: 4, lost: 2 });
+    expect(table.explain('a')?.detector).toMatchObject({
+      suspicion: 13_000 / 3000,
+      suspects: true,
+    });
+    expect(table.explain('nope')).toBeUndefined();
     expect(table.counts()).toEqual({ unknown: 0, alive: 0, suspect: 0, dead: 1, left: 0 });
   });
 
