@@ -50,6 +50,18 @@ export const PAYLOAD_TAG_STRING = 0x02;
 
 const problem = (reason: DecodeErrorReason, message: string): Problem => ({ reason, message });
 
+/**
+ * True if every character is printable ASCII from `low` (0x21 for names, 0x20 for values) to
+ * 0x7E: the common case, checked without the Unicode regex, and its UTF-8 length is its length.
+ */
+function isPlainAscii(s: string, low: number): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < low || c > 0x7e) return false;
+  }
+  return true;
+}
+
 /** UTF-8 byte length of a string without allocating (the string is well-formed or rejected). */
 export function utf8Length(s: string): number {
   return Buffer.byteLength(s, 'utf8');
@@ -59,6 +71,7 @@ export function utf8Length(s: string): number {
 export function checkNodeId(id: unknown): Problem | undefined {
   if (typeof id !== 'string') return problem('bad-node-id', 'node id must be a string');
   if (id.length === 0) return problem('bad-node-id', 'node id is empty');
+  if (id.length <= MAX_NODE_ID_BYTES && isPlainAscii(id, 0x21)) return undefined;
   // A UTF-16 code unit is at most 3 UTF-8 bytes: cheap bound before measuring.
   if (id.length > MAX_NODE_ID_BYTES || utf8Length(id) > MAX_NODE_ID_BYTES) {
     return problem('bad-node-id', `node id is longer than ${MAX_NODE_ID_BYTES} UTF-8 bytes`);
@@ -91,6 +104,11 @@ export function checkSentAtMs(value: unknown): Problem | undefined {
 /** A payload key: like a node id, but at most MAX_PAYLOAD_KEY_BYTES bytes and not reserved. */
 export function checkPayloadKey(key: string): Problem | undefined {
   if (key.length === 0) return problem('bad-payload', 'payload key is empty');
+  if (key.length <= MAX_PAYLOAD_KEY_BYTES && isPlainAscii(key, 0x21)) {
+    return RESERVED_KEYS.has(key)
+      ? problem('bad-payload', `payload key ${key} is reserved`)
+      : undefined;
+  }
   if (key.length > MAX_PAYLOAD_KEY_BYTES || utf8Length(key) > MAX_PAYLOAD_KEY_BYTES) {
     return problem(
       'bad-payload',
@@ -115,6 +133,9 @@ export function payloadValueBytes(value: unknown): number | Problem {
     return 1 + 8;
   }
   if (typeof value === 'string') {
+    if (value.length <= PAYLOAD_STRING_MAX_BYTES && isPlainAscii(value, 0x20)) {
+      return 1 + 1 + value.length;
+    }
     if (value.length > PAYLOAD_STRING_MAX_BYTES || utf8Length(value) > PAYLOAD_STRING_MAX_BYTES) {
       return problem(
         'bad-payload',
