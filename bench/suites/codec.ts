@@ -1,0 +1,140 @@
+/**
+ * Codec speed and size: encode and decode ns/op for binary v1, JSON and the text line, with and
+ * without a typical payload, and bytes per message. The baseline is the JSON codec measured in
+ * the same run (ratios below 1 mean binary is faster or smaller); bare JSON.stringify/parse
+ * without validation is shown too, to separate the cost of checking from the cost of parsing.
+ */
+import { decodeBinary, encodeBinary } from '../../src/protocol/binary.js';
+import { decodeJson, encodeJson } from '../../src/protocol/json.js';
+import type { Message } from '../../src/protocol/message.js';
+import { StreamDecoder } from '../../src/protocol/stream-decoder.js';
+import { decodeTextLine, encodeTextLine } from '../../src/protocol/text.js';
+import { fmt, median, nsPerOp, table, type BenchSuite } from '../harness.js';
+
+const ITERATIONS = 20_000;
+const RUNS = 3;
+
+const bare: Message = {
+  type: 'heartbeat',
+  nodeId: 'web-17.eu-west.example.com',
+  incarnation: 3_141_592,
+  seq: 86_400,
+  sentAtMs: 1_763_884_800_123,
+  intervalMs: 1000,
+};
+/** What an agent typically reports: load, memory, a version string, CPU share. */
+const withPayload: Message = {
+  ...bare,
+  payload: { load: 0.42, memMb: 812, version: '1.4.2', cpu: 0.17 },
+};
+
+const ns = (fn: (i: number) => void) => median(RUNS, () => nsPerOp(fn, ITERATIONS));
+
+let sink: unknown;
+
+function measure(msg: Message) {
+  const bin = encodeBinary(msg);
+  const json = encodeJson(msg);
+  return {
+    binaryBytes: bin.length,
+    jsonBytes: Buffer.byteLength(json),
+    binaryEncode: ns(() => (sink = encodeBinary(msg))),
+    binaryDecode: ns(() => (sink = decodeBinary(bin))),
+    jsonEncode: ns(() => (sink = encodeJson(msg))),
+    jsonDecode: ns(() => (sink = decodeJson(json))),
+    bareStringify: ns(() => (sink = JSON.stringify(msg))),
+    bareParse: ns(() => (sink = JSON.parse(json))),
+  };
+}
+
+const suite: BenchSuite = {
+  name: 'codec',
+  title: 'Wire codecs (binary v1, JSON, text line)',
+  async run() {
+    const a = measure(bare);
+    const b = measure(withPayload);
+    const line = encodeTextLine(bare.nodeId);
+    const textDecode = ns(() => (sink = decodeTextLine(line)));
+    const textEncode = ns(() => (sink = encodeTextLine(bare.nodeId)));
+    // The TCP path: 64 frames per chunk through the stream decoder, per message.
+    const frame = encodeBinary(withPayload);
+    const chunk = Buffer.concat(Array.from({ length: 64 }, () => frame));
+    const decoder = new StreamDecoder();
+    const streamDecode = ns(() => (sink = decoder.push(chunk))) / 64;
+    const lines = Buffer.from(line.repeat(64));
+    const streamText = ns(() => (sink = decoder.push(lines))) / 64;
+    void sink;
+
+    const rows = [
+      [
+        'bytes per message',
+        a.binaryBytes,
+        a.jsonBytes,
+        fmt(a.binaryBytes / a.jsonBytes, 2),
+        b.binaryBytes,
+        b.jsonBytes,
+        fmt(b.binaryBytes / b.jsonBytes, 2),
+      ],
+      [
+        'encode ns/op',
+        fmt(a.binaryEncode, 0),
+        fmt(a.jsonEncode, 0),
+        fmt(a.binaryEncode / a.jsonEncode, 2),
+        fmt(b.binaryEncode, 0),
+        fmt(b.jsonEncode, 0),
+        fmt(b.binaryEncode / b.jsonEncode, 2),
+      ],
+      [
+        'decode ns/op',
+        fmt(a.binaryDecode, 0),
+        fmt(a.jsonDecode, 0),
+        fmt(a.binaryDecode / a.jsonDecode, 2),
+        fmt(b.binaryDecode, 0),
+        fmt(b.jsonDecode, 0),
+        fmt(b.binaryDecode / b.jsonDecode, 2),
+      ],
+    ];
+    return [
+      `Message: node id \`${bare.nodeId}\` (${Buffer.byteLength(bare.nodeId)} bytes), all numbered fields; typical payload \`${JSON.stringify(withPayload.payload)}\`. Median of ${RUNS} runs × ${ITERATIONS.toLocaleString('en-US')} operations.`,
+      '',
+      table(
+        [
+          '',
+          'binary',
+          'JSON (baseline)',
+          'binary / JSON',
+          'binary + payload',
+          'JSON + payload',
+          'binary / JSON',
+        ],
+        rows,
+      ),
+      '',
+      table(
+        ['other figures', 'ns/op', 'note'],
+        [
+          [
+            'bare JSON.stringify (no validation)',
+            fmt(a.bareStringify, 0),
+            `encodeJson costs ${fmt(a.jsonEncode / a.bareStringify, 2)}× this`,
+          ],
+          [
+            'bare JSON.parse (no validation)',
+            fmt(a.bareParse, 0),
+            `decodeJson costs ${fmt(a.jsonDecode / a.bareParse, 2)}× this`,
+          ],
+          ['text line encode', fmt(textEncode, 0), `${Buffer.byteLength(line)} bytes per message`],
+          ['text line decode', fmt(textDecode, 0), ''],
+          [
+            'StreamDecoder, binary frames with payload',
+            fmt(streamDecode, 0),
+            'per frame, 64 frames per chunk',
+          ],
+          ['StreamDecoder, text lines', fmt(streamText, 0), 'per line, 64 lines per chunk'],
+        ],
+      ),
+    ].join('\n');
+  },
+};
+
+export default suite;
