@@ -62,6 +62,8 @@ interface Measured {
   received: number;
   perSecond: number;
   cpuPercent: number;
+  /** CPU time of the receiving process per message, µs: steadier than rates on a busy machine. */
+  cpuUsPerMessage: number;
   peakRssMb: number;
 }
 
@@ -127,6 +129,7 @@ async function measure(transport: Transport, receiver: Receiver): Promise<Measur
     received: receiver.received(),
     perSecond: a !== null && b !== null ? ((b.n - a.n) / windowMs) * 1000 : NaN,
     cpuPercent: a !== null && b !== null ? ((b.cpu - a.cpu) / windowMs) * 100 : NaN,
+    cpuUsPerMessage: a !== null && b !== null ? ((b.cpu - a.cpu) * 1000) / (b.n - a.n) : NaN,
     peakRssMb: peakRss / 2 ** 20,
   };
 }
@@ -249,6 +252,7 @@ const suite: BenchSuite = {
         fmt(base.perSecond, 0),
         '1.00×',
         fmt(base.cpuPercent, 0),
+        fmt(base.cpuUsPerMessage, 1),
         fmt(base.peakRssMb, 0),
         `${base.received.toLocaleString('en-US')} / ${base.sent.toLocaleString('en-US')}`,
         loss(base),
@@ -258,16 +262,26 @@ const suite: BenchSuite = {
         fmt(got.perSecond, 0),
         `${fmt(got.perSecond / base.perSecond, 2)}×`,
         fmt(got.cpuPercent, 0),
+        fmt(got.cpuUsPerMessage, 1),
         fmt(got.peakRssMb, 0),
         `${got.received.toLocaleString('en-US')} / ${got.sent.toLocaleString('en-US')}`,
         loss(got),
       ]);
     }
     return [
-      `One load-generator process sends as fast as the transport lets it, from ${NODES.toLocaleString('en-US')} node ids (binary v1 frames over UDP and TCP, JSON \`POST /v1/heartbeat\` over HTTP with 16 keep-alive connections); the monitor runs the default φ-accrual detector per node, history in \`:memory:\`. CPU is the receiving process's (100 % = one core) over the measured window; RSS is the bench process's peak (it hosts the receiver). Both processes share the machine's cores.`,
+      `One load-generator process sends as fast as the transport lets it, from ${NODES.toLocaleString('en-US')} node ids (binary v1 frames over UDP and TCP, JSON \`POST /v1/heartbeat\` over HTTP with 16 keep-alive connections); the monitor runs the default φ-accrual detector per node, history in \`:memory:\`. CPU is the receiving process's (100 % = one core) over the measured window, and per message received — the steadier figure when other work shares the machine; RSS is the bench process's peak (it hosts the receiver). Both processes share the machine's cores.`,
       '',
       table(
-        ['receiver', 'messages/s', 'vs sink', 'CPU %', 'peak RSS MB', 'received / sent', 'lost'],
+        [
+          'receiver',
+          'messages/s',
+          'vs sink',
+          'CPU %',
+          'CPU µs/msg',
+          'peak RSS MB',
+          'received / sent',
+          'lost',
+        ],
         rows,
       ),
       '',

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../src/core/clock.js';
 import { MAX_HTTP_BODY_BYTES } from '../../src/core/limits.js';
@@ -209,6 +210,21 @@ describe('HTTP API', () => {
     expect(counted('unknown-node')).toBe(3);
     expect((await call('GET', '/healthz')).status).toBe(200);
     expect(monitor.table.get('job')).toBeUndefined();
+  });
+
+  it('a chunked body that grows past the limit is refused with 413 while it streams', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${base}/v1/heartbeat`, { method: 'POST' }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      // No Content-Length: Node sends it chunked, so only counting the bytes can stop it.
+      for (let i = 0; i < 20; i++) req.write('x'.repeat(8192));
+      req.end();
+    });
+    expect(status).toBe(413);
+    expect((await call('GET', '/healthz')).status).toBe(200);
   });
 
   it('a request that is not HTTP gets 400 and is counted as bad-http', async () => {
