@@ -53,6 +53,8 @@ interface Receiver {
   port: number;
   /** For the monitor: µs per join when the node ids were first heard (in-process warm-up). */
   joinUs?: number;
+  /** For the monitor: transitions during the measured run (detector flaps cost history writes). */
+  transitions?: () => number;
   received(): number;
   stop(): Promise<void>;
 }
@@ -212,9 +214,12 @@ async function monitorReceiver(transport: Transport): Promise<Receiver> {
     );
   }
   const joinUs = ((performance.now() - t0) * 1000) / NODES;
+  let transitions = 0;
+  monitor.on('transition', () => transitions++);
   const before = monitor.stats().ingest.received[transport];
   return {
     joinUs,
+    transitions: () => transitions,
     port: (transport === 'udp'
       ? ports.udpPort
       : transport === 'tcp'
@@ -237,6 +242,7 @@ const suite: BenchSuite = {
   async run() {
     const rows: (string | number)[][] = [];
     const joins: string[] = [];
+    const flaps: string[] = [];
     const loadBefore = os.loadavg()[0] ?? NaN;
     for (const transport of ['udp', 'tcp', 'http'] as const) {
       const sink = await SINKS[transport]();
@@ -246,6 +252,7 @@ const suite: BenchSuite = {
       const got = await measure(transport, monitor);
       await monitor.stop();
       joins.push(fmt(monitor.joinUs ?? NaN, 0));
+      flaps.push(String(monitor.transitions?.() ?? 0));
       const loss = (m: Measured) => `${fmt((1 - m.received / m.sent) * 100, 1)} %`;
       rows.push([
         `${transport}, bare socket sink (baseline)`,
@@ -287,7 +294,7 @@ const suite: BenchSuite = {
       '',
       `Load average (1 min) when the suite started: ${fmt(loadBefore, 1)} on ${os.cpus().length} cores — other work on the machine takes cores from both processes, so absolute rates move from run to run; the ratio against the sink measured in the same minute moves less.`,
       '',
-      `Before each monitor run its ${NODES.toLocaleString('en-US')} nodes join in-process (the figures above are steady-state heartbeats): a join — first heartbeat of a new node: a new detector, two transition appends (joined, alive) and one registry upsert, each its own SQLite commit — cost ${joins.join(' / ')} µs per node in the UDP / TCP / HTTP runs, so a burst of new nodes is ingested far slower than heartbeats of known ones, and over UDP the excess is lost.`,
+      `Before each monitor run its ${NODES.toLocaleString('en-US')} nodes join in-process (the figures above are steady-state heartbeats): a join — first heartbeat of a new node: a new detector, two transition appends (joined, alive) and one registry upsert, each its own SQLite commit — cost ${joins.join(' / ')} µs per node in the UDP / TCP / HTTP runs, so a burst of new nodes is ingested far slower than heartbeats of known ones, and over UDP the excess is lost. Transitions during the measured runs (detector verdicts on nodes whose heartbeats the load spaced unevenly): ${flaps.join(' / ')}.`,
     ].join('\n');
   },
 };

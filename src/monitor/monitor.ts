@@ -66,6 +66,9 @@ export interface MonitorStats {
 
 type Listener<T> = (event: T) => void;
 
+/** Transitions into `alive` that change what the registry holds (incarnation, first contact). */
+const PERSISTED_REASONS = new Set<string>(['first-heartbeat', 'restarted']);
+
 export class Monitor {
   readonly clock: Clock;
   readonly config: MonitorConfig;
@@ -274,10 +277,10 @@ export class Monitor {
 
   private onTransition(t: NodeTransition): void {
     this.guard('store', () => this.store?.appendTransition(t));
-    if (t.to === 'alive' || t.to === 'left') {
-      // Convictions change nothing in the registry; first heartbeats, restarts and leaves do.
-      // (A node joining by heartbeat goes unknown → alive in one call: one write, at `alive`;
-      // a registration is stored by `register`.)
+    if (t.to === 'left' || (t.to === 'alive' && PERSISTED_REASONS.has(t.reason))) {
+      // Convictions and recoveries change nothing in the registry; first heartbeats, restarts
+      // and leaves do. (A node joining by heartbeat goes unknown → alive in one call: one write,
+      // at `alive`; a registration is stored by `register`.)
       const snapshot = this.table.get(t.nodeId);
       if (snapshot !== undefined) this.persist(snapshot);
     } else if (t.reason === 'removed') {
