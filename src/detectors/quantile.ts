@@ -49,6 +49,21 @@ const LINEAR_BINS = Math.round((LINEAR_HI - LINEAR_LO) / LINEAR_STEP);
 const LOG_RATIO = 1.05;
 const LOG_BINS = Math.ceil(Math.log(10_000 / LINEAR_HI) / Math.log(LOG_RATIO));
 export const WAIT_BINS = LINEAR_BINS + LOG_BINS;
+/**
+ * Turbulence class edges. Turbulence is the largest deviation of the last `TURBULENCE_GAPS`
+ * inter-arrival gaps from the interval, in intervals: a calm link keeps it under a tenth, a
+ * jittery one under a third, a disturbed one (a backlog flushing, heartbeats lost) above. Outages
+ * cluster: on the in-vehicle cellular traces most multi-second stalls begin within a few
+ * heartbeats of another disturbance, so waits are kept apart by the turbulence that preceded them.
+ */
+const TURBULENCE_EDGES = [0.1, 0.3];
+const TURBULENCE_CLASSES = TURBULENCE_EDGES.length + 1;
+/** Gaps the turbulence looks back over. */
+const TURBULENCE_GAPS = 4;
+/** Samples between refreshes of the classes' tail scales (they move slowly; saves work). */
+const TAIL_REFRESH = 16;
+/** Samples a lateness class needs before its own waits are used instead of all of them. */
+const MIN_CLASS_SAMPLES = 32;
 /** Weights are kept as 2^(t/halfLife) and rescaled before they overflow. */
 const RESCALE_ABOVE = 2 ** 500;
 export const DEFAULT_MISTAKES_PER_HOUR = 0.5;
@@ -98,13 +113,21 @@ export class QuantileDetector implements FailureDetector {
   private readonly senderIntervalMs: number;
   private readonly arrivalMs: Float64Array;
   private readonly seqs: Float64Array;
-  private readonly histogram = new Float64Array(WAIT_BINS);
+  /** One wait histogram per lateness class, then the pooled one (`WAIT_BINS` each). */
+  private readonly histograms = new Float64Array((TURBULENCE_CLASSES + 1) * WAIT_BINS);
+  /** Total weight and samples per histogram. */
+  private readonly classWeight = new Float64Array(TURBULENCE_CLASSES + 1);
+  private readonly classSamples = new Float64Array(TURBULENCE_CLASSES + 1);
+  /** Turbulence class of the last arrival: the histogram its wait will go to. */
+  private pendingClass = 0;
+  /** Tail scale (intervals) per class, refreshed every `TAIL_REFRESH` samples. */
+  private readonly tailScale = new Float64Array(TURBULENCE_CLASSES + 1);
+  private samplesAtRefresh = -Infinity;
   private readonly scratch = new Float64Array(LEVEL_SAMPLES);
   /** Arrivals held in the rings, and the index of the next write. */
   private arrivals = 0;
   private arrivalHead = 0;
-  /** Total weight in the histogram, the weight of the next sample, and samples seen. */
-  private totalWeight = 0;
+  /** The weight of the next sample, and samples seen. */
   private sampleWeight = 1;
   private samples = 0;
   private lastMs = Number.NaN;
@@ -151,7 +174,8 @@ export class QuantileDetector implements FailureDetector {
     this.addArrival(nowMs, s);
     this.intervalMs = this.estimateIntervalMs();
     this.expectedMs = Math.max(nowMs, this.projectedLevelMs()) + this.intervalMs;
-    this.marginMs = this.quantileMarginMs();
+    this.pendingClass = turbulenceClass(this.turbulence());
+    this.marginMs = this.quantileMarginMs(this.pendingClass);
     this.deadlineMs = Math.max(this.expectedMs + this.marginMs, nowMs);
   }
 
@@ -192,7 +216,10 @@ export class QuantileDetector implements FailureDetector {
   }
 
   memoryBytes(): number {
-    return FIXED_BYTES + 8 * (WAIT_BINS + 2 * this.windowSize + LEVEL_SAMPLES);
+    return (
+      FIXED_BYTES +
+      8 * ((TURBULENCE_CLASSES + 1) * (WAIT_BINS + 3) + 2 * this.windowSize + LEVEL_SAMPLES)
+    );
   }
 
   private addArrival(nowMs: number, seq: number): void {
@@ -244,26 +271,130 @@ export class QuantileDetector implements FailureDetector {
     this.sampleWeight *= 2 ** (Math.max(0, elapsedMs) / this.halfLifeMs);
     if (this.sampleWeight > RESCALE_ABOVE || !Number.isFinite(this.sampleWeight)) this.rescale();
     const bin = waitBin(waitIntervals);
-    this.histogram[bin] = (this.histogram[bin] as number) + this.sampleWeight;
-    this.totalWeight += this.sampleWeight;
+    for (const c of [this.pendingClass, TURBULENCE_CLASSES]) {
+      const i = c * WAIT_BINS + bin;
+      this.histograms[i] = (this.histograms[i] as number) + this.sampleWeight;
+      this.classWeight[c] = (this.classWeight[c] as number) + this.sampleWeight;
+      this.classSamples[c] = (this.classSamples[c] as number) + 1;
+    }
     this.samples++;
   }
 
   private rescale(): void {
     const factor =
       this.sampleWeight > 0 && Number.isFinite(this.sampleWeight) ? this.sampleWeight : 1;
-    for (let i = 0; i < WAIT_BINS; i++) this.histogram[i] = (this.histogram[i] as number) / factor;
-    this.totalWeight /= factor;
+    for (let i = 0; i < this.histograms.length; i++) {
+      this.histograms[i] = (this.histograms[i] as number) / factor;
+    }
+    for (let c = 0; c <= TURBULENCE_CLASSES; c++) {
+      this.classWeight[c] = (this.classWeight[c] as number) / factor;
+    }
     this.sampleWeight = 1;
   }
 
-  /** How long past the expected arrival the detector waits: the budget's quantile of the waits. */
-  private quantileMarginMs(): number {
-    if (this.samples < MIN_SAMPLES) return COLD_MARGIN_INTERVALS * this.intervalMs;
-    const p = Math.min(0.5, (this.mistakesPerHour * this.intervalMs) / HOUR_MS);
-    const effective = Math.min(this.samples, this.totalWeight / this.sampleWeight);
-    return tailQuantile(this.histogram, this.totalWeight, effective, p) * this.intervalMs;
+  /** Largest deviation of the last few inter-arrival gaps from the interval, in intervals. */
+  private turbulence(): number {
+    let worst = 0;
+    const n = Math.min(this.arrivals - 1, TURBULENCE_GAPS);
+    for (let b = 0; b < n; b++) {
+      const gap =
+        (this.arrivalMs[this.arrivalIndex(b)] as number) -
+        (this.arrivalMs[this.arrivalIndex(b + 1)] as number);
+      worst = Math.max(worst, Math.abs(gap / this.intervalMs - 1));
+    }
+    return worst;
   }
+
+  /**
+   * How long past the expected arrival the detector waits, for an arrival of turbulence class
+   * `c`: a quantile of the waits that followed arrivals of the same class (of all waits while
+   * the class has few samples). The budget is shared between classes in proportion to how heavy
+   * each one's tail is (`p_c = p · scale_c / mean scale`), which is where each extra millisecond
+   * of patience avoids the most mistakes: the optimum of "least mean detection time for a given
+   * mistake rate" when tails are exponential.
+   */
+  private quantileMarginMs(turbulent: number): number {
+    if (this.samples < MIN_SAMPLES) return COLD_MARGIN_INTERVALS * this.intervalMs;
+    if (this.samples - this.samplesAtRefresh >= TAIL_REFRESH) this.refreshTailScales();
+    const c = this.classFor(turbulent);
+    const total = this.classWeight[TURBULENCE_CLASSES] as number;
+    let meanScale = 0;
+    for (let k = 0; k < TURBULENCE_CLASSES; k++) {
+      meanScale +=
+        ((this.classWeight[k] as number) / total) * (this.tailScale[this.classFor(k)] as number);
+    }
+    const p = Math.min(0.5, (this.mistakesPerHour * this.intervalMs) / HOUR_MS);
+    const share = meanScale > 0 ? (this.tailScale[c] as number) / meanScale : 1;
+    return this.classQuantile(c, Math.min(0.5, p * share)) * this.intervalMs;
+  }
+
+  /** The histogram used for class `c`: its own once it has enough samples, else the pooled one. */
+  private classFor(c: number): number {
+    return (this.classSamples[c] as number) >= MIN_CLASS_SAMPLES ? c : TURBULENCE_CLASSES;
+  }
+
+  private classHistogram(c: number): Float64Array {
+    return this.histograms.subarray(c * WAIT_BINS, (c + 1) * WAIT_BINS);
+  }
+
+  private classEffectiveSamples(c: number): number {
+    return Math.min(
+      this.classSamples[c] as number,
+      (this.classWeight[c] as number) / this.sampleWeight,
+    );
+  }
+
+  private classQuantile(c: number, p: number): number {
+    return tailQuantile(
+      this.classHistogram(c),
+      this.classWeight[c] as number,
+      this.classEffectiveSamples(c),
+      p,
+    );
+  }
+
+  private refreshTailScales(): void {
+    this.samplesAtRefresh = this.samples;
+    for (let c = 0; c <= TURBULENCE_CLASSES; c++) {
+      const weight = this.classWeight[c] as number;
+      this.tailScale[c] =
+        weight > 0
+          ? tailFit(this.classHistogram(c), weight, this.classEffectiveSamples(c)).scale
+          : MIN_TAIL_SCALE;
+    }
+  }
+}
+
+/** Turbulence class of an arrival (see `TURBULENCE_EDGES`). */
+export function turbulenceClass(turbulence: number): number {
+  let c = 0;
+  while (c < TURBULENCE_EDGES.length && turbulence >= (TURBULENCE_EDGES[c] as number)) c++;
+  return c;
+}
+
+/**
+ * The exponential tail fitted beyond the largest `TAIL_SAMPLES` waits: its threshold `u` (the
+ * wait exceeded by a share `q = k/n`) and its scale (the mean excess over `u`, at least
+ * `MIN_TAIL_SCALE`).
+ */
+export function tailFit(
+  histogram: Float64Array,
+  totalWeight: number,
+  effectiveSamples: number,
+): { q: number; u: number; scale: number } {
+  const q = Math.min(0.5, TAIL_SAMPLES / Math.max(1, effectiveSamples));
+  const u = survivalQuantile(histogram, totalWeight, q);
+  let weight = 0;
+  let excess = 0;
+  for (let bin = waitBin(u); bin < histogram.length; bin++) {
+    const w = histogram[bin] as number;
+    if (w === 0) continue;
+    const mid = bin === 0 ? waitBinUpper(0) : (waitBinUpper(bin - 1) + waitBinUpper(bin)) / 2;
+    if (mid <= u) continue;
+    weight += w;
+    excess += w * (mid - u);
+  }
+  return { q, u, scale: Math.max(MIN_TAIL_SCALE, weight > 0 ? excess / weight : 0) };
 }
 
 /**
@@ -281,21 +412,12 @@ export function tailQuantile(
   effectiveSamples: number,
   p: number,
 ): number {
-  const q = Math.min(0.5, TAIL_SAMPLES / Math.max(1, effectiveSamples));
-  if (p >= q) return survivalQuantile(histogram, totalWeight, p);
-  const u = survivalQuantile(histogram, totalWeight, q);
-  let weight = 0;
-  let excess = 0;
-  for (let bin = waitBin(u); bin < histogram.length; bin++) {
-    const w = histogram[bin] as number;
-    if (w === 0) continue;
-    const mid = bin === 0 ? waitBinUpper(0) : (waitBinUpper(bin - 1) + waitBinUpper(bin)) / 2;
-    if (mid <= u) continue;
-    weight += w;
-    excess += w * (mid - u);
-  }
-  const scale = Math.max(MIN_TAIL_SCALE, weight > 0 ? excess / weight : 0);
-  return u + scale * Math.log(q / p);
+  if (p * effectiveSamples >= 1) return survivalQuantile(histogram, totalWeight, p);
+  // Beyond the largest wait in memory: continue from it with the tail's fitted scale.
+  const n = Math.max(1, effectiveSamples);
+  const largest = survivalQuantile(histogram, totalWeight, 1 / n);
+  const fit = tailFit(histogram, totalWeight, effectiveSamples);
+  return largest + fit.scale * Math.log(1 / (n * p));
 }
 
 /**

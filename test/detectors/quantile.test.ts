@@ -38,13 +38,17 @@ describe('quantile detector', () => {
     expect(d.suspicion(150)).toBeCloseTo(0.5, 12);
   });
 
-  it('on a perfectly regular sender waits the exponential tail floor past the schedule', () => {
+  it('on a perfectly regular sender waits just past the largest wait, by the floor tail scale', () => {
     const d = new QuantileDetector({}, { intervalMs: INTERVAL });
     const last = periodic(d, 21); // 20 waits of exactly 0
-    // All waits in the bin [0, 0.02) intervals: u = 0.02; no excess, so the scale is its floor
-    // 0.1; q = 10/20 = 0.5, p = 0.5 mistakes/h × 100 ms / 1 h.
+    // All waits in the bin [0, 0.02) intervals, so the largest is 0.02; the budget
+    // p = 0.5 mistakes/h × 100 ms / 1 h is finer than 1/20, so the tail continues from there with
+    // the floor scale 0.1: margin = 0.02 + 0.1·ln(1 / (20 p)).
+    // (20 samples, each weighing 2^(−100 ms / 1 h) of the next: 20 effective samples, nearly)
     const p = (0.5 * INTERVAL) / 3_600_000;
-    const margin = 0.02 + 0.1 * Math.log(0.5 / p);
+    let n = 0;
+    for (let k = 0; k < 20; k++) n += 2 ** ((-k * INTERVAL) / 3_600_000);
+    const margin = 0.02 + 0.1 * Math.log(1 / (n * p));
     expect(d.suspectAtMs()).toBeCloseTo(last + INTERVAL + margin * INTERVAL, 6);
     expect(d.explain(last).details.samples).toBe(20);
   });
@@ -101,7 +105,7 @@ describe('quantile detector', () => {
     const before = d.memoryBytes();
     periodic(d, 10_000);
     expect(d.memoryBytes()).toBe(before);
-    expect(before).toBe(24 * 8 + 32 + 8 * (WAIT_BINS + 2 * 64 + 16));
+    expect(before).toBe(24 * 8 + 32 + 8 * (4 * (WAIT_BINS + 3) + 2 * 64 + 16));
   });
 });
 
@@ -127,14 +131,15 @@ describe('wait histogram', () => {
     expect(tailQuantile(h, 100, 100, 0.2)).toBeCloseTo(0.02, 12);
   });
 
-  it('extrapolates an exponential tail beyond the largest samples', () => {
+  it('continues past the largest wait with the exponential scale of the tail', () => {
     const h = new Float64Array(WAIT_BINS);
     h[waitBin(0)] = 90;
     h[waitBin(1)] = 10;
-    // q = 10/100: u = upper edge of the bin of 0; excess measured at bin midpoints beyond u
+    // largest: the bin of 1; tail fit at q = 10/100: u = upper edge of the bin of 0, scale = the
+    // mean excess of the bin of 1 (its midpoint) over u; budget 0.001 = a tenth of 1/100
     const u = waitBinUpper(waitBin(0));
     const mid = (waitBinUpper(waitBin(1) - 1) + waitBinUpper(waitBin(1))) / 2;
-    const scale = mid - u;
-    expect(tailQuantile(h, 100, 100, 0.001)).toBeCloseTo(u + scale * Math.log(0.1 / 0.001), 9);
+    const expected = waitBinUpper(waitBin(1)) + (mid - u) * Math.log(10);
+    expect(tailQuantile(h, 100, 100, 0.001)).toBeCloseTo(expected, 9);
   });
 });
