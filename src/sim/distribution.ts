@@ -39,11 +39,25 @@ export const DISTRIBUTION_KINDS = [
 /** Draws one value (ms, never negative) per call from the given generator. */
 export type Sampler = (rng: Rng) => number;
 
-/** Standard normal by Box–Muller on a generic Rng. */
-function normal(rng: Rng): number {
-  let u = rng.next();
-  while (u === 0) u = rng.next();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
+/**
+ * Standard normal draws by Box–Muller on a generic Rng, using both values of each pair (half the
+ * logarithms). One per sampler, so each sampler's stream stays its own.
+ */
+function normalSource(): (rng: Rng) => number {
+  let spare = Number.NaN;
+  return (rng) => {
+    if (!Number.isNaN(spare)) {
+      const z = spare;
+      spare = Number.NaN;
+      return z;
+    }
+    let u = rng.next();
+    while (u === 0) u = rng.next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    const theta = 2 * Math.PI * rng.next();
+    spare = r * Math.sin(theta);
+    return r * Math.cos(theta);
+  };
 }
 
 /** Builds a sampler for a validated spec. Empirical samples must be resolved (`samplesMs`). */
@@ -54,10 +68,14 @@ export function createSampler(spec: DistributionSpec): Sampler {
       return () => offset + spec.ms;
     case 'uniform':
       return (rng) => offset + spec.minMs + rng.next() * (spec.maxMs - spec.minMs);
-    case 'normal':
+    case 'normal': {
+      const normal = normalSource();
       return (rng) => offset + Math.max(0, spec.meanMs + spec.stdDevMs * normal(rng));
-    case 'log-normal':
+    }
+    case 'log-normal': {
+      const normal = normalSource();
       return (rng) => offset + spec.medianMs * Math.exp(spec.sigma * normal(rng));
+    }
     case 'pareto':
       return (rng) => {
         let u = rng.next();

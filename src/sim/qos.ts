@@ -175,10 +175,21 @@ export function evaluatePrepared(
   };
 }
 
+let allPoints = new Int32Array(0);
+
+/** 0 … n − 1, shared between calls (read only). */
+function everyIndex(n: number): Int32Array {
+  if (allPoints.length < n) allPoints = Int32Array.from({ length: n }, (_, i) => i);
+  return allPoints.subarray(0, n);
+}
+
 /** Indexes (into the trace's heartbeats) of the crash points to evaluate; unknown seqs are skipped. */
-function crashPoints(p: PreparedTrace, crashAfter: readonly number[] | undefined): number[] {
+function crashPoints(
+  p: PreparedTrace,
+  crashAfter: readonly number[] | undefined,
+): ArrayLike<number> & Iterable<number> {
   const n = p.crashMs.length;
-  if (crashAfter === undefined) return Array.from({ length: n }, (_, i) => i);
+  if (crashAfter === undefined) return everyIndex(n);
   const index = new Map<number, number>();
   for (let i = 0; i < n; i++) index.set(p.crashSeq[i] as number, i);
   const points: number[] = [];
