@@ -58,7 +58,7 @@ async function child(variant: Variant, port: number): Promise<void> {
     );
   }
   // Let start-up work (module compilation, JIT of the first calls) settle before measuring.
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await new Promise((resolve) => setTimeout(resolve, 2000));
   globalThis.gc?.();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -142,47 +142,72 @@ async function startReceivers(): Promise<{
   };
 }
 
+/** Rounds of the whole set; each figure is the median over the rounds (the machine is shared). */
+const ROUNDS = Number(process.env['HEARTBEAT_BENCH_AGENT_ROUNDS'] ?? 5);
+
+const medianOf = (values: number[]): number => {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+};
+
 const suite: BenchSuite = {
   name: 'agent',
   title: 'Agent cost: CPU and memory of a heartbeat every second',
   async run() {
     const receivers = await startReceivers();
-    let results: ChildResult[];
+    const rounds: ChildResult[][] = [];
     try {
-      // All variants at once: the same ~20 s of the same machine for each.
-      results = await Promise.all(
-        VARIANTS.map(({ variant }) =>
-          runChild(variant, variant === 'agent-tcp' ? receivers.tcpPort : receivers.udpPort),
-        ),
-      );
+      for (let round = 0; round < ROUNDS; round++) {
+        // All variants at once: the same ~20 s of the same machine for each.
+        rounds.push(
+          await Promise.all(
+            VARIANTS.map(({ variant }) =>
+              runChild(variant, variant === 'agent-tcp' ? receivers.tcpPort : receivers.udpPort),
+            ),
+          ),
+        );
+      }
     } finally {
       await receivers.close();
     }
-    const idle = results.find((r) => r.variant === 'idle') as ChildResult;
-    const idleCpuMs = idle.cpuUserMs + idle.cpuSystemMs;
-    const rows = results.map((r) => {
-      const label = VARIANTS.find((v) => v.variant === r.variant)?.label ?? r.variant;
-      const cpuMs = r.cpuUserMs + r.cpuSystemMs;
-      const received = receivers.counts.get(`bench-${r.variant}`);
-      const extraMs = cpuMs - idleCpuMs;
-      return [
+    const summary = VARIANTS.map(({ variant, label }) => {
+      const runs = rounds.map((r) => r.find((x) => x.variant === variant) as ChildResult);
+      return {
+        variant,
         label,
+        cpuMs: medianOf(runs.map((r) => r.cpuUserMs + r.cpuSystemMs)),
+        cpuRange: runs.map((r) => r.cpuUserMs + r.cpuSystemMs),
+        cpuPercent: medianOf(runs.map((r) => (100 * (r.cpuUserMs + r.cpuSystemMs)) / r.wallMs)),
+        messages: medianOf(runs.map((r) => r.messages)),
+        rssBytes: medianOf(runs.map((r) => r.rssBytes)),
+      };
+    });
+    const idle = summary[0] as (typeof summary)[number];
+    const rows = summary.map((r) => {
+      const received = receivers.counts.get(`bench-${r.variant}`);
+      const isIdle = r.variant === 'idle';
+      return [
+        r.label,
         r.messages,
-        received?.messages ?? 0,
+        received === undefined ? 0 : fmt(received.messages / rounds.length, 0),
         received === undefined ? '–' : fmt(received.bytes / received.messages, 0),
-        fmt(cpuMs, 0),
-        fmt((100 * cpuMs) / r.wallMs, 3),
-        r.variant === 'idle' ? '1.00' : fmt(cpuMs / idleCpuMs, 2),
-        r.variant === 'idle' || r.messages === 0 ? '–' : fmt(extraMs / r.messages, 3),
+        `${fmt(r.cpuMs, 0)} (${r.cpuRange.map((x) => fmt(x, 0)).join(', ')})`,
+        fmt(Math.min(...r.cpuRange), 0),
+        fmt(r.cpuPercent, 3),
+        isIdle ? '1.00' : fmt(r.cpuMs / idle.cpuMs, 1),
+        isIdle || r.messages === 0 ? '–' : fmt((r.cpuMs - idle.cpuMs) / r.messages, 2),
         fmt(r.rssBytes / 2 ** 20, 1),
-        r.variant === 'idle' ? '1.00' : fmt(r.rssBytes / idle.rssBytes, 2),
+        isIdle ? '1.00' : fmt(r.rssBytes / idle.rssBytes, 2),
       ];
     });
     return [
-      `Each variant is its own Node.js process (loaded with tsx, so RSS includes the TypeScript`,
-      `loader), measured for ${fmt(DURATION_MS / 1000, 0)} s at an interval of ${INTERVAL_MS} ms`,
-      `with jitter 0.1; all variants ran at the same time. CPU is user + system time from`,
-      `\`process.cpuUsage()\`, RSS is read at the end after a GC.`,
+      `Each variant is its own Node.js process, loaded with tsx (so RSS includes the TypeScript ` +
+        `loader), measured for ${fmt(DURATION_MS / 1000, 0)} s at an interval of ${INTERVAL_MS} ms ` +
+        `with jitter 0.1; in each of ${rounds.length} rounds all variants ran at the same time, ` +
+        `and each figure is the median over the rounds (CPU of every round in brackets). CPU is ` +
+        `user + system time from \`process.cpuUsage()\`; RSS is read at the end, after a GC. ` +
+        `"CPU vs idle" is the ratio against the idle process; "extra CPU ms per heartbeat" is ` +
+        `the difference divided by the messages sent.`,
       '',
       table(
         [
@@ -190,7 +215,8 @@ const suite: BenchSuite = {
           'sent',
           'received',
           'bytes/msg',
-          'CPU ms',
+          'CPU ms, median (rounds)',
+          'CPU ms, best round',
           'CPU % of a core',
           'CPU vs idle',
           'extra CPU ms per heartbeat',

@@ -2,7 +2,7 @@
  * How late the process's event loop runs timers (`perf_hooks.monitorEventLoopDelay`), over the
  * time since the previous heartbeat: the 99th percentile and the maximum, in ms. A stall shows
  * when it delays the histogram's next sample, so stalls shorter than the sampling period may
- * show only in part. A blocked loop
+ * show only in part or not at all. A blocked loop
  * is the usual reason a healthy Node.js process stops answering, and the reason its heartbeats
  * arrive late: this is the sender-side evidence for a `suspect`.
  */
@@ -12,14 +12,16 @@ import type { PayloadProvider } from './provider.js';
 
 export interface EventLoopDelayOptions {
   /**
-   * Sampling period of the histogram, ms.
-   * @default 20 — resolves the stalls that matter (tens of ms and up) at 50 wake-ups a second;
-   * Node's own default of 10 doubles that cost for detail a heartbeat does not need.
+   * Sampling period of the histogram, ms. A stall of S ms shows as a delay of at least
+   * S − resolutionMs (all of it when it falls just before a sample).
+   * @default 100 — each wake-up of the histogram's timer costs CPU (bench/suites/agent.ts: at
+   * 20 ms it was two thirds of the agent's cost); the stalls that delay heartbeats last hundreds
+   * of ms and still show, at 10 wake-ups a second instead of 50 (or Node's 100).
    */
   resolutionMs?: number;
 }
 
-export const DEFAULT_EVENT_LOOP_RESOLUTION_MS = 20;
+export const DEFAULT_EVENT_LOOP_RESOLUTION_MS = 100;
 
 /** Histogram values are nanoseconds; a tenth of a ms is finer than the sampling period. */
 const nsToMs = (ns: number): number => Math.round(ns / 1e5) / 10;
