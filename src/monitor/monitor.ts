@@ -5,7 +5,7 @@
  * monitor from convicting healthy nodes. Embeddable: `new Monitor({ clock }, config)`, `start()`,
  * `on('node:dead', …)`, `stop()`.
  */
-import { ActionRunner } from '../actions/action-runner.js';
+import { ActionRunner, type ActionStats } from '../actions/action-runner.js';
 import { ApiServer, type ApiServerOptions } from '../api/api-server.js';
 import type { MonitorConfig } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
@@ -60,7 +60,7 @@ export interface MonitorStats {
   /** Failures the monitor survived, by where (`store`, `actions`, `recorder`). */
   errors: Record<string, number>;
   recording: { lines: number; dropped: number; error: string | null } | null;
-  actions: unknown;
+  actions: ActionStats | null;
   uptimeMs: number;
 }
 
