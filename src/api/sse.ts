@@ -1,7 +1,7 @@
 /**
  * Server-Sent Events for GET /v1/events/stream: every node transition as it happens, as
  * `event: node:dead` with the transition as JSON data (optionally only one node's, or only
- * transitions into one state), plus `monitor:stall` when the pause guard fires. A comment line
+ * transitions into one state), and on request `monitor:stall` when the pause guard fires. A comment line
  * every `keepaliveMs` (a clock timer) keeps proxies and load balancers from closing an idle
  * stream. Bounded: at most MAX_SSE_CLIENTS subscribers, and one that stops reading is dropped
  * once MAX_SSE_BUFFERED_BYTES wait for it.
@@ -18,6 +18,8 @@ export interface SseFilter {
   nodeId?: string;
   /** Only transitions into this state. */
   state?: string;
+  /** Also the monitor's own events (`monitor:stall`); off by default, so every event is a transition. */
+  monitorEvents?: boolean;
 }
 
 export interface SseHubOptions {
@@ -94,16 +96,16 @@ export class SseHub {
   }
 
   private publishTransition(name: string, t: NodeTransition): void {
-    if (this.clients.size === 0) return;
     this.publish(name, t, t);
   }
 
+  /** Sends one event to every subscriber whose filter takes it (`t` null: a monitor event). */
   private publish(name: string, data: unknown, t: NodeTransition | null): void {
     if (this.clients.size === 0) return;
-    const frame = `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+    let frame: string | undefined;
     for (const c of this.clients) {
-      if (t !== null && !matches(c.filter, t)) continue;
-      if (t === null && c.filter.nodeId !== undefined) continue;
+      if (t === null ? c.filter.monitorEvents !== true : !matches(c.filter, t)) continue;
+      frame ??= `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
       this.write(c, frame);
       this.sent++;
     }

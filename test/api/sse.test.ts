@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { Monitor } from '../../src/monitor/monitor.js';
-import { testConfig } from '../monitor/helpers.js';
+import { StallingClock, testConfig } from '../monitor/helpers.js';
 
 /** The event stream on a manual clock: keep-alives and the subscriber limit, exactly. */
 describe('SSE stream', () => {
@@ -12,8 +12,7 @@ describe('SSE stream', () => {
     await monitor?.stop();
   });
 
-  async function setup(maxClients = 256) {
-    const clock = new ManualClock();
+  async function setup(maxClients = 256, clock: ManualClock | StallingClock = new ManualClock()) {
     monitor = new Monitor({ clock }, testConfig({ udpPort: null, tcpPort: null }), {
       api: { processMetrics: false, sse: { keepaliveMs: 15_000, maxClients } },
     });
@@ -28,10 +27,18 @@ describe('SSE stream', () => {
     return { res, reader: res.body?.getReader() };
   }
 
-  async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, needle: string) {
+  async function readUntil(
+    reader: ReadableStreamDefaultReader<Uint8Array>,
+    needle: string,
+    after = '',
+  ) {
     const decoder = new TextDecoder();
     let text = '';
-    while (!text.includes(needle)) {
+    const found = () => {
+      const at = text.indexOf(after);
+      return at >= 0 && text.indexOf(needle, at + after.length) >= 0;
+    };
+    while (!found()) {
       const { value, done } = await reader.read();
       if (done) throw new Error(`stream ended before ${needle}: ${text}`);
       text += decoder.decode(value, { stream: true });
@@ -57,5 +64,26 @@ describe('SSE stream', () => {
     const second = await fetch(`${base}/v1/events/stream`);
     expect(second.status).toBe(503);
     expect(await second.json()).toMatchObject({ error: 'limit-MAX_SSE_CLIENTS' });
+  });
+
+  it('carries monitor:stall only to subscribers that ask for monitor events', async () => {
+    const clock = new StallingClock();
+    const { base } = await setup(256, clock);
+    const withMonitor = (await open(`${base}/v1/events/stream?include=monitor`))
+      .reader as ReadableStreamDefaultReader<Uint8Array>;
+    const plain = (await open(`${base}/v1/events/stream`))
+      .reader as ReadableStreamDefaultReader<Uint8Array>;
+    await readUntil(withMonitor, 'retry: 2000');
+    await readUntil(plain, 'retry: 2000');
+    clock.stall(5000);
+    clock.advance(100);
+    const text = await readUntil(withMonitor, '\n\n', 'event: monitor:stall');
+    const data = text.slice(text.indexOf('event: monitor:stall')).split('\n')[1] as string;
+    expect(JSON.parse(data.slice('data: '.length))).toMatchObject({ stalledMs: 4900 });
+    // The plain stream's next event is the transition that follows, not the stall.
+    await fetch(`${base}/ping/after-stall`);
+    const plainText = await readUntil(plain, 'event: node:joined');
+    expect(plainText).not.toContain('monitor:stall');
+    expect((await fetch(`${base}/v1/events/stream?include=all`)).status).toBe(400);
   });
 });

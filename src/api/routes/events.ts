@@ -2,7 +2,8 @@
  * Transition history and the live stream.
  * - GET /v1/events?node=&state=&limit=&before=: a page of transitions, newest first, and the
  *   `nextBefore` cursor of the next (older) page (null on the last one).
- * - GET /v1/events/stream?node=&state=: Server-Sent Events, one per transition as it happens.
+ * - GET /v1/events/stream?node=&state=&include=monitor: Server-Sent Events, one per transition
+ *   as it happens (and `monitor:stall` with `include=monitor`).
  */
 import { DecodeError } from '../../core/errors.js';
 import { MAX_EVENTS_PAGE } from '../../core/limits.js';
@@ -30,9 +31,14 @@ export function eventRoutes(router: Router, monitor: ApiBackend, sse: SseHub): v
   });
 
   router.add('GET', '/v1/events/stream', ({ res, query }) => {
+    const include = query.get('include');
+    if (include !== null && include !== 'monitor') {
+      throw new DecodeError('bad-field', 'include must be "monitor"');
+    }
     sse.subscribe(res, {
       nodeId: optionalText(query.get('node')),
       state: optionalState(query.get('state')),
+      monitorEvents: include === 'monitor',
     });
   });
 }
