@@ -11,7 +11,7 @@
  */
 import net from 'node:net';
 import type { Clock, TimerHandle } from '../core/clock.js';
-import { DecodeError } from '../core/errors.js';
+import { ConfigError, DecodeError } from '../core/errors.js';
 import {
   MAX_TCP_CONNECTIONS,
   MAX_TCP_DECODE_ERRORS,
@@ -77,7 +77,7 @@ export class TcpListener {
     return this.connections.size;
   }
 
-  /** Binds the server; rejects with `port N/tcp is in use` when it is taken. */
+  /** Binds the server; rejects with ConfigError `port N/tcp is in use` when it is taken. */
   async start(): Promise<number> {
     if (this.server !== null) throw new Error('TCP listener already started');
     const server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
@@ -94,7 +94,7 @@ export class TcpListener {
         server.close();
         reject(
           error.code === 'EADDRINUSE'
-            ? new Error(`port ${this.requestedPort}/tcp is in use`, { cause: error })
+            ? new ConfigError(`port ${this.requestedPort}/tcp is in use`, { cause: error })
             : error,
         );
       };

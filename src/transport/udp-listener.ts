@@ -13,7 +13,7 @@
 import { isUtf8 } from 'node:buffer';
 import dgram from 'node:dgram';
 import type { Clock } from '../core/clock.js';
-import { DecodeError, type DecodeErrorReason } from '../core/errors.js';
+import { ConfigError, DecodeError, type DecodeErrorReason } from '../core/errors.js';
 import { MAX_DATAGRAM_BYTES } from '../core/limits.js';
 import type { Message } from '../protocol/message.js';
 import { MAGIC_0, decodeBinary, decodeJson, decodeTextLine } from '../protocol/index.js';
@@ -90,7 +90,7 @@ export class UdpListener {
     return this.boundPort;
   }
 
-  /** Binds the socket; rejects with `port N/udp is in use` when it is taken. */
+  /** Binds the socket; rejects with ConfigError `port N/udp is in use` when it is taken. */
   async start(): Promise<number> {
     if (this.socket !== null) throw new Error('UDP listener already started');
     const type = this.host.includes(':') ? 'udp6' : 'udp4';
@@ -100,7 +100,7 @@ export class UdpListener {
         socket.close();
         reject(
           error.code === 'EADDRINUSE'
-            ? new Error(`port ${this.requestedPort}/udp is in use`, { cause: error })
+            ? new ConfigError(`port ${this.requestedPort}/udp is in use`, { cause: error })
             : error,
         );
       };

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, SystemClock } from '../../src/core/clock.js';
+import { ConfigError } from '../../src/core/errors.js';
 import type { NodeTransition } from '../../src/membership/types.js';
 import { Monitor } from '../../src/monitor/monitor.js';
 import { encodeBinary } from '../../src/protocol/index.js';
@@ -122,7 +123,9 @@ describe('Monitor over real sockets', () => {
       { clock: new SystemClock() },
       testConfig({ udpPort: freeUdp, tcpPort: ports.tcpPort }),
     );
-    await expect(second.start()).rejects.toThrow(`port ${ports.tcpPort}/tcp is in use`);
+    const failure = second.start();
+    await expect(failure).rejects.toThrow(`port ${ports.tcpPort}/tcp is in use`);
+    await expect(failure).rejects.toBeInstanceOf(ConfigError);
     // Its UDP listener bound before the TCP one failed; it must be free again.
     const again = dgram.createSocket('udp4');
     await new Promise<void>((resolve, reject) => {
