@@ -195,6 +195,7 @@ describe('HTTP API', () => {
       ['GET', '/ping/job/leave', undefined, 404, 'unknown-node'],
       ['POST', '/ping/job', '"text"', 400, 'bad-payload'],
       ['POST', '/ping/job', { nested: { a: 1 } }, 400, 'bad-payload'],
+      ['POST', '/ping/backup-job/fail', { log: 'x'.repeat(5000) }, 400, 'bad-payload'],
       ['DELETE', '/healthz', undefined, 405, 'method-not-allowed'],
     ];
     const before = { ...rejected() };

@@ -34,9 +34,10 @@ export function ingestRoutes(router: Router, monitor: ApiBackend): void {
   router.add(['GET', 'POST'], '/ping/:node/fail', async ({ req, res, params }) => {
     const nodeId = params['node'] as string;
     const body = await optionalPayload(req);
-    // Validates the id by the protocol's rules before it reaches the table.
-    decodeJson({ type: 'heartbeat', nodeId });
-    const note = body === undefined ? undefined : JSON.stringify(body);
+    // The id and the body (kept as the transition's note) follow the protocol's payload rules,
+    // so a note is as small as a payload.
+    const checked = decodeJson({ type: 'heartbeat', nodeId, payload: body });
+    const note = checked.payload === undefined ? undefined : JSON.stringify(checked.payload);
     if (!monitor.table.reportFailure(nodeId, note)) throw new UnknownNodeError(nodeId);
     sendJson(res, 200, { outcome: 'failed', status: monitor.table.status(nodeId) });
   });
