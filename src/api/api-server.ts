@@ -55,6 +55,9 @@ export class ApiServer {
       void this.handle(req, res);
     });
     server.maxConnections = this.maxConnections;
+    server.on('drop', (data?: { remoteAddress?: string }) => {
+      this.monitor.reject('http', 'connection-limit', data?.remoteAddress ?? '');
+    });
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException): void => {
         server.close();

@@ -263,3 +263,23 @@ describe('HTTP API', () => {
     expect(text).toContain('heartbeat_monitor_stalls_total 0');
   });
 });
+
+describe('HTTP connection limit', () => {
+  it('refuses connections beyond the limit and counts them', async () => {
+    const monitor = new Monitor(
+      { clock: new SystemClock() },
+      testConfig({ udpPort: null, tcpPort: null }),
+      { api: { processMetrics: false, maxConnections: 1 } },
+    );
+    const { httpPort } = await monitor.start();
+    try {
+      const first = await connectTcp(httpPort as number);
+      const second = await connectTcp(httpPort as number);
+      await new Promise<void>((resolve) => second.once('close', () => resolve()));
+      expect(monitor.stats().ingest.rejected.http).toEqual({ 'connection-limit': 1 });
+      first.destroy();
+    } finally {
+      await monitor.stop();
+    }
+  });
+});
