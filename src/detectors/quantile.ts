@@ -9,7 +9,7 @@ export interface QuantileOptions {
    * matching quantile of the waits it has seen, so the parameter means the same on a 10 ms LAN
    * link and a 1 s satellite link.
    * @default 0.5: half the "one false alarm per node-hour" that operators tolerate, because the
-   * tail beyond the window is an estimate.
+   * tail beyond the samples is an estimate.
    */
   mistakesPerHour?: number;
   /**
@@ -19,15 +19,15 @@ export interface QuantileOptions {
    */
   halfLifeMs?: number;
   /**
-   * Arrivals kept to measure the sender's real interval and its schedule. Bounded by
-   * `MAX_DETECTOR_WINDOW`.
+   * Arrivals kept to measure the sender's real interval (time per sequence step across the
+   * window). Bounded by `MAX_DETECTOR_WINDOW`.
    * @default 256: long enough that one late heartbeat barely moves the interval estimate.
    */
   windowSize?: number;
 }
 
-/** Recent arrivals whose projected schedule point gives the expected next arrival (median). */
-const LEVEL_SAMPLES = 16;
+/** Sequence steps beyond what elapsed time allows that mean the sender restarted its numbering. */
+const RENUMBER_SLACK = 16;
 /** Weight of waits (in heartbeats) needed before the detector trusts its own distribution. */
 const MIN_SAMPLES = 16;
 /** Largest waits the exponential tail is fitted to, where the budget is beyond the samples. */
@@ -50,14 +50,16 @@ const LOG_RATIO = 1.05;
 const LOG_BINS = Math.ceil(Math.log(10_000 / LINEAR_HI) / Math.log(LOG_RATIO));
 export const WAIT_BINS = LINEAR_BINS + LOG_BINS;
 /**
- * Turbulence class edges. Turbulence is the largest deviation of the last `TURBULENCE_GAPS`
- * inter-arrival gaps from the interval, in intervals: a calm link keeps it under a tenth, a
- * jittery one under a third, a disturbed one (a backlog flushing, heartbeats lost) above. Outages
- * cluster: on the in-vehicle cellular traces most multi-second stalls begin within a few
- * heartbeats of another disturbance, so waits are kept apart by the turbulence that preceded them.
+ * The waits are kept apart by the turbulence that preceded them, in `CLASSES` histograms.
+ * Turbulence is the largest deviation of the last `TURBULENCE_GAPS` inter-arrival gaps from the
+ * interval, in intervals, cut at `TURBULENCE_EDGES`: a calm link keeps it under a tenth, a
+ * jittery one under a third, and a disturbed one (heartbeats just lost, or bunched up as a backlog
+ * flushes) goes above. Outages cluster — on the in-vehicle cellular traces most multi-second
+ * stalls begin within a few heartbeats of another disturbance — so a calm link is allowed a
+ * tight deadline without paying for the stalls of a disturbed one.
  */
 const TURBULENCE_EDGES = [0.1, 0.3];
-const TURBULENCE_CLASSES = TURBULENCE_EDGES.length + 1;
+const CLASSES = TURBULENCE_EDGES.length + 1;
 /** Gaps the turbulence looks back over. */
 const TURBULENCE_GAPS = 4;
 /** Samples between refreshes of the classes' tail scales (they move slowly; saves work). */
@@ -90,19 +92,28 @@ export function waitBinUpper(bin: number): number {
 }
 
 /**
- * An empirical-quantile failure detector. After each heartbeat it predicts when the next one is
- * due from the sender's schedule (the median of the last arrivals projected forward along their
- * sequence numbers, with an interval it measures itself), and records how long past that
- * prediction the next heartbeat really came (the "wait": jitter, plus whole intervals when
- * heartbeats were lost or the link stalled). It suspects once the silence reaches the quantile of
- * the waits that matches its false-suspicion budget. No distribution is assumed — heavy tails,
- * bimodal delay and loss bursts are all in the samples — and because the waits live in a
- * histogram whose weights decay with a half-life of an hour rather than in a short window, the
- * rare long outages that cause most false suspicions are remembered between occurrences.
+ * An empirical-quantile failure detector. After each heartbeat it expects the next one an
+ * interval later (an interval it measures itself from arrivals and sequence numbers, so a sender
+ * that announces the wrong one, or a sequential pinger that is not periodic at all, is read
+ * right), and records how long past that the next heartbeat really came — the "wait": jitter,
+ * plus whole intervals when heartbeats were lost or the link stalled. It suspects once the
+ * silence reaches the quantile of past waits that matches its false-suspicion budget
+ * (`mistakesPerHour`). No distribution is assumed: heavy tails, bimodal delay and loss bursts are
+ * all in the samples. Three refinements:
+ * - the waits live in histograms whose weights decay with a half-life of an hour rather than in
+ *   a short window, so the rare long outages that cause most false suspicions are remembered
+ *   between occurrences;
+ * - waits are kept per turbulence class (calm, jittery, disturbed: see `TURBULENCE_EDGES`), and
+ *   the budget is shared between classes in proportion to how heavy each one's tail is, so a
+ *   calm link is not made to wait for the stalls of a disturbed one;
+ * - where the budget is finer than the samples can resolve, the tail continues past the largest
+ *   wait in memory with an exponential fitted to the largest waits, so a stall a little longer
+ *   than any seen is still covered.
  *
- * Memory: a `Float64Array` histogram of `WAIT_BINS` (≈ 390) bins, two `Float64Array(windowSize)`
- * rings (arrival times and sequence numbers) and a 16-entry scratch array: about 7 kB at the
- * default window.
+ * Memory: four `Float64Array` histograms (three classes and the pooled one) of `WAIT_BINS` (375)
+ * bins, two `Float64Array(windowSize)` rings (arrival times and sequence numbers) and a few
+ * fields: 16.4 kB at the default window. That is for links whose detection quality matters;
+ * at a million nodes per monitor the fixed-timeout or Chen detectors fit in far less.
  */
 export class QuantileDetector implements FailureDetector {
   readonly kind = 'quantile' as const;
@@ -113,17 +124,16 @@ export class QuantileDetector implements FailureDetector {
   private readonly senderIntervalMs: number;
   private readonly arrivalMs: Float64Array;
   private readonly seqs: Float64Array;
-  /** One wait histogram per lateness class, then the pooled one (`WAIT_BINS` each). */
-  private readonly histograms = new Float64Array((TURBULENCE_CLASSES + 1) * WAIT_BINS);
+  /** One wait histogram per turbulence class, then the pooled one (`WAIT_BINS` each). */
+  private readonly histograms = new Float64Array((CLASSES + 1) * WAIT_BINS);
   /** Total weight and samples per histogram. */
-  private readonly classWeight = new Float64Array(TURBULENCE_CLASSES + 1);
-  private readonly classSamples = new Float64Array(TURBULENCE_CLASSES + 1);
+  private readonly classWeight = new Float64Array(CLASSES + 1);
+  private readonly classSamples = new Float64Array(CLASSES + 1);
   /** Turbulence class of the last arrival: the histogram its wait will go to. */
   private pendingClass = 0;
   /** Tail scale (intervals) per class, refreshed every `TAIL_REFRESH` samples. */
-  private readonly tailScale = new Float64Array(TURBULENCE_CLASSES + 1);
+  private readonly tailScale = new Float64Array(CLASSES + 1);
   private samplesAtRefresh = -Infinity;
-  private readonly scratch = new Float64Array(LEVEL_SAMPLES);
   /** Arrivals held in the rings, and the index of the next write. */
   private arrivals = 0;
   private arrivalHead = 0;
@@ -161,8 +171,8 @@ export class QuantileDetector implements FailureDetector {
     if (!first) {
       if (s <= this.lastSeq) s = this.lastSeq + 1; // duplicate, reordered or renumbered
       const elapsedSteps = (nowMs - this.lastMs) / this.intervalMs;
-      if (s - this.lastSeq > 2 * elapsedSteps + LEVEL_SAMPLES) {
-        // The numbering jumped further than time allows (a restarted sender): restart the schedule.
+      if (s - this.lastSeq > 2 * elapsedSteps + RENUMBER_SLACK) {
+        // The numbering jumped further than time allows (a restarted sender): measure afresh.
         this.arrivals = 0;
         this.arrivalHead = 0;
       } else {
@@ -173,7 +183,7 @@ export class QuantileDetector implements FailureDetector {
     this.lastSeq = s;
     this.addArrival(nowMs, s);
     this.intervalMs = this.estimateIntervalMs();
-    this.expectedMs = Math.max(nowMs, this.projectedLevelMs()) + this.intervalMs;
+    this.expectedMs = nowMs + this.intervalMs;
     this.pendingClass = turbulenceClass(this.turbulence());
     this.marginMs = this.quantileMarginMs(this.pendingClass);
     this.deadlineMs = Math.max(this.expectedMs + this.marginMs, nowMs);
@@ -216,10 +226,7 @@ export class QuantileDetector implements FailureDetector {
   }
 
   memoryBytes(): number {
-    return (
-      FIXED_BYTES +
-      8 * ((TURBULENCE_CLASSES + 1) * (WAIT_BINS + 3) + 2 * this.windowSize + LEVEL_SAMPLES)
-    );
+    return FIXED_BYTES + 8 * ((CLASSES + 1) * (WAIT_BINS + 3) + 2 * this.windowSize);
   }
 
   private addArrival(nowMs: number, seq: number): void {
@@ -245,22 +252,6 @@ export class QuantileDetector implements FailureDetector {
     return spanMs / steps;
   }
 
-  /** Median of the last arrivals projected forward to the newest sequence number. */
-  private projectedLevelMs(): number {
-    const n = Math.min(this.arrivals, LEVEL_SAMPLES);
-    const newestSeq = this.seqs[this.arrivalIndex(0)] as number;
-    for (let b = 0; b < n; b++) {
-      const i = this.arrivalIndex(b);
-      this.scratch[b] =
-        (this.arrivalMs[i] as number) + this.intervalMs * (newestSeq - (this.seqs[i] as number));
-    }
-    const level = this.scratch.subarray(0, n).sort();
-    const mid = n >> 1;
-    return n % 2 === 1
-      ? (level[mid] as number)
-      : ((level[mid - 1] as number) + (level[mid] as number)) / 2;
-  }
-
   /**
    * Records one wait (in intervals). Newer samples weigh more: each weight is 2^(age/halfLife)
    * times the first one's, which decays the old ones without touching them; all weights are
@@ -271,7 +262,7 @@ export class QuantileDetector implements FailureDetector {
     this.sampleWeight *= 2 ** (Math.max(0, elapsedMs) / this.halfLifeMs);
     if (this.sampleWeight > RESCALE_ABOVE || !Number.isFinite(this.sampleWeight)) this.rescale();
     const bin = waitBin(waitIntervals);
-    for (const c of [this.pendingClass, TURBULENCE_CLASSES]) {
+    for (const c of [this.pendingClass, CLASSES]) {
       const i = c * WAIT_BINS + bin;
       this.histograms[i] = (this.histograms[i] as number) + this.sampleWeight;
       this.classWeight[c] = (this.classWeight[c] as number) + this.sampleWeight;
@@ -286,7 +277,7 @@ export class QuantileDetector implements FailureDetector {
     for (let i = 0; i < this.histograms.length; i++) {
       this.histograms[i] = (this.histograms[i] as number) / factor;
     }
-    for (let c = 0; c <= TURBULENCE_CLASSES; c++) {
+    for (let c = 0; c <= CLASSES; c++) {
       this.classWeight[c] = (this.classWeight[c] as number) / factor;
     }
     this.sampleWeight = 1;
@@ -317,9 +308,9 @@ export class QuantileDetector implements FailureDetector {
     if (this.samples < MIN_SAMPLES) return COLD_MARGIN_INTERVALS * this.intervalMs;
     if (this.samples - this.samplesAtRefresh >= TAIL_REFRESH) this.refreshTailScales();
     const c = this.classFor(turbulent);
-    const total = this.classWeight[TURBULENCE_CLASSES] as number;
+    const total = this.classWeight[CLASSES] as number;
     let meanScale = 0;
-    for (let k = 0; k < TURBULENCE_CLASSES; k++) {
+    for (let k = 0; k < CLASSES; k++) {
       meanScale +=
         ((this.classWeight[k] as number) / total) * (this.tailScale[this.classFor(k)] as number);
     }
@@ -330,7 +321,7 @@ export class QuantileDetector implements FailureDetector {
 
   /** The histogram used for class `c`: its own once it has enough samples, else the pooled one. */
   private classFor(c: number): number {
-    return (this.classSamples[c] as number) >= MIN_CLASS_SAMPLES ? c : TURBULENCE_CLASSES;
+    return (this.classSamples[c] as number) >= MIN_CLASS_SAMPLES ? c : CLASSES;
   }
 
   private classHistogram(c: number): Float64Array {
@@ -355,7 +346,7 @@ export class QuantileDetector implements FailureDetector {
 
   private refreshTailScales(): void {
     this.samplesAtRefresh = this.samples;
-    for (let c = 0; c <= TURBULENCE_CLASSES; c++) {
+    for (let c = 0; c <= CLASSES; c++) {
       const weight = this.classWeight[c] as number;
       this.tailScale[c] =
         weight > 0

@@ -4,6 +4,7 @@ import {
   QuantileDetector,
   survivalQuantile,
   tailQuantile,
+  turbulenceClass,
   WAIT_BINS,
   waitBin,
   waitBinUpper,
@@ -105,7 +106,13 @@ describe('quantile detector', () => {
     const before = d.memoryBytes();
     periodic(d, 10_000);
     expect(d.memoryBytes()).toBe(before);
-    expect(before).toBe(24 * 8 + 32 + 8 * (4 * (WAIT_BINS + 3) + 2 * 64 + 16));
+    expect(before).toBe(24 * 8 + 32 + 8 * (4 * (WAIT_BINS + 3) + 2 * 64));
+  });
+});
+
+describe('turbulence classes', () => {
+  it('cut the largest recent gap deviation at a tenth and a third of an interval', () => {
+    expect([0, 0.099, 0.1, 0.29, 0.3, 5].map(turbulenceClass)).toEqual([0, 0, 1, 1, 2, 2]);
   });
 });
 
