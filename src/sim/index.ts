@@ -21,6 +21,7 @@ export {
   evaluateDetector,
   evaluateMany,
   evaluatePrepared,
+  randomCrashTimes,
   type QosDetectorFactory,
   type QosOptions,
   type QosResult,

@@ -10,6 +10,7 @@
 import type { DetectorContext, FailureDetector } from '../detectors/detector.js';
 import { createDetector } from '../detectors/registry.js';
 import type { DetectorSpec } from '../detectors/spec.js';
+import { SeededRng } from '../core/rng.js';
 import { prepareTrace, type PreparedTrace } from './prepared-trace.js';
 import { mean, percentileSorted } from './stats.js';
 import { SuspicionTracker } from './suspicion-tracker.js';
@@ -24,6 +25,13 @@ export interface QosOptions {
    * crash per run). @default every heartbeat of the trace
    */
   crashAfter?: readonly number[];
+  /**
+   * Crash times instead, in ms from the trace start (e.g. `randomCrashTimes`): the sender
+   * crashes at each, between two heartbeats; the last heartbeat it sent is the newest sent at or
+   * before that time, and detection time is measured from the crash. Takes precedence over
+   * `crashAfter`. @default none
+   */
+  crashAtMs?: readonly number[];
   /** Builds the detector (for detectors not in the registry, or instrumented ones). @default createDetector */
   create?: QosDetectorFactory;
 }
@@ -97,7 +105,7 @@ export function evaluatePrepared(
   const n = p.recvMs.length;
 
   // Crash points whose run differs from a prefix of the failure-free run, by prefix length.
-  const points = crashPoints(p, options.crashAfter);
+  const { points, crashTimes } = crashPlan(p, options);
   const branchAt = new Map<number, number[]>();
   for (const i of points) {
     if (p.exact[i] !== 1) continue;
@@ -137,12 +145,14 @@ export function evaluatePrepared(
   const detections = new Float64Array(points.length);
   let crashes = 0;
   let undetected = 0;
-  for (const i of points) {
+  for (let j = 0; j < points.length; j++) {
+    const i = points[j] as number;
     const prefix = p.prefix[i] as number;
     const permanent =
       p.exact[i] === 1 ? (branchPermanentMs.get(i) as number) : (permanentMs[prefix] as number);
     if (Number.isNaN(permanent) || (prefix === 0 && p.exact[i] !== 1)) continue; // nothing arrived
-    const d = Math.max(0, permanent - (p.crashMs[i] as number));
+    const crashMs = crashTimes === undefined ? (p.crashMs[i] as number) : (crashTimes[j] as number);
+    const d = Math.max(0, permanent - crashMs);
     if (d === Infinity) undetected++;
     detections[crashes++] = d;
   }
@@ -183,21 +193,62 @@ function everyIndex(n: number): Int32Array {
   return allPoints.subarray(0, n);
 }
 
-/** Indexes (into the trace's heartbeats) of the crash points to evaluate; unknown seqs are skipped. */
-function crashPoints(
+/**
+ * The crash runs to evaluate: indexes into the trace's heartbeats (the last one sent before each
+ * crash) and, for crashes at given times, those times (otherwise each crash is right after its
+ * heartbeat's send). Unknown sequence numbers and times before the first send are skipped.
+ */
+function crashPlan(
   p: PreparedTrace,
-  crashAfter: readonly number[] | undefined,
-): ArrayLike<number> & Iterable<number> {
+  options: QosOptions,
+): { points: ArrayLike<number> & Iterable<number>; crashTimes: Float64Array | undefined } {
   const n = p.crashMs.length;
-  if (crashAfter === undefined) return everyIndex(n);
+  if (options.crashAtMs !== undefined) {
+    const points: number[] = [];
+    const times: number[] = [];
+    for (const t of options.crashAtMs) {
+      const i = lastAtOrBefore(p.crashMs, t);
+      if (i < 0) continue;
+      points.push(i);
+      times.push(t);
+    }
+    return { points, crashTimes: Float64Array.from(times) };
+  }
+  if (options.crashAfter === undefined) return { points: everyIndex(n), crashTimes: undefined };
   const index = new Map<number, number>();
   for (let i = 0; i < n; i++) index.set(p.crashSeq[i] as number, i);
   const points: number[] = [];
-  for (const k of crashAfter) {
+  for (const k of options.crashAfter) {
     const i = index.get(k);
     if (i !== undefined) points.push(i);
   }
-  return points;
+  return { points, crashTimes: undefined };
+}
+
+/** Index of the last value ≤ `x` in an ascending array, −1 when none. */
+function lastAtOrBefore(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/**
+ * `count` crash times drawn uniformly over the trace's sending period (first to last send), from
+ * a seed: crashes "at random points" rather than right after a heartbeat.
+ */
+export function randomCrashTimes(trace: ArrivalTrace, count: number, seed: number): number[] {
+  const first = trace.arrivals[0]?.sentMs;
+  const last = trace.arrivals[trace.arrivals.length - 1]?.sentMs;
+  if (first === undefined || last === undefined) return [];
+  const rng = new SeededRng(seed);
+  return Array.from({ length: count }, () => first + rng.next() * (last - first)).sort(
+    (a, b) => a - b,
+  );
 }
 
 /**

@@ -4,7 +4,7 @@ import { FixedTimeoutDetector } from '../../src/detectors/fixed-timeout.js';
 import { DETECTOR_KINDS, createDetector } from '../../src/detectors/registry.js';
 import type { DetectorSpec } from '../../src/detectors/spec.js';
 import { SuspicionTracker } from '../../src/sim/suspicion-tracker.js';
-import { evaluateDetector, evaluateMany } from '../../src/sim/qos.js';
+import { evaluateDetector, evaluateMany, randomCrashTimes } from '../../src/sim/qos.js';
 import type { ArrivalTrace } from '../../src/sim/traces/arrival-trace.js';
 
 /**
@@ -46,6 +46,31 @@ describe('evaluateDetector', () => {
     expect(r.mistakesPerHour).toBe((2 * 3_600_000) / 5100);
     expect(r.queryAccuracy).toBe(1 - 650 / 5100);
     expect(r).toMatchObject({ trace: 'example', intervalMs: 1000, heartbeats: 6, lost: 1 });
+  });
+
+  it('crashes at given times count from the crash, after the last heartbeat sent before it', () => {
+    const r = evaluateDetector(
+      example,
+      { kind: 'timeout', timeoutMs: 1200 },
+      // 2500: last sent is 3 (suspected from 4100); 3500: 4 was sent but lost, so the same 4100;
+      // −5: before the first send, skipped.
+      { crashAtMs: [2500, 3500, -5] },
+    );
+    expect(r.crashes).toBe(2);
+    expect(r.detectionMeanMs).toBe((1600 + 600) / 2);
+    expect(r.detectionMaxMs).toBe(1600);
+    const times = randomCrashTimes(example, 100, 3);
+    expect(times).toEqual(randomCrashTimes(example, 100, 3));
+    expect(Math.min(...times)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...times)).toBeLessThanOrEqual(5000);
+    const random = evaluateDetector(
+      example,
+      { kind: 'timeout', timeoutMs: 1200 },
+      { crashAtMs: times },
+    );
+    expect(random.crashes).toBe(100);
+    // A crash between heartbeats is detected sooner, on average, than one right after a heartbeat.
+    expect(random.detectionMeanMs).toBeLessThan(1425);
   });
 
   it('a heartbeat arriving exactly at the deadline is not a mistake', () => {
