@@ -39,14 +39,14 @@ const COLD_MARGIN_INTERVALS = 2;
 /** Sequence steps the window must span before its own interval estimate replaces the sender's. */
 const MIN_SPAN_STEPS = 8;
 /**
- * Wait histogram, in intervals past the expected arrival: fine linear bins over [−2, 2) for
- * jitter, then bins 5 % apart up to 10 000 intervals for losses and outages.
+ * Wait histogram, in intervals past the expected arrival: linear bins of 0.04 over [−2, 2) for
+ * jitter, then bins 8 % apart up to 10 000 intervals for losses and outages (211 bins).
  */
 const LINEAR_LO = -2;
 const LINEAR_HI = 2;
-const LINEAR_STEP = 0.02;
+const LINEAR_STEP = 0.04;
 const LINEAR_BINS = Math.round((LINEAR_HI - LINEAR_LO) / LINEAR_STEP);
-const LOG_RATIO = 1.05;
+const LOG_RATIO = 1.08;
 const LOG_BINS = Math.ceil(Math.log(10_000 / LINEAR_HI) / Math.log(LOG_RATIO));
 export const WAIT_BINS = LINEAR_BINS + LOG_BINS;
 /**
@@ -66,14 +66,17 @@ const TURBULENCE_GAPS = 4;
 const TAIL_REFRESH = 16;
 /** Samples a lateness class needs before its own waits are used instead of all of them. */
 const MIN_CLASS_SAMPLES = 32;
-/** Weights are kept as 2^(t/halfLife) and rescaled before they overflow. */
-const RESCALE_ABOVE = 2 ** 500;
+/** Weights are kept as 2^(t/halfLife) and rescaled long before they overflow single precision. */
+const RESCALE_ABOVE = 2 ** 64;
 export const DEFAULT_MISTAKES_PER_HOUR = 0.5;
 export const DEFAULT_HALF_LIFE_MS = 3_600_000;
-export const DEFAULT_QUANTILE_WINDOW = 256;
+export const DEFAULT_QUANTILE_WINDOW = 64;
 const HOUR_MS = 3_600_000;
 /** Fixed fields (numbers and references) plus the object header, by the model in docs/LIMITS.md. */
 const FIXED_BYTES = 24 * 8 + 32;
+
+/** A wait histogram: weight per bin (single precision is plenty for counts with decay). */
+export type Histogram = Float32Array | Float64Array;
 
 /** Histogram bin of a wait measured in intervals. */
 export function waitBin(waitIntervals: number): number {
@@ -110,10 +113,10 @@ export function waitBinUpper(bin: number): number {
  *   wait in memory with an exponential fitted to the largest waits, so a stall a little longer
  *   than any seen is still covered.
  *
- * Memory: four `Float64Array` histograms (three classes and the pooled one) of `WAIT_BINS` (375)
- * bins, two `Float64Array(windowSize)` rings (arrival times and sequence numbers) and a few
- * fields: 16.4 kB at the default window. That is for links whose detection quality matters;
- * at a million nodes per monitor the fixed-timeout or Chen detectors fit in far less.
+ * Memory: four `Float32Array` histograms (three classes and the pooled one) of `WAIT_BINS` (211)
+ * bins, two `Float64Array(windowSize)` rings (arrival times and sequence numbers), three small
+ * per-class arrays and a few fields: 4.7 kB by `memoryBytes()` at the default window, about ten
+ * times a windowed φ or Chen detector — for links whose detection quality matters.
  */
 export class QuantileDetector implements FailureDetector {
   readonly kind = 'quantile' as const;
@@ -125,7 +128,7 @@ export class QuantileDetector implements FailureDetector {
   private readonly arrivalMs: Float64Array;
   private readonly seqs: Float64Array;
   /** One wait histogram per turbulence class, then the pooled one (`WAIT_BINS` each). */
-  private readonly histograms = new Float64Array((CLASSES + 1) * WAIT_BINS);
+  private readonly histograms = new Float32Array((CLASSES + 1) * WAIT_BINS);
   /** Total weight and samples per histogram. */
   private readonly classWeight = new Float64Array(CLASSES + 1);
   private readonly classSamples = new Float64Array(CLASSES + 1);
@@ -226,7 +229,9 @@ export class QuantileDetector implements FailureDetector {
   }
 
   memoryBytes(): number {
-    return FIXED_BYTES + 8 * ((CLASSES + 1) * (WAIT_BINS + 3) + 2 * this.windowSize);
+    return (
+      FIXED_BYTES + 4 * (CLASSES + 1) * WAIT_BINS + 8 * (3 * (CLASSES + 1) + 2 * this.windowSize)
+    );
   }
 
   private addArrival(nowMs: number, seq: number): void {
@@ -324,7 +329,7 @@ export class QuantileDetector implements FailureDetector {
     return (this.classSamples[c] as number) >= MIN_CLASS_SAMPLES ? c : CLASSES;
   }
 
-  private classHistogram(c: number): Float64Array {
+  private classHistogram(c: number): Float32Array {
     return this.histograms.subarray(c * WAIT_BINS, (c + 1) * WAIT_BINS);
   }
 
@@ -369,7 +374,7 @@ export function turbulenceClass(turbulence: number): number {
  * `MIN_TAIL_SCALE`).
  */
 export function tailFit(
-  histogram: Float64Array,
+  histogram: Histogram,
   totalWeight: number,
   effectiveSamples: number,
 ): { q: number; u: number; scale: number } {
@@ -398,7 +403,7 @@ export function tailFit(
  * covered in proportion to how heavy the observed tail is.
  */
 export function tailQuantile(
-  histogram: Float64Array,
+  histogram: Histogram,
   totalWeight: number,
   effectiveSamples: number,
   p: number,
@@ -415,7 +420,7 @@ export function tailQuantile(
  * The smallest bin edge (in intervals) beyond which at most a share `p` of the weight lies: the
  * (1 − p) quantile, rounded up to the bin's upper edge so the estimate errs towards patience.
  */
-export function survivalQuantile(histogram: Float64Array, totalWeight: number, p: number): number {
+export function survivalQuantile(histogram: Histogram, totalWeight: number, p: number): number {
   const allowed = p * totalWeight;
   let above = 0;
   for (let bin = histogram.length - 1; bin >= 0; bin--) {

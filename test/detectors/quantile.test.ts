@@ -42,14 +42,14 @@ describe('quantile detector', () => {
   it('on a perfectly regular sender waits just past the largest wait, by the floor tail scale', () => {
     const d = new QuantileDetector({}, { intervalMs: INTERVAL });
     const last = periodic(d, 21); // 20 waits of exactly 0
-    // All waits in the bin [0, 0.02) intervals, so the largest is 0.02; the budget
+    // All waits in the bin [0, 0.04) intervals, so the largest is 0.04; the budget
     // p = 0.5 mistakes/h × 100 ms / 1 h is finer than 1/20, so the tail continues from there with
     // the floor scale 0.1: margin = 0.02 + 0.1·ln(1 / (20 p)).
     // (20 samples, each weighing 2^(−100 ms / 1 h) of the next: 20 effective samples, nearly)
     const p = (0.5 * INTERVAL) / 3_600_000;
     let n = 0;
     for (let k = 0; k < 20; k++) n += 2 ** ((-k * INTERVAL) / 3_600_000);
-    const margin = 0.02 + 0.1 * Math.log(1 / (n * p));
+    const margin = 0.04 + 0.1 * Math.log(1 / (n * p));
     expect(d.suspectAtMs()).toBeCloseTo(last + INTERVAL + margin * INTERVAL, 6);
     expect(d.explain(last).details.samples).toBe(20);
   });
@@ -106,7 +106,7 @@ describe('quantile detector', () => {
     const before = d.memoryBytes();
     periodic(d, 10_000);
     expect(d.memoryBytes()).toBe(before);
-    expect(before).toBe(24 * 8 + 32 + 8 * (4 * (WAIT_BINS + 3) + 2 * 64));
+    expect(before).toBe(24 * 8 + 32 + 4 * 4 * WAIT_BINS + 8 * (3 * 4 + 2 * 64));
   });
 });
 
@@ -119,10 +119,11 @@ describe('turbulence classes', () => {
 describe('wait histogram', () => {
   it('bins jitter linearly and outages geometrically', () => {
     expect(waitBin(-5)).toBe(0);
-    expect(waitBin(0)).toBe(100);
-    expect(waitBinUpper(100)).toBeCloseTo(0.02, 12);
-    expect(waitBin(2)).toBe(200);
-    expect(waitBinUpper(200)).toBeCloseTo(2.1, 12);
+    expect(waitBin(0)).toBe(50);
+    expect(waitBinUpper(50)).toBeCloseTo(0.04, 12);
+    expect(waitBin(2)).toBe(100);
+    expect(waitBinUpper(100)).toBeCloseTo(2.16, 12);
+    expect(WAIT_BINS).toBe(211);
     expect(waitBin(1e9)).toBe(WAIT_BINS - 1);
     for (let b = 1; b < WAIT_BINS; b++)
       expect(waitBinUpper(b)).toBeGreaterThan(waitBinUpper(b - 1));
@@ -133,9 +134,9 @@ describe('wait histogram', () => {
     h[waitBin(0)] = 90;
     h[waitBin(1)] = 10;
     // 10 % lie at 1 interval: the 20 % quantile is in the bin of 0, the 5 % one in the bin of 1
-    expect(survivalQuantile(h, 100, 0.2)).toBeCloseTo(0.02, 12);
+    expect(survivalQuantile(h, 100, 0.2)).toBeCloseTo(0.04, 12);
     expect(survivalQuantile(h, 100, 0.05)).toBeCloseTo(waitBinUpper(waitBin(1)), 12);
-    expect(tailQuantile(h, 100, 100, 0.2)).toBeCloseTo(0.02, 12);
+    expect(tailQuantile(h, 100, 100, 0.2)).toBeCloseTo(0.04, 12);
   });
 
   it('continues past the largest wait with the exponential scale of the tail', () => {
