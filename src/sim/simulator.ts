@@ -145,13 +145,13 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Simul
     }
   });
 
+  const read = (message: Message, from: { address: string }): void => {
+    const outcome = table.receive(message, from);
+    options.onHeartbeat?.(message, clock.monotonicMs(), outcome);
+  };
   network.listen(MONITOR, (message, from) => {
-    const read = (): void => {
-      const outcome = table.receive(message, from);
-      options.onHeartbeat?.(message, clock.monotonicMs(), outcome);
-    };
-    if (stalling === undefined) read();
-    else stalling.whenRunning(read);
+    if (stalling === undefined) read(message, from);
+    else stalling.whenRunning(() => read(message, from));
   });
   const interval = Math.max(1, Math.round(scenario.intervalMs));
   for (const id of ids) table.register(id, { intervalMs: interval });
