@@ -176,6 +176,29 @@ describe('readTrace on each format', () => {
     ]);
   });
 
+  it('reads macOS/BSD ping, which counts from 0 and reports timeouts on their own lines', () => {
+    const file = tempFile(
+      'mac.txt',
+      [
+        'PING example.com (93.184.216.34): 56 data bytes',
+        '64 bytes from 93.184.216.34: icmp_seq=0 ttl=56 time=12.512 ms',
+        'Request timeout for icmp_seq 1',
+        '64 bytes from 93.184.216.34: icmp_seq=2 ttl=56 time=11.250 ms',
+        '',
+        '--- example.com ping statistics ---',
+        '4 packets transmitted, 2 packets received, 50.0% packet loss',
+        'round-trip min/avg/max/stddev = 11.250/11.881/12.512/0.631 ms',
+        '',
+      ].join('\n'),
+    );
+    expect(readTrace(file)[0]?.arrivals).toEqual([
+      { seq: 1, sentMs: 0, recvMs: 6.256 },
+      { seq: 2, sentMs: 1000, recvMs: null },
+      { seq: 3, sentMs: 2000, recvMs: 2005.625 },
+      { seq: 4, sentMs: 3000, recvMs: null },
+    ]);
+  });
+
   it('unwraps icmp_seq after 65535', () => {
     const lines = [65534, 65535, 0, 2].map(
       (seq, i) => `[${1000 + i * 0.01}] 64 bytes from h: icmp_seq=${seq} ttl=63 time=10 ms`,
