@@ -15,8 +15,8 @@ export const MAX_PAYLOAD_ENTRIES = 32;
 /** Payload key length in UTF-8 bytes. */
 export const MAX_PAYLOAD_KEY_BYTES = 64;
 
-/** Payload string value length in UTF-8 bytes. */
-export const MAX_PAYLOAD_STRING_BYTES = 256;
+/** Payload string value length in UTF-8 bytes: the most a u8 length field in binary v1 can say. */
+export const MAX_PAYLOAD_STRING_BYTES = 255;
 
 /**
  * Largest datagram or frame we accept. Below the 1500-byte Ethernet MTU minus IP/UDP headers
