@@ -42,6 +42,15 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[
     load: async () => (await import('./commands/demo.js')).demoCommand,
   },
   {
+    name: 'sim',
+    summary:
+      'run a simulated scenario (delay, loss, pauses, crashes, partitions) through a detector',
+    load: async () => ({
+      name: 'sim',
+      run: (argv, io) => import('../sim/sim-command.js').then((m) => m.run(argv, io)),
+    }),
+  },
+  {
     name: 'lab',
     summary: 'compare detectors on traces and scenarios (detection time vs mistakes)',
     load: async () => (await import('./commands/lab-commands.js')).labCommand,
