@@ -1,5 +1,6 @@
 import { MAX_DETECTOR_WINDOW } from '../core/limits.js';
 import type { DetectorContext, DetectorExplanation, FailureDetector } from './detector.js';
+import { objectBytes, TYPED_ARRAY_HEADER_BYTES } from './footprint.js';
 
 /** Options of the empirical-quantile detector. */
 export interface QuantileOptions {
@@ -72,8 +73,9 @@ export const DEFAULT_MISTAKES_PER_HOUR = 0.5;
 export const DEFAULT_HALF_LIFE_MS = 3_600_000;
 export const DEFAULT_QUANTILE_WINDOW = 64;
 const HOUR_MS = 3_600_000;
-/** Fixed fields (numbers and references) plus the object header, by the model in docs/LIMITS.md. */
-const FIXED_BYTES = 24 * 8 + 32;
+/** Fields of the detector object, and its typed arrays, for `memoryBytes()` (footprint.ts). */
+const DETECTOR_FIELDS = 24;
+const TYPED_ARRAY_COUNT = 6;
 
 /** A wait histogram: weight per bin (single precision is plenty for counts with decay). */
 export type Histogram = Float32Array | Float64Array;
@@ -115,7 +117,7 @@ export function waitBinUpper(bin: number): number {
  *
  * Memory: four `Float32Array` histograms (three classes and the pooled one) of `WAIT_BINS` (211)
  * bins, two `Float64Array(windowSize)` rings (arrival times and sequence numbers), three small
- * per-class arrays and a few fields: 4.7 kB by `memoryBytes()` at the default window, about ten
+ * per-class arrays and a few fields: 5.7 kB by `memoryBytes()` at the default window, about ten
  * times a windowed φ or Chen detector — for links whose detection quality matters.
  */
 export class QuantileDetector implements FailureDetector {
@@ -230,7 +232,10 @@ export class QuantileDetector implements FailureDetector {
 
   memoryBytes(): number {
     return (
-      FIXED_BYTES + 4 * (CLASSES + 1) * WAIT_BINS + 8 * (3 * (CLASSES + 1) + 2 * this.windowSize)
+      objectBytes(DETECTOR_FIELDS) +
+      TYPED_ARRAY_COUNT * TYPED_ARRAY_HEADER_BYTES +
+      4 * (CLASSES + 1) * WAIT_BINS +
+      8 * (3 * (CLASSES + 1) + 2 * this.windowSize)
     );
   }
 

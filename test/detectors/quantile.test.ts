@@ -106,7 +106,7 @@ describe('quantile detector', () => {
     const before = d.memoryBytes();
     periodic(d, 10_000);
     expect(d.memoryBytes()).toBe(before);
-    expect(before).toBe(24 * 8 + 32 + 4 * 4 * WAIT_BINS + 8 * (3 * 4 + 2 * 64));
+    expect(before).toBe(32 + 24 * 8 + 6 * 160 + 4 * 4 * WAIT_BINS + 8 * (3 * 4 + 2 * 64));
   });
 });
 
