@@ -155,7 +155,16 @@ export async function run(argv: string[], io: TuneIo): Promise<number> {
     io.out(`target: ${targetText}`);
     io.out('');
     io.out('frontier (best detection time for each mistake rate, over every detector):');
-    for (const p of result.frontier) io.out(`  ${describe(p)}`);
+    // Settings far noisier than the target are not candidates; say how many were left out.
+    const limit =
+      args.target.kind === 'mistakes' ? Math.max(1, (10 * args.target.perDay) / 24) : Infinity;
+    const shown = result.frontier.filter((p) => p.mistakesPerHour <= limit);
+    for (const p of shown) io.out(`  ${describe(p)}`);
+    if (shown.length < result.frontier.length) {
+      io.out(
+        `  … ${result.frontier.length - shown.length} faster settings with over ${f(limit)} mistakes/h`,
+      );
+    }
     io.out('');
     if (result.choice?.spec == null) {
       io.out('no swept setting meets the target on this trace; relax it or record a longer trace');
