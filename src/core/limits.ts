@@ -58,9 +58,6 @@ export const MAX_SSE_CLIENTS = 256;
 /** Bytes queued for one SSE subscriber that does not read; beyond this it is disconnected rather than buffered without end. */
 export const MAX_SSE_BUFFERED_BYTES = 1024 * 1024;
 
-/** Rows in one page of GET /v1/events: enough for a screen, small enough for one SQLite read. */
-export const MAX_EVENTS_PAGE = 1000;
-
 /** Bytes of arrival recording waiting for the disk; beyond this lines are dropped and counted, so recording never holds up detection. */
 export const MAX_RECORDING_BUFFER_BYTES = 4 * 1024 * 1024;
 
@@ -112,3 +109,11 @@ export const MAX_NODE_TAG_BYTES = 64;
  * is a few hundred MB at most, and a run that flaps more than that is answered by its counts.
  */
 export const MAX_SIM_TRANSITIONS = 1_000_000;
+
+/**
+ * Transitions and registry writes the monitor holds for one commit to the history store (they
+ * are announced only once stored): one full node-table tick (MAX_TRANSITIONS_PER_TICK) plus the
+ * registry writes of a burst of joins still commit as one transaction; beyond this the journal
+ * commits early, so pending work stays under ~20 MB (about 1 kB per transition with evidence).
+ */
+export const MAX_JOURNAL_ENTRIES = 20_000;

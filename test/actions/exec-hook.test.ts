@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock, SystemClock } from '../../src/core/clock.js';
+import { ManualClock, SystemClock, type Clock } from '../../src/core/clock.js';
 import { ExecHook, type ExecResult } from '../../src/actions/exec-hook.js';
 import { transitionDocument } from '../../src/actions/transition-document.js';
 import { transition } from '../store/transition-fixture.js';
@@ -17,9 +17,9 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function makeHook(
+function makeHook<C extends Clock = ManualClock>(
   options: ConstructorParameters<typeof ExecHook>[1] = {},
-  clock = new ManualClock(),
+  clock: C = new ManualClock() as unknown as C,
 ) {
   const hook = new ExecHook(
     { clock },

@@ -6,7 +6,7 @@
  *   as it happens (and `monitor:stall` with `include=monitor`).
  */
 import { DecodeError } from '../../core/errors.js';
-import { MAX_EVENTS_PAGE } from '../../core/limits.js';
+import { MAX_HISTORY_PAGE } from '../../core/limits.js';
 import type { ApiBackend } from '../backend.js';
 import { sendJson } from '../http-json.js';
 import type { Router } from '../router.js';
@@ -20,7 +20,7 @@ export function eventRoutes(router: Router, monitor: ApiBackend, sse: SseHub): v
   router.add(['GET', 'HEAD'], '/v1/events', ({ res, query }) => {
     const nodeId = optionalText(query.get('node'));
     const state = optionalState(query.get('state'));
-    const limit = optionalInt(query.get('limit'), 'limit', 1, MAX_EVENTS_PAGE) ?? DEFAULT_PAGE;
+    const limit = optionalInt(query.get('limit'), 'limit', 1, MAX_HISTORY_PAGE) ?? DEFAULT_PAGE;
     const before = optionalInt(query.get('before'), 'before', 1, Number.MAX_SAFE_INTEGER);
     const history = monitor.history;
     const page =

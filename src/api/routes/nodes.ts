@@ -53,15 +53,9 @@ export function nodeRoutes(router: Router, monitor: ApiBackend): void {
   });
 }
 
-/**
- * The numbers behind a node's verdict: the detector's explanation now when the node table can
- * give one, else the evidence stored with its last transition.
- */
+/** The numbers behind a node's verdict now, and the evidence stored with its last transition. */
 function evidenceOf(monitor: ApiBackend, id: string, last: { evidence: unknown } | undefined) {
-  const table = monitor.table as unknown as { explain?: (nodeId: string) => unknown };
-  if (typeof table.explain === 'function')
-    return { now: table.explain(id), lastTransition: last?.evidence ?? null };
-  return { now: null, lastTransition: last?.evidence ?? null };
+  return { now: monitor.table.explain(id) ?? null, lastTransition: last?.evidence ?? null };
 }
 
 export function optionalState(value: string | null): NodeState | undefined {
