@@ -63,8 +63,8 @@ const TURBULENCE_EDGES = [0.1, 0.3];
 const CLASSES = TURBULENCE_EDGES.length + 1;
 /** Gaps the turbulence looks back over. */
 const TURBULENCE_GAPS = 4;
-/** Samples between refreshes of the classes' tail scales (they move slowly; saves work). */
-const TAIL_REFRESH = 16;
+/** Waits between recomputations of the class margins (they move slowly; saves work). */
+const TAIL_REFRESH = 64;
 /** Samples a lateness class needs before its own waits are used instead of all of them. */
 const MIN_CLASS_SAMPLES = 32;
 /** Weights are kept as 2^(t/halfLife) and rescaled long before they overflow single precision. */
@@ -74,8 +74,8 @@ export const DEFAULT_HALF_LIFE_MS = 3_600_000;
 export const DEFAULT_QUANTILE_WINDOW = 64;
 const HOUR_MS = 3_600_000;
 /** Fields of the detector object, and its typed arrays, for `memoryBytes()` (footprint.ts). */
-const DETECTOR_FIELDS = 24;
-const TYPED_ARRAY_COUNT = 6;
+const DETECTOR_FIELDS = 26;
+const TYPED_ARRAY_COUNT = 7;
 
 /** A wait histogram: weight per bin (single precision is plenty for counts with decay). */
 export type Histogram = Float32Array | Float64Array;
@@ -90,10 +90,22 @@ export function waitBin(waitIntervals: number): number {
   return Math.min(WAIT_BINS - 1, LINEAR_BINS + k);
 }
 
+/** Upper edge of each histogram bin, in intervals; shared by every detector (computed once). */
+const BIN_UPPER = Float64Array.from({ length: WAIT_BINS }, (_, bin) =>
+  bin < LINEAR_BINS
+    ? LINEAR_LO + (bin + 1) * LINEAR_STEP
+    : LINEAR_HI * LOG_RATIO ** (bin - LINEAR_BINS + 1),
+);
+/** Middle of each bin (the value a sample in it stands for in the tail fit). */
+const BIN_MID = Float64Array.from({ length: WAIT_BINS }, (_, bin) =>
+  bin === 0
+    ? (BIN_UPPER[0] as number)
+    : ((BIN_UPPER[bin - 1] as number) + (BIN_UPPER[bin] as number)) / 2,
+);
+
 /** Upper edge of a histogram bin, in intervals. */
 export function waitBinUpper(bin: number): number {
-  if (bin < LINEAR_BINS) return LINEAR_LO + (bin + 1) * LINEAR_STEP;
-  return LINEAR_HI * LOG_RATIO ** (bin - LINEAR_BINS + 1);
+  return BIN_UPPER[Math.min(WAIT_BINS - 1, Math.max(0, bin))] as number;
 }
 
 /**
@@ -138,7 +150,11 @@ export class QuantileDetector implements FailureDetector {
   private pendingClass = 0;
   /** Tail scale (intervals) per class, refreshed every `TAIL_REFRESH` samples. */
   private readonly tailScale = new Float64Array(CLASSES + 1);
+  /** Margin (intervals) per class, recomputed by `refreshMargins`. */
+  private readonly marginIntervals = new Float64Array(CLASSES);
   private samplesAtRefresh = -Infinity;
+  /** A wait outlasted its class's margin since the last refresh. */
+  private stale = true;
   /** Arrivals held in the rings, and the index of the next write. */
   private arrivals = 0;
   private arrivalHead = 0;
@@ -235,7 +251,7 @@ export class QuantileDetector implements FailureDetector {
       objectBytes(DETECTOR_FIELDS) +
       TYPED_ARRAY_COUNT * TYPED_ARRAY_HEADER_BYTES +
       4 * (CLASSES + 1) * WAIT_BINS +
-      8 * (3 * (CLASSES + 1) + 2 * this.windowSize)
+      8 * (3 * (CLASSES + 1) + CLASSES + 2 * this.windowSize)
     );
   }
 
@@ -272,13 +288,18 @@ export class QuantileDetector implements FailureDetector {
     this.sampleWeight *= 2 ** (Math.max(0, elapsedMs) / this.halfLifeMs);
     if (this.sampleWeight > RESCALE_ABOVE || !Number.isFinite(this.sampleWeight)) this.rescale();
     const bin = waitBin(waitIntervals);
-    for (const c of [this.pendingClass, CLASSES]) {
-      const i = c * WAIT_BINS + bin;
-      this.histograms[i] = (this.histograms[i] as number) + this.sampleWeight;
-      this.classWeight[c] = (this.classWeight[c] as number) + this.sampleWeight;
-      this.classSamples[c] = (this.classSamples[c] as number) + 1;
-    }
+    this.count(this.pendingClass, bin);
+    this.count(CLASSES, bin);
     this.samples++;
+    if (waitIntervals > (this.marginIntervals[this.pendingClass] as number)) this.stale = true;
+  }
+
+  /** Adds the current sample weight to one histogram's bin and totals. */
+  private count(c: number, bin: number): void {
+    const i = c * WAIT_BINS + bin;
+    this.histograms[i] = (this.histograms[i] as number) + this.sampleWeight;
+    this.classWeight[c] = (this.classWeight[c] as number) + this.sampleWeight;
+    this.classSamples[c] = (this.classSamples[c] as number) + 1;
   }
 
   private rescale(): void {
@@ -316,8 +337,25 @@ export class QuantileDetector implements FailureDetector {
    */
   private quantileMarginMs(turbulent: number): number {
     if (this.samples < MIN_SAMPLES) return COLD_MARGIN_INTERVALS * this.intervalMs;
-    if (this.samples - this.samplesAtRefresh >= TAIL_REFRESH) this.refreshTailScales();
-    const c = this.classFor(turbulent);
+    if (this.stale || this.samples - this.samplesAtRefresh >= TAIL_REFRESH) this.refreshMargins();
+    return (this.marginIntervals[turbulent] as number) * this.intervalMs;
+  }
+
+  /**
+   * Recomputes every class's margin (in intervals): its tail scale, its share of the budget, and
+   * the quantile at that share. Done every `TAIL_REFRESH` waits, and at once after a wait that
+   * outlasted its class's margin, so reading a deadline costs a table lookup.
+   */
+  private refreshMargins(): void {
+    this.samplesAtRefresh = this.samples;
+    this.stale = false;
+    for (let c = 0; c <= CLASSES; c++) {
+      const weight = this.classWeight[c] as number;
+      this.tailScale[c] =
+        weight > 0
+          ? tailFit(this.classHistogram(c), weight, this.classEffectiveSamples(c)).scale
+          : MIN_TAIL_SCALE;
+    }
     const total = this.classWeight[CLASSES] as number;
     let meanScale = 0;
     for (let k = 0; k < CLASSES; k++) {
@@ -325,8 +363,11 @@ export class QuantileDetector implements FailureDetector {
         ((this.classWeight[k] as number) / total) * (this.tailScale[this.classFor(k)] as number);
     }
     const p = Math.min(0.5, (this.mistakesPerHour * this.intervalMs) / HOUR_MS);
-    const share = meanScale > 0 ? (this.tailScale[c] as number) / meanScale : 1;
-    return this.classQuantile(c, Math.min(0.5, p * share)) * this.intervalMs;
+    for (let k = 0; k < CLASSES; k++) {
+      const c = this.classFor(k);
+      const share = meanScale > 0 ? (this.tailScale[c] as number) / meanScale : 1;
+      this.marginIntervals[k] = this.classQuantile(c, Math.min(0.5, p * share));
+    }
   }
 
   /** The histogram used for class `c`: its own once it has enough samples, else the pooled one. */
@@ -352,17 +393,6 @@ export class QuantileDetector implements FailureDetector {
       this.classEffectiveSamples(c),
       p,
     );
-  }
-
-  private refreshTailScales(): void {
-    this.samplesAtRefresh = this.samples;
-    for (let c = 0; c <= CLASSES; c++) {
-      const weight = this.classWeight[c] as number;
-      this.tailScale[c] =
-        weight > 0
-          ? tailFit(this.classHistogram(c), weight, this.classEffectiveSamples(c)).scale
-          : MIN_TAIL_SCALE;
-    }
   }
 }
 
@@ -390,7 +420,7 @@ export function tailFit(
   for (let bin = waitBin(u); bin < histogram.length; bin++) {
     const w = histogram[bin] as number;
     if (w === 0) continue;
-    const mid = bin === 0 ? waitBinUpper(0) : (waitBinUpper(bin - 1) + waitBinUpper(bin)) / 2;
+    const mid = BIN_MID[bin] as number;
     if (mid <= u) continue;
     weight += w;
     excess += w * (mid - u);

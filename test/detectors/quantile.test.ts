@@ -41,17 +41,17 @@ describe('quantile detector', () => {
 
   it('on a perfectly regular sender waits just past the largest wait, by the floor tail scale', () => {
     const d = new QuantileDetector({}, { intervalMs: INTERVAL });
-    const last = periodic(d, 21); // 20 waits of exactly 0
+    const last = periodic(d, 17); // 16 waits of exactly 0: the first margin is computed
     // All waits in the bin [0, 0.04) intervals, so the largest is 0.04; the budget
-    // p = 0.5 mistakes/h × 100 ms / 1 h is finer than 1/20, so the tail continues from there with
-    // the floor scale 0.1: margin = 0.02 + 0.1·ln(1 / (20 p)).
-    // (20 samples, each weighing 2^(−100 ms / 1 h) of the next: 20 effective samples, nearly)
+    // p = 0.5 mistakes/h × 100 ms / 1 h is finer than 1/16, so the tail continues from there with
+    // the floor scale 0.1: margin = 0.04 + 0.1·ln(1 / (16 p)).
+    // (16 samples, each weighing 2^(−100 ms / 1 h) of the next: 16 effective samples, nearly)
     const p = (0.5 * INTERVAL) / 3_600_000;
     let n = 0;
-    for (let k = 0; k < 20; k++) n += 2 ** ((-k * INTERVAL) / 3_600_000);
+    for (let k = 0; k < 16; k++) n += 2 ** ((-k * INTERVAL) / 3_600_000);
     const margin = 0.04 + 0.1 * Math.log(1 / (n * p));
     expect(d.suspectAtMs()).toBeCloseTo(last + INTERVAL + margin * INTERVAL, 6);
-    expect(d.explain(last).details.samples).toBe(20);
+    expect(d.explain(last).details.samples).toBe(16);
   });
 
   it('reads a sequence gap as lost heartbeats and waits longer afterwards', () => {
@@ -106,7 +106,7 @@ describe('quantile detector', () => {
     const before = d.memoryBytes();
     periodic(d, 10_000);
     expect(d.memoryBytes()).toBe(before);
-    expect(before).toBe(32 + 24 * 8 + 6 * 160 + 4 * 4 * WAIT_BINS + 8 * (3 * 4 + 2 * 64));
+    expect(before).toBe(32 + 26 * 8 + 7 * 160 + 4 * 4 * WAIT_BINS + 8 * (3 * 4 + 3 + 2 * 64));
   });
 });
 
