@@ -1,7 +1,8 @@
 /**
  * The monitor daemon's wiring: UDP, TCP and HTTP listeners feed decoded heartbeats to one node
- * table; its transitions go to the history store, the action runner, the SSE stream and the
- * metrics. The pause guard (stall watchdog plus the table's late-timer check) keeps a stalled
+ * table; its transitions go through the transition journal, which stores each turn's worth in
+ * one history transaction and only then announces them to the action runner, the SSE stream,
+ * the metrics and `monitor.on` listeners (nothing is announced before it is on disk). The pause guard (stall watchdog plus the table's late-timer check) keeps a stalled
  * monitor from convicting healthy nodes. Embeddable: `new Monitor({ clock }, config)`, `start()`,
  * `on('node:dead', …)`, `stop()`.
  */
@@ -11,7 +12,7 @@ import type { MonitorConfig } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import { TypedEmitter } from '../core/emitter.js';
 import { NodeTable, type ReceiveOutcome } from '../membership/node-table.js';
-import type { NodeSnapshot, NodeTransition } from '../membership/types.js';
+import type { NodeEvents, NodeSnapshot, NodeTransition } from '../membership/types.js';
 import type { Message } from '../protocol/message.js';
 import { HistoryStore, type NodeRecord } from '../store/history-store.js';
 import { TcpListener } from '../transport/tcp-listener.js';
@@ -20,12 +21,19 @@ import { ArrivalRecorder } from './arrival-recorder.js';
 import { detectorForGroups } from './detector-groups.js';
 import {
   isNodeEventName,
+  TRANSITION_EVENT_NAMES,
   type MonitorEvents,
   type MonitorOwnEvents,
   type RejectEvent,
 } from './events.js';
 import { IngestStats, type IngestSnapshot, type Transport } from './ingest-stats.js';
 import { StallWatchdog, type StallEvent } from './stall-watchdog.js';
+import {
+  TransitionJournal,
+  type JournalBatch,
+  type TransitionEventName,
+  type TransitionJournalOptions,
+} from './transition-journal.js';
 
 export interface MonitorOptions {
   /** How often the stall watchdog ticks. @default 100 (see StallWatchdog) */
@@ -34,6 +42,8 @@ export interface MonitorOptions {
   tcpIdleTimeoutMs?: number;
   /** Options of the HTTP API (SSE keep-alive period, …). */
   api?: ApiServerOptions;
+  /** Options of the transition journal (how many entries it holds before committing early). */
+  journal?: TransitionJournalOptions;
 }
 
 /** Bound ports; null for a listener the configuration disables. */
@@ -57,7 +67,7 @@ export interface MonitorStats {
   stalls: { stalls: number; stalledMs: number; longestMs: number };
   /** Deferrals of convictions by reason (`start`, `stall`, …), counted from the node table. */
   deferrals: Record<string, number>;
-  /** Failures the monitor survived, by where (`store`, `actions`, `recorder`). */
+  /** Failures the monitor survived, by where (`store`, `actions`, `recorder`, `listener`). */
   errors: Record<string, number>;
   recording: { lines: number; dropped: number; error: string | null } | null;
   actions: ActionStats | null;
@@ -65,6 +75,9 @@ export interface MonitorStats {
 }
 
 type Listener<T> = (event: T) => void;
+
+/** The events announced once stored: every node-lifecycle event and `transition`. */
+type AnnouncedEvents = Pick<NodeEvents, TransitionEventName | 'transition'>;
 
 /** Transitions into `alive` that change what the registry holds (incarnation, first contact). */
 const PERSISTED_REASONS = new Set<string>(['first-heartbeat', 'restarted']);
@@ -74,6 +87,11 @@ export class Monitor {
   readonly config: MonitorConfig;
   readonly table: NodeTable;
   private readonly emitter = new TypedEmitter<MonitorOwnEvents>();
+  /** Transitions as announced: after the journal stored them, in the table's order. */
+  private readonly announced = new TypedEmitter<AnnouncedEvents>((error) =>
+    this.fail('listener', error),
+  );
+  private readonly journal: TransitionJournal;
   private readonly ingestStats = new IngestStats();
   private readonly watchdog: StallWatchdog;
   private readonly api: ApiServer | null;
@@ -128,7 +146,18 @@ export class Monitor {
       },
       onReject: (reason, from) => this.reject(from.transport, reason, from.address),
     };
-    this.table.on('transition', (t) => this.onTransition(t));
+    this.journal = new TransitionJournal(
+      {
+        clock: this.clock,
+        commit: (batch) => this.commit(batch),
+        announce: (event, t) => this.announce(event, t),
+        onError: (stage, error) => this.fail(stage === 'commit' ? 'store' : 'listener', error),
+      },
+      init.journal,
+    );
+    for (const name of TRANSITION_EVENT_NAMES) {
+      this.table.on(name, (t) => this.onTransition(name, t));
+    }
     this.table.on('convictions:deferred', (d) => {
       this.deferrals.set(d.reason, (this.deferrals.get(d.reason) ?? 0) + 1);
     });
@@ -136,11 +165,23 @@ export class Monitor {
     this.api = config.httpPort === null ? null : new ApiServer({ monitor: this }, init.api);
   }
 
-  /** Subscribes to a node-table or monitor event; returns the unsubscribe function. */
+  /**
+   * Subscribes to a node-lifecycle or monitor event; returns the unsubscribe function.
+   * Transitions (`node:dead`, …, `transition`) arrive once they are stored in the history, in
+   * order, on the turn of the event loop after the node table made them (one zero-delay clock
+   * timer for all of that turn's transitions). `monitor.table.on(…)` gives them synchronously,
+   * before they are stored.
+   */
   on<K extends keyof MonitorEvents>(name: K, listener: Listener<MonitorEvents[K]>): () => void {
+    if (name === 'transition' || (TRANSITION_EVENT_NAMES as readonly string[]).includes(name)) {
+      return this.announced.on(
+        name as keyof AnnouncedEvents,
+        listener as unknown as Listener<NodeTransition>,
+      );
+    }
     if (isNodeEventName(name)) {
-      // The table's own emitter: no extra hop on its events.
-      return this.table.on(name as 'transition', listener as unknown as Listener<NodeTransition>);
+      // Not a transition (`convictions:deferred`): straight from the table's own emitter.
+      return this.table.on(name, listener as Listener<NodeEvents[typeof name]>);
     }
     return this.emitter.on(
       name as keyof MonitorOwnEvents,
@@ -246,19 +287,29 @@ export class Monitor {
     }
   }
 
-  /** Registers an expected node (or updates one) and stores it in the registry. */
+  /**
+   * Registers an expected node (or updates one) and stores it in the registry before returning
+   * (with every transition pending), so a registration the API acknowledged survives a crash.
+   */
   register(nodeId: string, info: NodeRegistration = {}): NodeSnapshot {
     this.registeredIds.add(nodeId);
     const snapshot = this.table.register(nodeId, info);
     this.persist(snapshot);
+    this.journal.flush();
     return snapshot;
   }
 
-  /** Removes a node from the table and the registry (its history stays); false if unknown. */
+  /**
+   * Removes a node from the table and the registry (its history stays), stored before returning;
+   * false if unknown.
+   */
   remove(nodeId: string): boolean {
     const removed = this.table.remove(nodeId);
     this.registeredIds.delete(nodeId);
-    this.guard('store', () => this.store?.deleteNode(nodeId));
+    // A removal from the table deletes the registry row through its transition; this covers a
+    // node the registry holds but the table does not.
+    if (!removed) this.journal.addRegistryWrite({ kind: 'delete', id: nodeId });
+    this.journal.flush();
     return removed;
   }
 
@@ -275,8 +326,9 @@ export class Monitor {
     };
   }
 
-  private onTransition(t: NodeTransition): void {
-    this.guard('store', () => this.store?.appendTransition(t));
+  /** A transition from the table, synchronously: journaled, announced once stored. */
+  private onTransition(event: TransitionEventName, t: NodeTransition): void {
+    this.journal.addTransition(event, t);
     if (t.to === 'left' || (t.to === 'alive' && PERSISTED_REASONS.has(t.reason))) {
       // Convictions and recoveries change nothing in the registry; first heartbeats, restarts
       // and leaves do. (A node joining by heartbeat goes unknown → alive in one call: one write,
@@ -284,9 +336,35 @@ export class Monitor {
       const snapshot = this.table.get(t.nodeId);
       if (snapshot !== undefined) this.persist(snapshot);
     } else if (t.reason === 'removed') {
-      this.guard('store', () => this.store?.deleteNode(t.nodeId));
+      this.journal.addRegistryWrite({ kind: 'delete', id: t.nodeId });
     }
+  }
+
+  /** Stores one journal batch in one transaction (nothing to do before `start` opened the store). */
+  private commit(batch: JournalBatch): void {
+    const store = this.store;
+    if (store === null) return;
+    store.transaction(() => {
+      const upserts: NodeRecord[] = [];
+      for (const write of batch.registry) {
+        if (write.kind === 'upsert') {
+          upserts.push(write.record);
+          continue;
+        }
+        // Keep the order: upserts before this delete go first.
+        store.upsertNodes(upserts.splice(0));
+        store.deleteNode(write.id);
+      }
+      store.upsertNodes(upserts);
+      store.appendTransitions(batch.transitions);
+    });
+  }
+
+  /** Hands one stored transition to everything that tells the outside world. */
+  private announce(event: TransitionEventName, t: NodeTransition): void {
     this.guard('actions', () => this.actions?.handle(t));
+    this.announced.emit(event, t);
+    this.announced.emit('transition', t);
   }
 
   private onStall(stall: StallEvent): void {
@@ -307,7 +385,7 @@ export class Monitor {
       registered: this.registeredIds.has(node.id),
       createdWallMs: this.clock.wallMs(),
     };
-    this.guard('store', () => store.upsertNode(record));
+    this.journal.addRegistryWrite({ kind: 'upsert', record });
   }
 
   /** Runs a sink; a failure is counted and emitted, never thrown into the detection path. */
@@ -315,9 +393,14 @@ export class Monitor {
     try {
       fn();
     } catch (error) {
-      this.errorCounts.set(where, (this.errorCounts.get(where) ?? 0) + 1);
-      this.emitter.emit('monitor:error', { where, error });
+      this.fail(where, error);
     }
+  }
+
+  /** Counts a failure the monitor survived and emits `monitor:error`. */
+  private fail(where: string, error: unknown): void {
+    this.errorCounts.set(where, (this.errorCounts.get(where) ?? 0) + 1);
+    this.emitter.emit('monitor:error', { where, error });
   }
 
   private async shutdown(): Promise<void> {
@@ -331,6 +414,8 @@ export class Monitor {
     this.udp = null;
     this.tcp = null;
     this.table.stop();
+    // Store and announce what the last turn produced before the actions and the store close.
+    this.journal.stop();
     await this.actions?.stop();
     await this.recorder?.stop().catch(() => {});
     this.store?.close();

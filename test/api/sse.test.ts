@@ -82,6 +82,7 @@ describe('SSE stream', () => {
     expect(JSON.parse(data.slice('data: '.length))).toMatchObject({ stalledMs: 4900 });
     // The plain stream's next event is the transition that follows, not the stall.
     await fetch(`${base}/ping/after-stall`);
+    clock.advance(0); // transitions are announced once stored, on the clock's next zero-delay timer
     const plainText = await readUntil(plain, 'event: node:joined');
     expect(plainText).not.toContain('monitor:stall');
     expect((await fetch(`${base}/v1/events/stream?include=all`)).status).toBe(400);

@@ -108,6 +108,69 @@ describe('HistoryStore', () => {
     expect(store.transitions({ nodeId: 'a' }).rows).toHaveLength(1);
   });
 
+  it('appends a batch in order in one transaction: ids in order, all rows or none', () => {
+    const file = path.join(dir, 'hb.db');
+    const store = openStore(file);
+    const batch = Array.from({ length: 5 }, (_, i) => transition({ nodeId: `n${i}`, wallMs: i }));
+    const ids = store.appendTransitions(batch);
+    expect(ids).toHaveLength(5);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(store.appendTransitions([])).toEqual([]);
+    const rows = store.transitions().rows.reverse();
+    expect(rows.map((r) => [r.id, r.nodeId])).toEqual(ids.map((id, i) => [id, `n${i}`]));
+
+    // A bad row in the middle (no node id) fails the whole batch: nothing of it is stored.
+    const bad = [transition({ nodeId: 'x' }), transition({ nodeId: null as unknown as string })];
+    expect(() => store.appendTransitions(bad)).toThrow(/NOT NULL/);
+    expect(store.transitions().rows).toHaveLength(5);
+    const after = store.appendTransition(transition({ nodeId: 'single' }));
+    expect(after).toBeGreaterThan(ids[4] as number);
+  });
+
+  it('upserts nodes in one transaction, all or none', () => {
+    const store = openStore(path.join(dir, 'hb.db'));
+    store.upsertNodes([node('a'), node('b'), node('a', { lastSeq: 99, createdWallMs: 5 })]);
+    expect(store.loadNodes()).toEqual([node('a', { lastSeq: 99 }), node('b')]);
+    store.upsertNodes([]);
+    expect(() => store.upsertNodes([node('c'), node(null as unknown as string)])).toThrow(
+      /NOT NULL/,
+    );
+    expect(store.loadNodes().map((n) => n.id)).toEqual(['a', 'b']);
+  });
+
+  it('commits the writes of one transaction together: another connection sees none before', () => {
+    const file = path.join(dir, 'hb.db');
+    const store = openStore(file);
+    const reader = new Database(file, { readonly: true });
+    const count = () =>
+      (reader.prepare('SELECT count(*) AS n FROM transitions').get() as { n: number }).n;
+    try {
+      const seenInside = store.transaction(() => {
+        store.upsertNodes([node('a')]);
+        store.deleteNode('a');
+        store.upsertNode(node('b'));
+        store.appendTransitions([transition({ nodeId: 'b' }), transition({ nodeId: 'b' })]);
+        store.appendTransition(transition({ nodeId: 'b' }));
+        return count();
+      });
+      expect(seenInside).toBe(0);
+      expect(count()).toBe(3);
+      expect(store.loadNodes().map((n) => n.id)).toEqual(['b']);
+      // A throw rolls back everything written inside, batches included.
+      expect(() =>
+        store.transaction(() => {
+          store.appendTransitions([transition({ nodeId: 'c' })]);
+          store.upsertNode(node('c'));
+          throw new Error('abandon');
+        }),
+      ).toThrow('abandon');
+      expect(count()).toBe(3);
+      expect(store.loadNodes().map((n) => n.id)).toEqual(['b']);
+    } finally {
+      reader.close();
+    }
+  });
+
   it('refuses updates and deletes of transitions, even through another connection', () => {
     const file = path.join(dir, 'hb.db');
     const store = openStore(file);
@@ -251,5 +314,44 @@ describe('HistoryStore', () => {
     const store = openStore(file);
     const newest = store.transitions({ limit: 1 }).rows[0];
     expect(newest?.id).toBeGreaterThanOrEqual(acknowledged);
+  });
+
+  it('loses no transition a monitor announced when its process is killed with SIGKILL', async () => {
+    const file = path.join(dir, 'monitor.db');
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(here, 'fixtures', 'monitor-forever.ts'), file],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_code, signal) => resolve(signal)),
+    );
+    const announced: string[] = [];
+    const lines = createInterface({ input: child.stdout! });
+    for await (const line of lines) {
+      announced.push(line);
+      // Several turns in, and mid-turn (not on a batch boundary) when the kill lands.
+      if (announced.length >= 2_050) {
+        child.kill('SIGKILL');
+        break;
+      }
+    }
+    expect(await exited).toBe('SIGKILL');
+    const store = openStore(file);
+    const stored: string[] = [];
+    for (let before: number | null | undefined = undefined; before !== null;) {
+      const page = store.transitions({ limit: MAX_HISTORY_PAGE, before });
+      stored.push(...page.rows.map((r) => `${r.nodeId} ${r.from} ${r.to}`));
+      before = page.nextBefore;
+    }
+    stored.reverse();
+    // Every announcement is in the history, in the order announced (more may have been stored
+    // and never announced: the kill landed between a commit and its announcements).
+    expect(stored.length).toBeGreaterThanOrEqual(announced.length);
+    expect(stored.slice(0, announced.length)).toEqual(announced);
+    // The registry rows written with them are there too: the joined nodes are restored.
+    const joined = new Set(announced.map((line) => line.split(' ')[0]));
+    const registry = new Set(store.loadNodes().map((n) => n.id));
+    for (const id of joined) expect(registry.has(id as string)).toBe(true);
   });
 });
