@@ -1,7 +1,16 @@
 import type { DetectorContext, DetectorExplanation, FailureDetector } from './detector.js';
-import { objectBytes } from './footprint.js';
+import { objectBytes, TYPED_ARRAY_HEADER_BYTES } from './footprint.js';
 import { reconcileLevel } from './level.js';
-import { Ring } from './ring.js';
+import {
+  windowBytes,
+  windowCapacity,
+  windowClear,
+  windowCount,
+  windowMean,
+  windowPush,
+  windowShift,
+} from './ring.js';
+import { blockBytes, sharedParams, takeBlock, type SamplePool } from './sample-pool.js';
 
 /** Options of Chen's adaptive detector. */
 export interface ChenOptions {
@@ -64,115 +73,206 @@ export function resolveChenOptions(
  * Suspicion level: the silence as a fraction of the trusted span,
  * (now − last)/(EA + α − last), threshold 1. When the estimate already lies at or before the last
  * arrival (that beat was itself late), the level is 0 before EA + α and 1 + silence/Δ from it on.
+ *
+ * Memory: the window and the five float64 fields live in one block of bytes (see
+ * sample-pool.ts), from `context.samplePool` when given. Detectors with the same options and
+ * interval share one frozen `options` object.
  */
 export class ChenDetector implements FailureDetector {
-  readonly kind = 'chen' as const;
-  readonly threshold = 1;
-  readonly options: ResolvedChenOptions;
-  readonly intervalMs: number;
-  /** Offsets (A_i − A_o) − Δ·(s_i − s_o) relative to an origin arrival (A_o, s_o). */
-  private readonly offsets: Ring;
-  private originMs = 0;
-  private originSeq = 0;
-  private lastMs = Number.NaN;
-  /** ℓ, the highest sequence number seen since the last resync. */
-  private lastSeq = 0;
-  private suspectAt = Infinity;
+  private readonly p: ChenParams;
+  private readonly view: DataView;
+  /** Byte offset of this detector's block in `view`; -1 once disposed. */
+  private at: number;
 
   constructor(options: ChenOptions, context: DetectorContext) {
-    this.options = resolveChenOptions(options, context);
-    this.intervalMs = context.intervalMs;
-    this.offsets = new Ring(this.options.windowSize);
+    const resolved = resolveChenOptions(options, context);
+    const pool = context.samplePool;
+    const intervalMs = context.intervalMs;
+    const key = `chen ${resolved.windowSize} ${resolved.safetyMarginMs} ${intervalMs}`;
+    this.p = sharedParams(pool, key, () => {
+      const capacity = windowCapacity(resolved.windowSize);
+      return {
+        options: Object.freeze(resolved),
+        intervalMs,
+        capacity,
+        bytes: WINDOW + windowBytes(capacity),
+        pool,
+      };
+    });
+    const block = takeBlock(pool, this.p.bytes);
+    this.view = block.view;
+    this.at = block.at;
+    const view = this.view;
+    view.setFloat64(this.at + ORIGIN_MS, 0, true);
+    view.setFloat64(this.at + ORIGIN_SEQ, 0, true);
+    view.setFloat64(this.at + LAST_MS, Number.NaN, true);
+    view.setFloat64(this.at + LAST_SEQ, 0, true);
+    view.setFloat64(this.at + SUSPECT_AT, Infinity, true);
+    windowClear(view, this.at + WINDOW);
+  }
+
+  get kind(): 'chen' {
+    return 'chen';
+  }
+
+  get threshold(): 1 {
+    return 1;
+  }
+
+  /** The resolved options (one frozen object shared by detectors with the same ones). */
+  get options(): ResolvedChenOptions {
+    return this.p.options;
+  }
+
+  /** Δ, the sender's interval. */
+  get intervalMs(): number {
+    return this.p.intervalMs;
   }
 
   heartbeat(nowMs: number, seq?: number): void {
-    if (!Number.isFinite(nowMs) || nowMs < this.lastMs) return;
+    const view = this.view;
+    const at = this.at;
+    const lastMs = view.getFloat64(at + LAST_MS, true);
+    if (!Number.isFinite(nowMs) || nowMs < lastMs) return;
     const hasSeq = seq !== undefined && Number.isSafeInteger(seq);
-    if (Number.isNaN(this.lastMs)) {
+    if (Number.isNaN(lastMs)) {
       this.resync(nowMs, hasSeq ? (seq as number) : 0);
-    } else if (!hasSeq) {
-      this.record(nowMs, this.lastSeq + 1);
-    } else if (seq === this.lastSeq) {
-      return;
     } else {
-      const s = seq as number;
-      const lead = s - this.lastSeq - (nowMs - this.lastMs) / this.intervalMs;
-      if (s < this.lastSeq || lead > CHEN_MAX_SEQ_LEAD) this.resync(nowMs, s);
-      else this.record(nowMs, s);
+      const lastSeq = view.getFloat64(at + LAST_SEQ, true);
+      if (!hasSeq) {
+        this.record(nowMs, lastSeq + 1);
+      } else if (seq === lastSeq) {
+        return;
+      } else {
+        const s = seq as number;
+        const lead = s - lastSeq - (nowMs - lastMs) / this.p.intervalMs;
+        if (s < lastSeq || lead > CHEN_MAX_SEQ_LEAD) this.resync(nowMs, s);
+        else this.record(nowMs, s);
+      }
     }
-    this.lastMs = nowMs;
-    this.suspectAt = this.expectedArrivalMs() + this.options.safetyMarginMs;
+    view.setFloat64(at + LAST_MS, nowMs, true);
+    view.setFloat64(
+      at + SUSPECT_AT,
+      this.expectedArrivalMs() + this.p.options.safetyMarginMs,
+      true,
+    );
   }
 
   /** EA for the next heartbeat; `Infinity` before the first arrival. */
   expectedArrivalMs(): number {
-    if (Number.isNaN(this.lastMs)) return Infinity;
-    const ahead = this.lastSeq + 1 - this.originSeq;
-    return this.originMs + this.offsets.mean + this.intervalMs * ahead;
+    const view = this.view;
+    const at = this.at;
+    if (Number.isNaN(view.getFloat64(at + LAST_MS, true))) return Infinity;
+    const ahead = view.getFloat64(at + LAST_SEQ, true) + 1 - view.getFloat64(at + ORIGIN_SEQ, true);
+    const meanMs = windowMean(view, at + WINDOW, this.p.capacity);
+    return view.getFloat64(at + ORIGIN_MS, true) + meanMs + this.p.intervalMs * ahead;
   }
 
   suspicion(nowMs: number): number {
-    if (Number.isNaN(this.lastMs)) return 0;
-    const span = this.suspectAt - this.lastMs;
-    const silence = Math.max(0, nowMs - this.lastMs);
+    const lastMs = this.view.getFloat64(this.at + LAST_MS, true);
+    if (Number.isNaN(lastMs)) return 0;
+    const suspectAt = this.suspectAtMs();
+    const span = suspectAt - lastMs;
+    const silence = Math.max(0, nowMs - lastMs);
     const level =
-      span > 0 ? silence / span : nowMs >= this.suspectAt ? 1 + silence / this.intervalMs : 0;
-    return reconcileLevel(level, nowMs, this.suspectAt, this.threshold);
+      span > 0 ? silence / span : nowMs >= suspectAt ? 1 + silence / this.p.intervalMs : 0;
+    return reconcileLevel(level, nowMs, suspectAt, this.threshold);
   }
 
   suspects(nowMs: number): boolean {
-    return nowMs >= this.suspectAt;
+    return nowMs >= this.suspectAtMs();
   }
 
   suspectAtMs(): number {
-    return this.suspectAt;
+    return this.view.getFloat64(this.at + SUSPECT_AT, true);
   }
 
   explain(nowMs: number): DetectorExplanation {
-    const heard = !Number.isNaN(this.lastMs);
+    const lastMs = this.view.getFloat64(this.at + LAST_MS, true);
+    const heard = !Number.isNaN(lastMs);
     return {
       kind: this.kind,
       suspicion: this.suspicion(nowMs),
       threshold: this.threshold,
       suspects: this.suspects(nowMs),
-      lastArrivalMs: heard ? this.lastMs : null,
-      elapsedMs: heard ? Math.max(0, nowMs - this.lastMs) : null,
-      suspectAtMs: this.suspectAt,
+      lastArrivalMs: heard ? lastMs : null,
+      elapsedMs: heard ? Math.max(0, nowMs - lastMs) : null,
+      suspectAtMs: this.suspectAtMs(),
       details: {
-        samples: this.offsets.count,
+        samples: windowCount(this.view, this.at + WINDOW, this.p.capacity),
         expectedArrivalMs: this.expectedArrivalMs(),
-        safetyMarginMs: this.options.safetyMarginMs,
-        intervalMs: this.intervalMs,
-        lastSeq: this.lastSeq,
+        safetyMarginMs: this.p.options.safetyMarginMs,
+        intervalMs: this.p.intervalMs,
+        lastSeq: this.view.getFloat64(this.at + LAST_SEQ, true),
       },
     };
   }
 
-  /** Own fields (9) plus the options object (2 fields) and the ring. */
+  /** Own fields (3) and the block (with its own view and buffer when there is no pool). */
   memoryBytes(): number {
-    return objectBytes(9) + objectBytes(2) + this.offsets.memoryBytes();
+    const own = this.p.pool === undefined ? TYPED_ARRAY_HEADER_BYTES : 0;
+    return objectBytes(3) + blockBytes(this.p.bytes) + own;
+  }
+
+  /** Returns the block to the pool (nothing to do without one). */
+  dispose(): void {
+    const pool = this.p.pool;
+    if (pool === undefined || this.at < 0) return;
+    pool.release(this.view, this.at, this.p.bytes);
+    this.at = -1;
   }
 
   /** Forgets the history and takes this arrival as the origin. */
   private resync(nowMs: number, seq: number): void {
-    this.offsets.clear();
-    this.originMs = nowMs;
-    this.originSeq = seq;
-    this.lastSeq = seq;
-    this.offsets.push(0);
+    const view = this.view;
+    const at = this.at;
+    windowClear(view, at + WINDOW);
+    view.setFloat64(at + ORIGIN_MS, nowMs, true);
+    view.setFloat64(at + ORIGIN_SEQ, seq, true);
+    view.setFloat64(at + LAST_SEQ, seq, true);
+    windowPush(view, at + WINDOW, this.p.capacity, 0);
   }
 
   private record(nowMs: number, seq: number): void {
-    const offset = nowMs - this.originMs - this.intervalMs * (seq - this.originSeq);
-    this.lastSeq = seq;
+    const view = this.view;
+    const at = this.at;
+    const w = at + WINDOW;
+    const capacity = this.p.capacity;
+    const originMs = view.getFloat64(at + ORIGIN_MS, true);
+    const originSeq = view.getFloat64(at + ORIGIN_SEQ, true);
+    const offset = nowMs - originMs - this.p.intervalMs * (seq - originSeq);
+    view.setFloat64(at + LAST_SEQ, seq, true);
     if (Math.abs(offset) > REBASE_BEYOND_MS) {
       // New origin: this arrival. Older offsets move by −offset; this one becomes 0.
-      this.offsets.shift(offset);
-      this.originMs = nowMs;
-      this.originSeq = seq;
-      this.offsets.push(0);
+      windowShift(view, w, capacity, offset);
+      view.setFloat64(at + ORIGIN_MS, nowMs, true);
+      view.setFloat64(at + ORIGIN_SEQ, seq, true);
+      windowPush(view, w, capacity, 0);
     } else {
-      this.offsets.push(offset);
+      windowPush(view, w, capacity, offset);
     }
   }
 }
+
+/** Constants shared by every Chen detector with the same options, interval and pool. */
+interface ChenParams {
+  options: ResolvedChenOptions;
+  /** Δ, the sender's interval. */
+  intervalMs: number;
+  capacity: number;
+  /** Block size: the five fields and the window. */
+  bytes: number;
+  pool: SamplePool | undefined;
+}
+
+/**
+ * Block layout: the origin arrival (A_o, s_o) that offsets (A_i − A_o) − Δ·(s_i − s_o) are
+ * relative to, the last arrival (NaN before the first), ℓ (the highest sequence number seen
+ * since the last resync), the verdict time, then the window of offsets.
+ */
+const ORIGIN_MS = 0;
+const ORIGIN_SEQ = 8;
+const LAST_MS = 16;
+const LAST_SEQ = 24;
+const SUSPECT_AT = 32;
+const WINDOW = 40;

@@ -1,3 +1,5 @@
+import type { SamplePool } from './sample-pool.js';
+
 /**
  * The interface every failure detector implements. A detector is pure math over arrival times:
  * it never reads a clock or sets a timer. Callers pass monotonic milliseconds.
@@ -36,15 +38,17 @@ export interface FailureDetector {
   explain(nowMs: number): DetectorExplanation;
   /** Bytes this detector holds (its fields and typed arrays), by the model in docs/LIMITS.md. */
   memoryBytes(): number;
+  /**
+   * Gives back storage the detector holds outside the GC's reach (its block in a `SamplePool`,
+   * see `DetectorContext.samplePool`); the detector must not be used afterwards. Optional: a
+   * detector with nothing to give back leaves it out, and a caller that drops a detector calls
+   * it when present. Calling it twice does nothing the second time.
+   */
+  dispose?(): void;
 }
 
 export type DetectorKind =
-  | 'timeout'
-  | 'missed-beats'
-  | 'phi-accrual'
-  | 'phi-cassandra'
-  | 'chen'
-  | 'quantile';
+  'timeout' | 'missed-beats' | 'phi-accrual' | 'phi-cassandra' | 'chen' | 'quantile';
 
 /** What a detector says about itself; extra numbers depend on the algorithm. */
 export interface DetectorExplanation {
@@ -66,4 +70,11 @@ export interface DetectorExplanation {
 export interface DetectorContext {
   /** The interval the sender says it uses (from the heartbeat), in ms. */
   intervalMs: number;
+  /**
+   * Where windowed detectors keep their samples and numbers: a block of this pool's shared slabs
+   * instead of a typed array of their own. Whoever passes a pool calls `dispose()` on every
+   * detector it drops, or the block stays taken until the pool itself is dropped. Without one,
+   * a detector owns its storage and the GC frees it.
+   */
+  samplePool?: SamplePool;
 }

@@ -10,7 +10,10 @@ export interface FixedTimeoutOptions {
   timeoutMs?: number;
 }
 
-/** Bytes held: two float64 fields plus the object header (see docs/LIMITS.md). */
+/**
+ * Bytes held: two number fields plus the object header (see docs/DETECTORS.md); `kind` and
+ * `threshold` are the same for every instance and live on the prototype.
+ */
 const FIXED_TIMEOUT_BYTES = 2 * 8 + 32;
 
 /**
@@ -18,13 +21,19 @@ const FIXED_TIMEOUT_BYTES = 2 * 8 + 32;
  * the silence measured in timeouts (1 = suspect), which is non-decreasing and easy to read.
  */
 export class FixedTimeoutDetector implements FailureDetector {
-  readonly kind = 'timeout' as const;
-  readonly threshold = 1;
   readonly timeoutMs: number;
   private lastMs = Number.NaN;
 
   constructor(options: FixedTimeoutOptions, context: DetectorContext) {
     this.timeoutMs = options.timeoutMs ?? 3 * context.intervalMs;
+  }
+
+  get kind(): 'timeout' {
+    return 'timeout';
+  }
+
+  get threshold(): 1 {
+    return 1;
   }
 
   heartbeat(nowMs: number): void {

@@ -1,6 +1,7 @@
 import type { DetectorContext, DetectorExplanation, FailureDetector } from './detector.js';
 import { objectBytes } from './footprint.js';
 import { reconcileLevel } from './level.js';
+import { sharedParams } from './sample-pool.js';
 
 /** Options of the missed-beats detector. */
 export interface MissedBeatsOptions {
@@ -15,8 +16,11 @@ export interface MissedBeatsOptions {
 /** The default `failureThreshold` (see `MissedBeatsOptions`). */
 export const DEFAULT_FAILURE_THRESHOLD = 3;
 
-/** Bytes held: three number fields and the object header (see docs/DETECTORS.md). */
-const MISSED_BEATS_BYTES = objectBytes(3);
+/**
+ * Bytes held: two fields (the shared constants and the last arrival) and the object header (see
+ * docs/DETECTORS.md).
+ */
+const MISSED_BEATS_BYTES = objectBytes(2);
 
 /**
  * Counts missed heartbeats the way Redis Sentinel and Kubernetes probes do: the node is suspected
@@ -26,14 +30,31 @@ const MISSED_BEATS_BYTES = objectBytes(3);
  * while silence grows, and reaches `failureThreshold` exactly at `suspectAtMs()`.
  */
 export class MissedBeatsDetector implements FailureDetector {
-  readonly kind = 'missed-beats' as const;
-  readonly threshold: number;
-  readonly intervalMs: number;
+  /** The threshold and interval, one frozen object for every detector with the same ones. */
+  private readonly p: MissedBeatsParams;
   private lastMs = Number.NaN;
 
   constructor(options: MissedBeatsOptions, context: DetectorContext) {
-    this.threshold = options.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD;
-    this.intervalMs = context.intervalMs;
+    const threshold = options.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD;
+    const intervalMs = context.intervalMs;
+    this.p = sharedParams(undefined, `missed-beats ${threshold} ${intervalMs}`, () => ({
+      threshold,
+      intervalMs,
+    }));
+  }
+
+  get kind(): 'missed-beats' {
+    return 'missed-beats';
+  }
+
+  /** Whole silent intervals at which the node is suspected (`failureThreshold`). */
+  get threshold(): number {
+    return this.p.threshold;
+  }
+
+  /** The sender's interval. */
+  get intervalMs(): number {
+    return this.p.intervalMs;
   }
 
   heartbeat(nowMs: number): void {
@@ -77,4 +98,9 @@ export class MissedBeatsDetector implements FailureDetector {
   memoryBytes(): number {
     return MISSED_BEATS_BYTES;
   }
+}
+
+interface MissedBeatsParams {
+  threshold: number;
+  intervalMs: number;
 }

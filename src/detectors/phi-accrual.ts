@@ -1,7 +1,16 @@
 import type { DetectorContext, DetectorExplanation, FailureDetector } from './detector.js';
-import { objectBytes } from './footprint.js';
+import { objectBytes, TYPED_ARRAY_HEADER_BYTES } from './footprint.js';
 import { reconcileLevel } from './level.js';
-import { Ring } from './ring.js';
+import {
+  windowBytes,
+  windowCapacity,
+  windowClear,
+  windowCount,
+  windowMean,
+  windowPush,
+  windowStdDeviation,
+} from './ring.js';
+import { blockBytes, sharedParams, takeBlock, type SamplePool } from './sample-pool.js';
 
 /**
  * Options of the φ accrual detector. Akka cluster's defaults assume a 1 s heartbeat; ours keep
@@ -107,82 +116,158 @@ export function akkaPhiInverse(threshold: number): number {
  * recorded only if the node was not suspected when its heartbeat arrived (the first beat after
  * a failure would skew the statistics). The verdict time is computed in closed form once per
  * arrival (`akkaPhiInverse(threshold)` is a constant), so `suspectAtMs()` is O(1).
+ *
+ * Memory: the window and the two float64 fields (last arrival, verdict time) live in one block of
+ * bytes (see sample-pool.ts), from `context.samplePool` when given; the effective mean and
+ * standard deviation are recomputed from the window when asked for, with the same operations, so
+ * they equal what was used at the last arrival. Detectors with the same options share one frozen
+ * `options` object.
  */
 export class PhiAccrualDetector implements FailureDetector {
-  readonly kind = 'phi-accrual' as const;
-  readonly threshold: number;
-  readonly options: ResolvedPhiAccrualOptions;
-  private readonly intervals: Ring;
-  /** Standardised time at which φ reaches the threshold. */
-  private readonly yAtThreshold: number;
-  private lastMs = Number.NaN;
-  /** Mean interval plus the acceptable pause, from the history at the last arrival. */
-  private meanMs = 0;
-  /** Standard deviation floored at `minStdDeviationMs`. */
-  private stdDeviationMs = 1;
-  private suspectAt = Infinity;
+  private readonly p: PhiParams;
+  private readonly view: DataView;
+  /** Byte offset of this detector's block in `view`; -1 once disposed. */
+  private at: number;
 
   constructor(options: PhiAccrualOptions, context: DetectorContext) {
-    this.options = resolvePhiAccrualOptions(options, context);
-    this.threshold = this.options.threshold;
-    this.intervals = new Ring(this.options.windowSize);
-    this.yAtThreshold = akkaPhiInverse(this.threshold);
+    const resolved = resolvePhiAccrualOptions(options, context);
+    const pool = context.samplePool;
+    const key = `phi-accrual ${resolved.threshold} ${resolved.minStdDeviationMs} ${resolved.acceptableHeartbeatPauseMs} ${resolved.windowSize} ${resolved.firstHeartbeatEstimateMs}`;
+    this.p = sharedParams(pool, key, () => {
+      const capacity = windowCapacity(resolved.windowSize);
+      return {
+        options: Object.freeze(resolved),
+        yAtThreshold: akkaPhiInverse(resolved.threshold),
+        capacity,
+        bytes: WINDOW + windowBytes(capacity),
+        pool,
+      };
+    });
+    const block = takeBlock(pool, this.p.bytes);
+    this.view = block.view;
+    this.at = block.at;
+    this.view.setFloat64(this.at + LAST, Number.NaN, true);
+    this.view.setFloat64(this.at + SUSPECT_AT, Infinity, true);
+    windowClear(this.view, this.at + WINDOW);
+  }
+
+  get kind(): 'phi-accrual' {
+    return 'phi-accrual';
+  }
+
+  get threshold(): number {
+    return this.p.options.threshold;
+  }
+
+  /** The resolved options (one frozen object shared by detectors with the same ones). */
+  get options(): ResolvedPhiAccrualOptions {
+    return this.p.options;
   }
 
   heartbeat(nowMs: number): void {
-    if (!Number.isFinite(nowMs) || nowMs < this.lastMs) return;
-    if (Number.isNaN(this.lastMs)) {
-      const estimate = this.options.firstHeartbeatEstimateMs;
-      this.intervals.push(estimate - estimate / 4);
-      this.intervals.push(estimate + estimate / 4);
-    } else if (nowMs < this.suspectAt) {
-      this.intervals.push(nowMs - this.lastMs);
+    const view = this.view;
+    const at = this.at;
+    const p = this.p;
+    const w = at + WINDOW;
+    const lastMs = view.getFloat64(at + LAST, true);
+    if (!Number.isFinite(nowMs) || nowMs < lastMs) return;
+    if (Number.isNaN(lastMs)) {
+      const estimate = p.options.firstHeartbeatEstimateMs;
+      windowPush(view, w, p.capacity, estimate - estimate / 4);
+      windowPush(view, w, p.capacity, estimate + estimate / 4);
+    } else if (nowMs < view.getFloat64(at + SUSPECT_AT, true)) {
+      windowPush(view, w, p.capacity, nowMs - lastMs);
     }
-    this.lastMs = nowMs;
-    this.meanMs = this.intervals.mean + this.options.acceptableHeartbeatPauseMs;
-    this.stdDeviationMs = Math.max(this.intervals.stdDeviation, this.options.minStdDeviationMs);
-    this.suspectAt = nowMs + this.meanMs + this.yAtThreshold * this.stdDeviationMs;
+    view.setFloat64(at + LAST, nowMs, true);
+    const suspectAt = nowMs + this.meanMs() + p.yAtThreshold * this.stdDeviationMs();
+    view.setFloat64(at + SUSPECT_AT, suspectAt, true);
   }
 
   /** φ at `nowMs`; 0 before the first arrival. */
   suspicion(nowMs: number): number {
-    if (Number.isNaN(this.lastMs)) return 0;
-    const phi = akkaPhi(nowMs - this.lastMs, this.meanMs, this.stdDeviationMs);
-    return reconcileLevel(phi, nowMs, this.suspectAt, this.threshold);
+    const lastMs = this.view.getFloat64(this.at + LAST, true);
+    if (Number.isNaN(lastMs)) return 0;
+    const phi = akkaPhi(nowMs - lastMs, this.meanMs(), this.stdDeviationMs());
+    return reconcileLevel(phi, nowMs, this.suspectAtMs(), this.threshold);
   }
 
   suspects(nowMs: number): boolean {
-    return nowMs >= this.suspectAt;
+    return nowMs >= this.suspectAtMs();
   }
 
   suspectAtMs(): number {
-    return this.suspectAt;
+    return this.view.getFloat64(this.at + SUSPECT_AT, true);
   }
 
   explain(nowMs: number): DetectorExplanation {
-    const heard = !Number.isNaN(this.lastMs);
+    const lastMs = this.view.getFloat64(this.at + LAST, true);
+    const heard = !Number.isNaN(lastMs);
+    const { view, p } = this;
+    const w = this.at + WINDOW;
     return {
       kind: this.kind,
       suspicion: this.suspicion(nowMs),
       threshold: this.threshold,
       suspects: this.suspects(nowMs),
-      lastArrivalMs: heard ? this.lastMs : null,
-      elapsedMs: heard ? Math.max(0, nowMs - this.lastMs) : null,
-      suspectAtMs: this.suspectAt,
+      lastArrivalMs: heard ? lastMs : null,
+      elapsedMs: heard ? Math.max(0, nowMs - lastMs) : null,
+      suspectAtMs: this.suspectAtMs(),
       details: {
-        samples: this.intervals.count,
-        meanIntervalMs: this.intervals.mean,
-        stdDeviationMs: this.intervals.stdDeviation,
-        effectiveMeanMs: heard ? this.meanMs : 0,
-        effectiveStdDeviationMs: heard ? this.stdDeviationMs : 0,
-        acceptableHeartbeatPauseMs: this.options.acceptableHeartbeatPauseMs,
-        minStdDeviationMs: this.options.minStdDeviationMs,
+        samples: windowCount(view, w, p.capacity),
+        meanIntervalMs: windowMean(view, w, p.capacity),
+        stdDeviationMs: windowStdDeviation(view, w, p.capacity),
+        effectiveMeanMs: heard ? this.meanMs() : 0,
+        effectiveStdDeviationMs: heard ? this.stdDeviationMs() : 0,
+        acceptableHeartbeatPauseMs: p.options.acceptableHeartbeatPauseMs,
+        minStdDeviationMs: p.options.minStdDeviationMs,
       },
     };
   }
 
-  /** Own fields (11, the options object counted as one of 5 fields) plus the ring. */
+  /** Own fields (3) and the block (with its own view and buffer when there is no pool). */
   memoryBytes(): number {
-    return objectBytes(7) + objectBytes(5) + this.intervals.memoryBytes();
+    const own = this.p.pool === undefined ? TYPED_ARRAY_HEADER_BYTES : 0;
+    return objectBytes(3) + blockBytes(this.p.bytes) + own;
+  }
+
+  /** Returns the block to the pool (nothing to do without one). */
+  dispose(): void {
+    const pool = this.p.pool;
+    if (pool === undefined || this.at < 0) return;
+    pool.release(this.view, this.at, this.p.bytes);
+    this.at = -1;
+  }
+
+  /** Mean interval plus the acceptable pause, from the window as it is. */
+  private meanMs(): number {
+    const p = this.p;
+    return (
+      windowMean(this.view, this.at + WINDOW, p.capacity) + p.options.acceptableHeartbeatPauseMs
+    );
+  }
+
+  /** Standard deviation of the window, floored at `minStdDeviationMs`. */
+  private stdDeviationMs(): number {
+    const p = this.p;
+    return Math.max(
+      windowStdDeviation(this.view, this.at + WINDOW, p.capacity),
+      p.options.minStdDeviationMs,
+    );
   }
 }
+
+/** Constants shared by every φ accrual detector with the same resolved options and pool. */
+interface PhiParams {
+  options: ResolvedPhiAccrualOptions;
+  /** Standardised time at which φ reaches the threshold. */
+  yAtThreshold: number;
+  capacity: number;
+  /** Block size: the two fields and the window. */
+  bytes: number;
+  pool: SamplePool | undefined;
+}
+
+/** Block layout: last arrival (NaN before the first), verdict time, then the window. */
+const LAST = 0;
+const SUSPECT_AT = 8;
+const WINDOW = 16;

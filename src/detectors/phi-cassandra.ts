@@ -1,7 +1,15 @@
 import type { DetectorContext, DetectorExplanation, FailureDetector } from './detector.js';
-import { objectBytes } from './footprint.js';
+import { objectBytes, TYPED_ARRAY_HEADER_BYTES } from './footprint.js';
 import { reconcileLevel } from './level.js';
-import { Ring } from './ring.js';
+import {
+  windowBytes,
+  windowCapacity,
+  windowClear,
+  windowCount,
+  windowMean,
+  windowPush,
+} from './ring.js';
+import { blockBytes, sharedParams, takeBlock, type SamplePool } from './sample-pool.js';
 
 /**
  * Options of the Cassandra-style φ detector. Cassandra's defaults assume its 1 s gossip
@@ -70,74 +78,143 @@ export function cassandraPhi(elapsedMs: number, meanMs: number): number {
  * interval, erring high to avoid flapping); later intervals longer than `maxIntervalMs` are
  * ignored. Suspect once φ ≥ threshold, i.e. at last + threshold · ln 10 · mean (closed form,
  * cached per arrival). Cassandra convicts on φ > threshold; the two differ only at one instant.
+ *
+ * Memory: the window and the two float64 fields (last arrival, verdict time) live in one block of
+ * bytes (see sample-pool.ts), from `context.samplePool` when given; the mean is recomputed from
+ * the window when asked for, with the same operations as at the last arrival. Detectors with the
+ * same options and interval share one frozen `options` object.
  */
 export class PhiCassandraDetector implements FailureDetector {
-  readonly kind = 'phi-cassandra' as const;
-  readonly threshold: number;
-  readonly options: ResolvedPhiCassandraOptions;
-  /** Interval recorded at the first arrival: Cassandra's INITIAL_VALUE, twice the interval. */
-  readonly initialIntervalMs: number;
-  private readonly intervals: Ring;
-  private lastMs = Number.NaN;
-  private meanMs = 1;
-  private suspectAt = Infinity;
+  private readonly p: CassandraParams;
+  private readonly view: DataView;
+  /** Byte offset of this detector's block in `view`; -1 once disposed. */
+  private at: number;
 
   constructor(options: PhiCassandraOptions, context: DetectorContext) {
-    this.options = resolvePhiCassandraOptions(options, context);
-    this.threshold = this.options.threshold;
-    this.initialIntervalMs = 2 * context.intervalMs;
-    this.intervals = new Ring(this.options.windowSize);
+    const resolved = resolvePhiCassandraOptions(options, context);
+    const pool = context.samplePool;
+    const initialIntervalMs = 2 * context.intervalMs;
+    const key = `phi-cassandra ${resolved.threshold} ${resolved.windowSize} ${resolved.maxIntervalMs} ${initialIntervalMs}`;
+    this.p = sharedParams(pool, key, () => {
+      const capacity = windowCapacity(resolved.windowSize);
+      return {
+        options: Object.freeze(resolved),
+        initialIntervalMs,
+        capacity,
+        bytes: WINDOW + windowBytes(capacity),
+        pool,
+      };
+    });
+    const block = takeBlock(pool, this.p.bytes);
+    this.view = block.view;
+    this.at = block.at;
+    this.view.setFloat64(this.at + LAST, Number.NaN, true);
+    this.view.setFloat64(this.at + SUSPECT_AT, Infinity, true);
+    windowClear(this.view, this.at + WINDOW);
+  }
+
+  get kind(): 'phi-cassandra' {
+    return 'phi-cassandra';
+  }
+
+  get threshold(): number {
+    return this.p.options.threshold;
+  }
+
+  /** The resolved options (one frozen object shared by detectors with the same ones). */
+  get options(): ResolvedPhiCassandraOptions {
+    return this.p.options;
+  }
+
+  /** Interval recorded at the first arrival: Cassandra's INITIAL_VALUE, twice the interval. */
+  get initialIntervalMs(): number {
+    return this.p.initialIntervalMs;
   }
 
   heartbeat(nowMs: number): void {
-    if (!Number.isFinite(nowMs) || nowMs < this.lastMs) return;
-    if (Number.isNaN(this.lastMs)) {
-      this.intervals.push(this.initialIntervalMs);
+    const view = this.view;
+    const at = this.at;
+    const p = this.p;
+    const w = at + WINDOW;
+    const lastMs = view.getFloat64(at + LAST, true);
+    if (!Number.isFinite(nowMs) || nowMs < lastMs) return;
+    if (Number.isNaN(lastMs)) {
+      windowPush(view, w, p.capacity, p.initialIntervalMs);
     } else {
-      const intervalMs = nowMs - this.lastMs;
-      if (intervalMs <= this.options.maxIntervalMs) this.intervals.push(intervalMs);
+      const intervalMs = nowMs - lastMs;
+      if (intervalMs <= p.options.maxIntervalMs) windowPush(view, w, p.capacity, intervalMs);
     }
-    this.lastMs = nowMs;
-    this.meanMs = Math.max(MIN_MEAN_INTERVAL_MS, this.intervals.mean);
-    this.suspectAt = nowMs + (this.threshold / PHI_FACTOR) * this.meanMs;
+    view.setFloat64(at + LAST, nowMs, true);
+    view.setFloat64(at + SUSPECT_AT, nowMs + (this.threshold / PHI_FACTOR) * this.meanMs(), true);
   }
 
   /** φ at `nowMs`; 0 before the first arrival. */
   suspicion(nowMs: number): number {
-    if (Number.isNaN(this.lastMs)) return 0;
-    const phi = cassandraPhi(nowMs - this.lastMs, this.meanMs);
-    return reconcileLevel(phi, nowMs, this.suspectAt, this.threshold);
+    const lastMs = this.view.getFloat64(this.at + LAST, true);
+    if (Number.isNaN(lastMs)) return 0;
+    const phi = cassandraPhi(nowMs - lastMs, this.meanMs());
+    return reconcileLevel(phi, nowMs, this.suspectAtMs(), this.threshold);
   }
 
   suspects(nowMs: number): boolean {
-    return nowMs >= this.suspectAt;
+    return nowMs >= this.suspectAtMs();
   }
 
   suspectAtMs(): number {
-    return this.suspectAt;
+    return this.view.getFloat64(this.at + SUSPECT_AT, true);
   }
 
   explain(nowMs: number): DetectorExplanation {
-    const heard = !Number.isNaN(this.lastMs);
+    const lastMs = this.view.getFloat64(this.at + LAST, true);
+    const heard = !Number.isNaN(lastMs);
     return {
       kind: this.kind,
       suspicion: this.suspicion(nowMs),
       threshold: this.threshold,
       suspects: this.suspects(nowMs),
-      lastArrivalMs: heard ? this.lastMs : null,
-      elapsedMs: heard ? Math.max(0, nowMs - this.lastMs) : null,
-      suspectAtMs: this.suspectAt,
+      lastArrivalMs: heard ? lastMs : null,
+      elapsedMs: heard ? Math.max(0, nowMs - lastMs) : null,
+      suspectAtMs: this.suspectAtMs(),
       details: {
-        samples: this.intervals.count,
-        meanIntervalMs: heard ? this.meanMs : 0,
-        maxIntervalMs: this.options.maxIntervalMs,
-        initialIntervalMs: this.initialIntervalMs,
+        samples: windowCount(this.view, this.at + WINDOW, this.p.capacity),
+        meanIntervalMs: heard ? this.meanMs() : 0,
+        maxIntervalMs: this.p.options.maxIntervalMs,
+        initialIntervalMs: this.p.initialIntervalMs,
       },
     };
   }
 
-  /** Own fields (7) plus the options object (3 fields) and the ring. */
+  /** Own fields (3) and the block (with its own view and buffer when there is no pool). */
   memoryBytes(): number {
-    return objectBytes(7) + objectBytes(3) + this.intervals.memoryBytes();
+    const own = this.p.pool === undefined ? TYPED_ARRAY_HEADER_BYTES : 0;
+    return objectBytes(3) + blockBytes(this.p.bytes) + own;
+  }
+
+  /** Returns the block to the pool (nothing to do without one). */
+  dispose(): void {
+    const pool = this.p.pool;
+    if (pool === undefined || this.at < 0) return;
+    pool.release(this.view, this.at, this.p.bytes);
+    this.at = -1;
+  }
+
+  /** The window's mean, floored at MIN_MEAN_INTERVAL_MS. */
+  private meanMs(): number {
+    return Math.max(MIN_MEAN_INTERVAL_MS, windowMean(this.view, this.at + WINDOW, this.p.capacity));
   }
 }
+
+/** Constants shared by every Cassandra φ detector with the same options, interval and pool. */
+interface CassandraParams {
+  options: ResolvedPhiCassandraOptions;
+  initialIntervalMs: number;
+  capacity: number;
+  /** Block size: the two fields and the window. */
+  bytes: number;
+  pool: SamplePool | undefined;
+}
+
+/** Block layout: last arrival (NaN before the first), verdict time, then the window. */
+const LAST = 0;
+const SUSPECT_AT = 8;
+const WINDOW = 16;

@@ -150,3 +150,157 @@ export class Ring {
 export function ringBytes(capacity: number): number {
   return OBJECT_HEADER_BYTES + 7 * FIELD_BYTES + TYPED_ARRAY_HEADER_BYTES + 4 * capacity;
 }
+
+// --- The same window in a block of a DataView -------------------------------------------------
+//
+// The windowed detectors keep their window (and their own numbers) in a block of bytes instead of
+// a `Ring` object with its own typed array: a block in a shared slab of a `SamplePool` (no
+// per-node ArrayBuffer at all) or, without a pool, in one small ArrayBuffer of their own. The
+// functions below are `Ring`'s algorithm, operation for operation, on such a block, so a window
+// gives bit-for-bit the results a `Ring` of the same capacity would (test/detectors/ring.test.ts
+// checks it). Layout from the window's first byte `w`: the float64 sum and sum of squares, a
+// uint32 cursor (the count while filling; capacity + next index once full), a uint32 count of
+// pushes since the last recomputation, then `capacity` float32 samples, all little-endian.
+
+const SUM = 0;
+const SQUARES = 8;
+const CURSOR = 16;
+const PUSHES = 20;
+const SAMPLES = 24;
+
+/** Bytes of a window's fixed part (sums and counters), before its samples. */
+export const WINDOW_HEADER_BYTES = SAMPLES;
+
+/** `capacity` clamped to 1…MAX_DETECTOR_WINDOW, as `Ring`'s constructor does. */
+export function windowCapacity(capacity: number): number {
+  const whole = Number.isFinite(capacity) ? Math.floor(capacity) : 1;
+  return Math.min(MAX_DETECTOR_WINDOW, Math.max(1, whole));
+}
+
+/** Bytes a window of `capacity` samples takes in a block. */
+export function windowBytes(capacity: number): number {
+  return WINDOW_HEADER_BYTES + 4 * capacity;
+}
+
+/** Empties the window at `w` (also how a new block is made a window). */
+export function windowClear(view: DataView, w: number): void {
+  view.setFloat64(w + SUM, 0, true);
+  view.setFloat64(w + SQUARES, 0, true);
+  view.setUint32(w + CURSOR, 0, true);
+  view.setUint32(w + PUSHES, 0, true);
+}
+
+/** Samples held (at most `capacity`). */
+export function windowCount(view: DataView, w: number, capacity: number): number {
+  const cursor = view.getUint32(w + CURSOR, true);
+  return cursor < capacity ? cursor : capacity;
+}
+
+/** Mean of the samples held; 0 when empty. */
+export function windowMean(view: DataView, w: number, capacity: number): number {
+  const size = windowCount(view, w, capacity);
+  return size === 0 ? 0 : view.getFloat64(w + SUM, true) / size;
+}
+
+/** Population variance (Σx²/n − mean²), never negative; 0 when empty. */
+export function windowVariance(view: DataView, w: number, capacity: number): number {
+  const size = windowCount(view, w, capacity);
+  if (size === 0) return 0;
+  const mean = view.getFloat64(w + SUM, true) / size;
+  const variance = view.getFloat64(w + SQUARES, true) / size - mean * mean;
+  return variance > 0 ? variance : 0;
+}
+
+/** Population standard deviation; 0 when empty. */
+export function windowStdDeviation(view: DataView, w: number, capacity: number): number {
+  return Math.sqrt(windowVariance(view, w, capacity));
+}
+
+/** Adds a sample, evicting the oldest when full. Non-finite samples are ignored. */
+export function windowPush(view: DataView, w: number, capacity: number, value: number): void {
+  if (!Number.isFinite(value)) return;
+  const stored = Math.fround(Math.min(RING_VALUE_LIMIT, Math.max(-RING_VALUE_LIMIT, value)));
+  const cursor = view.getUint32(w + CURSOR, true);
+  let total = view.getFloat64(w + SUM, true);
+  let totalSquares = view.getFloat64(w + SQUARES, true);
+  let recompute = false;
+  let head: number;
+  if (cursor >= capacity) {
+    head = cursor - capacity;
+    const old = view.getFloat32(w + SAMPLES + 4 * head, true);
+    const oldSquare = old * old;
+    total -= old;
+    totalSquares -= oldSquare;
+    recompute = oldSquare > totalSquares;
+  } else {
+    head = cursor;
+  }
+  view.setFloat32(w + SAMPLES + 4 * head, stored, true);
+  const next = head + 1 === capacity ? 0 : head + 1;
+  // Full once the cursor has passed the last index: from then on it is capacity + head.
+  view.setUint32(w + CURSOR, cursor >= capacity || next === 0 ? capacity + next : next, true);
+  view.setFloat64(w + SUM, total + stored, true);
+  view.setFloat64(w + SQUARES, totalSquares + stored * stored, true);
+  const pushes = view.getUint32(w + PUSHES, true) + 1;
+  if (recompute || pushes >= capacity) windowRecompute(view, w, capacity);
+  else view.setUint32(w + PUSHES, pushes, true);
+}
+
+/** The most recently pushed sample; 0 when empty. */
+export function windowLatest(view: DataView, w: number, capacity: number): number {
+  const cursor = view.getUint32(w + CURSOR, true);
+  if (cursor === 0) return 0;
+  const head = cursor >= capacity ? cursor - capacity : cursor;
+  return view.getFloat32(w + SAMPLES + 4 * (head === 0 ? capacity - 1 : head - 1), true);
+}
+
+/** Subtracts `delta` from every sample (O(capacity)), as `Ring.shift`. */
+export function windowShift(view: DataView, w: number, capacity: number, delta: number): void {
+  if (!Number.isFinite(delta) || delta === 0) return;
+  const size = windowCount(view, w, capacity);
+  const start = windowStart(view, w, capacity);
+  for (let k = 0; k < size; k++) {
+    const at = w + SAMPLES + 4 * indexFrom(start, capacity, k);
+    const moved = view.getFloat32(at, true) - delta;
+    view.setFloat32(at, Math.min(RING_VALUE_LIMIT, Math.max(-RING_VALUE_LIMIT, moved)), true);
+  }
+  windowRecompute(view, w, capacity);
+}
+
+/** The samples held, oldest first (for tests and explanations; allocates). */
+export function windowToArray(view: DataView, w: number, capacity: number): number[] {
+  const out: number[] = [];
+  const size = windowCount(view, w, capacity);
+  const start = windowStart(view, w, capacity);
+  for (let k = 0; k < size; k++) {
+    out.push(view.getFloat32(w + SAMPLES + 4 * indexFrom(start, capacity, k), true));
+  }
+  return out;
+}
+
+/** Storage index of the oldest sample. */
+function windowStart(view: DataView, w: number, capacity: number): number {
+  const cursor = view.getUint32(w + CURSOR, true);
+  return cursor >= capacity ? cursor - capacity : 0;
+}
+
+/** Storage index of the k-th oldest sample, the oldest being at `start`. */
+function indexFrom(start: number, capacity: number, k: number): number {
+  const i = start + k;
+  return i >= capacity ? i - capacity : i;
+}
+
+function windowRecompute(view: DataView, w: number, capacity: number): void {
+  let total = 0;
+  let totalSquares = 0;
+  const size = windowCount(view, w, capacity);
+  const start = windowStart(view, w, capacity);
+  for (let k = 0; k < size; k++) {
+    const v = view.getFloat32(w + SAMPLES + 4 * indexFrom(start, capacity, k), true);
+    total += v;
+    totalSquares += v * v;
+  }
+  view.setFloat64(w + SUM, total, true);
+  view.setFloat64(w + SQUARES, totalSquares, true);
+  view.setUint32(w + PUSHES, 0, true);
+}

@@ -15,7 +15,8 @@ export const SUSPECT = 2;
 export const DEAD = 3;
 export const LEFT = 4;
 
-const NO_TAGS: readonly string[] = Object.freeze([]);
+/** The tags of every node without any: one shared frozen empty array, not one per node. */
+export const NO_TAGS: readonly string[] = Object.freeze([]);
 
 export class NodeColumns {
   capacity: number;
@@ -91,9 +92,13 @@ export class NodeColumns {
     this.payloads[slot] = null;
   }
 
-  /** Drops the object references of a freed slot so the GC can take them. */
+  /**
+   * Drops the object references of a freed slot so the GC can take them, and gives the
+   * detector's pooled storage back (`dispose`).
+   */
   release(slot: number): void {
     this.ids[slot] = undefined;
+    this.detectors[slot]?.dispose?.();
     this.detectors[slot] = undefined;
     this.addresses[slot] = null;
     this.tags[slot] = NO_TAGS;

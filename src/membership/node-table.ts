@@ -9,14 +9,15 @@ import type { Clock, TimerHandle } from '../core/clock.js';
 import { TypedEmitter } from '../core/emitter.js';
 import { ConfigError, HeartbeatError, LimitError, UnknownNodeError } from '../core/errors.js';
 import { MAX_NODE_ID_BYTES, MAX_NODES, MAX_TRANSITIONS_PER_TICK } from '../core/limits.js';
-import type { FailureDetector } from '../detectors/detector.js';
+import type { DetectorContext, FailureDetector } from '../detectors/detector.js';
+import { SamplePool } from '../detectors/sample-pool.js';
 import type { DetectorSpec } from '../detectors/spec.js';
 import type { Message } from '../protocol/message.js';
 import { classifyArrival, type ArrivalHistory } from './arrival.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import { describeStatus } from './describe-status.js';
 import { defaultDetectorFactory, type DetectorFactory } from './detector-factory.js';
-import { ALIVE, DEAD, LEFT, NodeColumns, SUSPECT, UNKNOWN } from './node-columns.js';
+import { ALIVE, DEAD, LEFT, NO_TAGS, NodeColumns, SUSPECT, UNKNOWN } from './node-columns.js';
 import {
   NODE_STATES,
   type Evidence,
@@ -160,6 +161,19 @@ export class NodeTable {
   private readonly emitter: TypedEmitter<EventMap>;
   private readonly queue = new DeadlineQueue();
   private readonly cols = new NodeColumns();
+  /**
+   * The detectors' sample windows, in shared slabs instead of a typed array per node; a
+   * detector's block goes back to it (`dispose`) when the table drops the detector.
+   */
+  private readonly samplePool = new SamplePool();
+  /**
+   * Prototype of the context passed to the detector factory: it carries the sample pool, so each
+   * context's own data stays `{ intervalMs }` (what a custom factory sees when it logs, compares
+   * or copies one; a copy made by spreading has no pool, and its detectors own their storage).
+   */
+  private readonly contextBase: Pick<DetectorContext, 'samplePool'> = {
+    samplePool: this.samplePool,
+  };
   private readonly slotById = new Map<string, number>();
   private readonly freeSlots: number[] = [];
   private nextSlot = 0;
@@ -214,7 +228,7 @@ export class NodeTable {
       nonNegative('pauseGraceMs', init.pauseGraceMs) ?? 2 * this.defaultIntervalMs;
     this.maxNodes = Math.min(MAX_NODES, nonNegative('maxNodes', init.maxNodes) ?? MAX_NODES);
     // Refuse a bad default spec now (ConfigError) rather than on some node's first heartbeat.
-    this.createDetector(this.detector, { intervalMs: this.defaultIntervalMs });
+    this.createDetector(this.detector, { intervalMs: this.defaultIntervalMs }).dispose?.();
   }
 
   on<K extends keyof NodeEvents>(name: K, listener: (e: NodeEvents[K]) => void): () => void {
@@ -455,6 +469,7 @@ export class NodeTable {
 
     let detector = c.detectors[slot];
     if (fresh || detector === undefined) {
+      detector?.dispose?.();
       detector = this.newDetector(slot);
       c.detectors[slot] = detector;
     }
@@ -506,6 +521,7 @@ export class NodeTable {
     c.failedSinceMs[slot] = NaN;
     this.changeState(slot, LEFT, 'leave', 'node:left', now);
     // The detector's history ends here; a rejoin starts a new one.
+    c.detectors[slot]?.dispose?.();
     c.detectors[slot] = undefined;
     this.arm();
     return 'left';
@@ -756,7 +772,9 @@ export class NodeTable {
     intervalMs: number | undefined,
   ): void {
     if (address !== undefined) this.cols.addresses[slot] = address;
-    if (tags !== undefined) this.cols.tags[slot] = Object.freeze([...tags]);
+    if (tags !== undefined) {
+      this.cols.tags[slot] = tags.length === 0 ? NO_TAGS : Object.freeze([...tags]);
+    }
     if (intervalMs !== undefined) this.cols.intervalMs[slot] = intervalMs;
   }
 
@@ -767,7 +785,8 @@ export class NodeTable {
    */
   private newDetector(slot: number): FailureDetector {
     const c = this.cols;
-    const context = { intervalMs: c.intervalMs[slot] as number };
+    const context = Object.create(this.contextBase) as DetectorContext;
+    context.intervalMs = c.intervalMs[slot] as number;
     if (this.detectorFor !== undefined) {
       try {
         const spec = this.detectorFor(c.ids[slot] as string, c.tags[slot] as readonly string[]);

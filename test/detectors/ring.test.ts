@@ -1,7 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_DETECTOR_WINDOW } from '../../src/core/limits.js';
-import { Ring } from '../../src/detectors/ring.js';
+import {
+  Ring,
+  windowBytes,
+  windowCapacity,
+  windowClear,
+  windowCount,
+  windowLatest,
+  windowMean,
+  windowPush,
+  windowShift,
+  windowStdDeviation,
+  windowToArray,
+  windowVariance,
+} from '../../src/detectors/ring.js';
 
 function stats(values: number[]): { mean: number; variance: number } {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
@@ -63,5 +76,66 @@ describe('Ring', () => {
     expect(new Ring(0).capacity).toBe(1);
     expect(new Ring(1e9).capacity).toBe(MAX_DETECTOR_WINDOW);
     expect(new Ring(32).memoryBytes()).toBeLessThan(new Ring(64).memoryBytes());
+  });
+});
+
+describe('a window in a DataView block', () => {
+  it('gives bit for bit what a Ring gives, for any pushes, shifts and clears', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 40 }),
+        fc.array(
+          fc.oneof(
+            { weight: 8, arbitrary: fc.double({ min: -1e4, max: 1e4 }) },
+            { weight: 2, arbitrary: fc.constantFrom(1e15, -1e15, Infinity, Number.NaN, 0, -0) },
+            { weight: 1, arbitrary: fc.constant('shift' as const) },
+            { weight: 1, arbitrary: fc.constant('clear' as const) },
+          ),
+          { maxLength: 300 },
+        ),
+        (requested, steps) => {
+          const ring = new Ring(requested);
+          const capacity = windowCapacity(requested);
+          expect(capacity).toBe(ring.capacity);
+          // The window sits in the middle of a larger buffer whose other bytes must stay put.
+          const w = 16;
+          const view = new DataView(new ArrayBuffer(w + windowBytes(capacity) + 16));
+          for (let i = 0; i < view.byteLength; i++) view.setUint8(i, 0xa5);
+          windowClear(view, w);
+          for (const step of steps) {
+            if (step === 'shift') {
+              ring.shift(ring.latest());
+              windowShift(view, w, capacity, windowLatest(view, w, capacity));
+            } else if (step === 'clear') {
+              ring.clear();
+              windowClear(view, w);
+            } else {
+              ring.push(step);
+              windowPush(view, w, capacity, step);
+            }
+            expect(windowCount(view, w, capacity)).toBe(ring.count);
+            expect(windowMean(view, w, capacity)).toBe(ring.mean);
+            expect(windowVariance(view, w, capacity)).toBe(ring.variance);
+            expect(windowStdDeviation(view, w, capacity)).toBe(ring.stdDeviation);
+            expect(windowLatest(view, w, capacity)).toBe(ring.latest());
+          }
+          expect(windowToArray(view, w, capacity)).toEqual(ring.toArray());
+          for (let i = 0; i < w; i++) expect(view.getUint8(i)).toBe(0xa5);
+          for (let i = w + windowBytes(capacity); i < view.byteLength; i++) {
+            expect(view.getUint8(i)).toBe(0xa5);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('recovers precision when a dominant value leaves the window, as a Ring does', () => {
+    const view = new DataView(new ArrayBuffer(windowBytes(4)));
+    windowClear(view, 0);
+    for (const v of [1e15, 1000.5, 1001.25, 1002, 1003.75]) windowPush(view, 0, 4, v);
+    expect(windowToArray(view, 0, 4)).toEqual([1000.5, 1001.25, 1002, 1003.75]);
+    expect(windowMean(view, 0, 4)).toBe(1001.875);
+    expect(windowVariance(view, 0, 4)).toBe(1.453125);
   });
 });
