@@ -43,8 +43,8 @@ export async function getJson<T>(base: URL, path: string, timeoutMs = 5000): Pro
     );
   }
   if (!response.ok) {
-    const reason = (body as { error?: string }).error ?? `status ${response.status}`;
-    throw new ApiError(reason, response.status);
+    const { error, message } = body as { error?: string; message?: string };
+    throw new ApiError(message ?? error ?? `status ${response.status}`, response.status);
   }
   return body as T;
 }
