@@ -128,9 +128,9 @@ export function waitBinUpper(bin: number): number {
  *   than any seen is still covered.
  *
  * Memory: four `Float32Array` histograms (three classes and the pooled one) of `WAIT_BINS` (211)
- * bins, two `Float64Array(windowSize)` rings (arrival times and sequence numbers), three small
- * per-class arrays and a few fields: 5.7 kB by `memoryBytes()` at the default window, about ten
- * times a windowed φ or Chen detector — for links whose detection quality matters.
+ * bins, two `Float64Array(windowSize)` rings (arrival times and sequence numbers), four small
+ * per-class arrays and a few fields: 5.9 kB by `memoryBytes()` at the default window, about
+ * fifteen times a windowed φ or Chen detector — for links whose detection quality matters.
  */
 export class QuantileDetector implements FailureDetector {
   readonly kind = 'quantile' as const;
