@@ -6,6 +6,7 @@ import { sweepCsv } from '../../../src/sim/lab/csv.js';
 import { bestAtRate, paretoFrontier } from '../../../src/sim/lab/frontier.js';
 import { checkGeneralisation, splitTrace } from '../../../src/sim/lab/generalisation.js';
 import { svgToPng } from '../../../src/sim/lab/png.js';
+import { ProgressBar } from '../../../src/sim/lab/progress-bar.js';
 import { createQosEvaluate } from '../../../src/sim/lab/qos-evaluate.js';
 import type { QualityPoint } from '../../../src/sim/lab/quality-point.js';
 import { frontierSvg } from '../../../src/sim/lab/svg-chart.js';
@@ -167,6 +168,25 @@ describe('tuner', () => {
     expect(report.tuned).toBeDefined();
     expect(report.unseen?.spec).toEqual(report.tuned?.spec);
     expect(report.meetsMistakes).toBe(report.unseen!.mistakesPerHour <= 10);
+  });
+});
+
+describe('progress bar', () => {
+  it('logs the start and a line per tenth of the way when stderr is not a terminal', () => {
+    const lines: string[] = [];
+    const bar = new ProgressBar((s) => lines.push(s), 'lagos', false, 10);
+    for (let done = 1; done <= 100; done++) bar.update(done, 100);
+    expect(lines).toHaveLength(11);
+    expect(lines[0]).toBe('lagos [..........] 1/100 1%\n');
+    expect(lines[10]).toBe('lagos [##########] 100/100 100%\n');
+  });
+
+  it('redraws in place on a terminal and ends the line when done', () => {
+    const writes: string[] = [];
+    const bar = new ProgressBar((s) => writes.push(s), 'x', true, 4);
+    bar.update(1, 2);
+    bar.update(2, 2);
+    expect(writes).toEqual(['\rx [##..] 1/2 50%', '\rx [####] 2/2 100%\n']);
   });
 });
 
