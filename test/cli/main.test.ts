@@ -27,7 +27,17 @@ describe('heartbeat CLI', () => {
   it('lists the commands and exits 0 for --help, 2 with no command', async () => {
     const help = await cli('--help');
     expect(help.code).toBe(0);
-    for (const name of ['monitor', 'agent', 'status', 'nodes', 'events', 'demo', 'sim', 'lab', 'tune']) {
+    for (const name of [
+      'monitor',
+      'agent',
+      'status',
+      'nodes',
+      'events',
+      'demo',
+      'sim',
+      'lab',
+      'tune',
+    ]) {
       expect(help.out.join('\n')).toContain(`  ${name}`);
     }
     expect((await cli()).code).toBe(2);

@@ -17,6 +17,7 @@ Flags:
   --state STATE   only transitions into this state
   --limit N       at most N transitions (default 50)
   --follow        stream new transitions until interrupted
+  --count N       with --follow: stop after N transitions (e.g. wait for the next failure)
   --json          one JSON document per line
   --help          this text`;
 
@@ -42,7 +43,9 @@ async function follow(
   query: URLSearchParams,
   io: CliIo,
   json: boolean,
+  count: number,
 ): Promise<number> {
+  let seen = 0;
   const response = await fetch(new URL(`/v1/events/stream?${query}`, base), {
     headers: { accept: 'text/event-stream' },
   }).catch((error: unknown) => {
@@ -67,6 +70,8 @@ async function follow(
         .join('\n');
       if (data === '') continue;
       io.out(json ? data : formatEvent(JSON.parse(data) as EventRow));
+      // Leaving the for-await loop cancels the stream.
+      if (++seen >= count) return 0;
     }
   }
   return 0;
@@ -78,6 +83,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
     node?: string;
     state?: string;
     limit?: string;
+    count?: string;
     follow?: boolean;
     json?: boolean;
   }>('events', argv, {
@@ -86,6 +92,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
     state: { type: 'string' },
     limit: { type: 'string' },
     follow: { type: 'boolean' },
+    count: { type: 'string' },
     json: { type: 'boolean' },
   });
   if (values.state !== undefined && !(NODE_STATES as readonly string[]).includes(values.state)) {
@@ -97,7 +104,10 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
   const query = new URLSearchParams();
   if (values.node !== undefined) query.set('node', values.node);
   if (values.state !== undefined) query.set('state', values.state);
-  if (values.follow === true) return follow(base, query, io, values.json === true);
+  if (values.follow === true) {
+    const count = intFlag('count', values.count, 1, Number.MAX_SAFE_INTEGER) ?? Infinity;
+    return follow(base, query, io, values.json === true, count);
+  }
   query.set('limit', String(intFlag('limit', values.limit, 1, 1000) ?? 50));
   const { events } = await getJson<{ events: EventRow[] }>(base, `/v1/events?${query}`);
   for (const e of events) io.out(values.json === true ? JSON.stringify(e) : formatEvent(e));
