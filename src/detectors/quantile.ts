@@ -22,7 +22,7 @@ export interface QuantileOptions {
   /**
    * Arrivals kept to measure the sender's real interval (time per sequence step across the
    * window). Bounded by `MAX_DETECTOR_WINDOW`.
-   * @default 256: long enough that one late heartbeat barely moves the interval estimate.
+   * @default 64: long enough that one late heartbeat barely moves the interval estimate.
    */
   windowSize?: number;
 }
@@ -65,7 +65,7 @@ const CLASSES = TURBULENCE_EDGES.length + 1;
 const TURBULENCE_GAPS = 4;
 /** Waits between recomputations of the class margins (they move slowly; saves work). */
 const TAIL_REFRESH = 64;
-/** Samples a lateness class needs before its own waits are used instead of all of them. */
+/** Samples a turbulence class needs before its own waits are used instead of all of them. */
 const MIN_CLASS_SAMPLES = 32;
 /** Weights are kept as 2^(t/halfLife) and rescaled long before they overflow single precision. */
 const RESCALE_ABOVE = 2 ** 64;
@@ -148,7 +148,7 @@ export class QuantileDetector implements FailureDetector {
   private readonly classSamples = new Float64Array(CLASSES + 1);
   /** Turbulence class of the last arrival: the histogram its wait will go to. */
   private pendingClass = 0;
-  /** Tail scale (intervals) per class, refreshed every `TAIL_REFRESH` samples. */
+  /** Tail scale (intervals) per histogram, recomputed by `refreshMargins`. */
   private readonly tailScale = new Float64Array(CLASSES + 1);
   /** Margin (intervals) per class, recomputed by `refreshMargins`. */
   private readonly marginIntervals = new Float64Array(CLASSES);
