@@ -429,13 +429,12 @@ export function tailFit(
 }
 
 /**
- * The wait (in intervals) exceeded with probability `p`. Where the samples resolve it (at least
- * `TAIL_SAMPLES` of them lie beyond), the empirical quantile, rounded up to a bin edge. Where
- * the budget is finer than the samples can show, the tail beyond the largest `TAIL_SAMPLES` is
- * taken as exponential (a peaks-over-threshold fit): threshold `u` at share `q = k/n`, scale =
- * the mean excess over `u` (at least a tenth of an interval), `P(W > u + x) ≈ q·exp(−x/scale)`.
- * So a wait never seen — two heartbeats lost in a row, a stall longer than any so far — is still
- * covered in proportion to how heavy the observed tail is.
+ * The wait (in intervals) exceeded with probability `p`, from `n` effective samples. Where the
+ * samples resolve it (`p·n ≥ 1`), the empirical quantile, rounded up to a bin edge. Where the
+ * budget is finer than the samples can show, the tail continues past the largest wait as an
+ * exponential whose scale is fitted to the largest `TAIL_SAMPLES` waits (`tailFit`):
+ * `largest + scale · ln(1 / (n·p))`. So a wait never seen — two heartbeats lost in a row, a stall
+ * a little longer than any so far — is still covered in proportion to how heavy the tail is.
  */
 export function tailQuantile(
   histogram: Histogram,
