@@ -312,8 +312,11 @@ function toTransitionRow(row: StoredTransitionRow): TransitionRow {
  * they read back exactly.
  */
 function encodeEvidence(evidence: Evidence): string {
-  // A replacer puts JSON.stringify on its slow path: use it only when it has work to do.
-  if (!hasNonFinite(evidence)) return JSON.stringify(evidence);
+  // A replacer puts JSON.stringify on its slow path: use it only when it has work to do. A
+  // non-finite number comes out as `null`, so text without one needs no walk of the object
+  // (most evidence of a mass failure: detector numbers, no nulls).
+  const json = JSON.stringify(evidence);
+  if (!json.includes('null') || !hasNonFinite(evidence)) return json;
   return JSON.stringify(evidence, (_key, value: unknown) =>
     typeof value === 'number' && !Number.isFinite(value) ? String(value) : value,
   );
