@@ -214,7 +214,8 @@ export class QuantileDetector implements FailureDetector {
     if (Number.isNaN(this.lastMs) || Number.isNaN(nowMs)) return 0;
     const elapsed = Math.max(0, nowMs - this.lastMs);
     const allowed = this.deadlineMs - this.lastMs;
-    if (allowed <= 0) return 1 + elapsed / this.intervalMs;
+    // A deadline at the arrival itself: 0 before it, and growing with the silence from it on.
+    if (!(allowed > 0)) return nowMs >= this.deadlineMs ? 1 + elapsed / this.intervalMs : 0;
     return elapsed / allowed;
   }
 

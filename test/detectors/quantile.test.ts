@@ -101,6 +101,25 @@ describe('quantile detector', () => {
     );
   });
 
+  it('agrees with itself when its deadline is the arrival itself', () => {
+    // A counterexample found by the compliance suite: a 1 ms sender whose beats all land at once.
+    const d = new QuantileDetector({}, { intervalMs: 1 });
+    let t = 1_000_000;
+    for (const [gap, seq] of [
+      [1_000_000, 0],
+      [1e-9, 0],
+      [0, 15],
+      [0, undefined],
+    ] as const) {
+      t += gap;
+      d.heartbeat(t, seq);
+    }
+    for (const probe of [0, t, d.suspectAtMs(), t + 1]) {
+      expect(d.suspicion(probe) >= d.threshold).toBe(d.suspects(probe));
+    }
+    expect(d.suspicion(0)).toBe(0);
+  });
+
   it('keeps its memory fixed however many heartbeats arrive', () => {
     const d = new QuantileDetector({ windowSize: 64 }, { intervalMs: INTERVAL });
     const before = d.memoryBytes();
