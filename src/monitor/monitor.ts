@@ -2,8 +2,9 @@
  * The monitor daemon's wiring: UDP, TCP and HTTP listeners feed decoded heartbeats to one node
  * table; its transitions go through the transition journal, which stores each turn's worth in
  * one history transaction and only then announces them to the action runner, the SSE stream,
- * the metrics and `monitor.on` listeners (nothing is announced before it is on disk). The pause guard (stall watchdog plus the table's late-timer check) keeps a stalled
- * monitor from convicting healthy nodes. Embeddable: `new Monitor({ clock }, config)`, `start()`,
+ * the metrics and `monitor.on` listeners (nothing is announced before it is on disk). The pause
+ * guard (stall watchdog plus the table's late-timer check) keeps a stalled monitor from
+ * convicting healthy nodes. Embeddable: `new Monitor({ clock }, config)`, `start()`,
  * `on('node:dead', …)`, `stop()`.
  */
 import { ActionRunner, type ActionStats } from '../actions/action-runner.js';
