@@ -74,8 +74,8 @@ export const DEFAULT_HALF_LIFE_MS = 3_600_000;
 export const DEFAULT_QUANTILE_WINDOW = 64;
 const HOUR_MS = 3_600_000;
 /** Fields of the detector object, and its typed arrays, for `memoryBytes()` (footprint.ts). */
-const DETECTOR_FIELDS = 26;
-const TYPED_ARRAY_COUNT = 7;
+const DETECTOR_FIELDS = 27;
+const TYPED_ARRAY_COUNT = 8;
 
 /** A wait histogram: weight per bin (single precision is plenty for counts with decay). */
 export type Histogram = Float32Array | Float64Array;
@@ -128,8 +128,8 @@ export function waitBinUpper(bin: number): number {
  *   than any seen is still covered.
  *
  * Memory: four `Float32Array` histograms (three classes and the pooled one) of `WAIT_BINS` (211)
- * bins, two `Float64Array(windowSize)` rings (arrival times and sequence numbers), four small
- * per-class arrays and a few fields: 5.9 kB by `memoryBytes()` at the default window, about
+ * bins, two `Float64Array(windowSize)` rings (arrival times and sequence numbers), five small
+ * per-class arrays and a few fields: 6.1 kB by `memoryBytes()` at the default window, about
  * fifteen times a windowed φ or Chen detector — for links whose detection quality matters.
  */
 export class QuantileDetector implements FailureDetector {
@@ -153,7 +153,9 @@ export class QuantileDetector implements FailureDetector {
   /** Margin (intervals) per class, recomputed by `refreshMargins`. */
   private readonly marginIntervals = new Float64Array(CLASSES);
   private samplesAtRefresh = -Infinity;
-  /** A wait outlasted its class's margin since the last refresh. */
+  /** Longest wait seen per class: a longer one makes the margins stale at once. */
+  private readonly classLongest = new Float64Array(CLASSES).fill(-Infinity);
+  /** A class saw a wait longer than any before since the last refresh. */
   private stale = true;
   /** Arrivals held in the rings, and the index of the next write. */
   private arrivals = 0;
@@ -252,7 +254,7 @@ export class QuantileDetector implements FailureDetector {
       objectBytes(DETECTOR_FIELDS) +
       TYPED_ARRAY_COUNT * TYPED_ARRAY_HEADER_BYTES +
       4 * (CLASSES + 1) * WAIT_BINS +
-      8 * (3 * (CLASSES + 1) + CLASSES + 2 * this.windowSize)
+      8 * (3 * (CLASSES + 1) + 2 * CLASSES + 2 * this.windowSize)
     );
   }
 
@@ -292,7 +294,10 @@ export class QuantileDetector implements FailureDetector {
     this.count(this.pendingClass, bin);
     this.count(CLASSES, bin);
     this.samples++;
-    if (waitIntervals > (this.marginIntervals[this.pendingClass] as number)) this.stale = true;
+    if (waitIntervals > (this.classLongest[this.pendingClass] as number)) {
+      this.classLongest[this.pendingClass] = waitIntervals;
+      this.stale = true;
+    }
   }
 
   /** Adds the current sample weight to one histogram's bin and totals. */
@@ -344,8 +349,9 @@ export class QuantileDetector implements FailureDetector {
 
   /**
    * Recomputes every class's margin (in intervals): its tail scale, its share of the budget, and
-   * the quantile at that share. Done every `TAIL_REFRESH` waits, and at once after a wait that
-   * outlasted its class's margin, so reading a deadline costs a table lookup.
+   * the quantile at that share. Done every `TAIL_REFRESH` waits, and at once after a wait longer
+   * than any its class has seen, so reading a deadline costs a table lookup. (The triggers depend
+   * on the waits alone, not on the budget, so a smaller budget never yields an earlier deadline.)
    */
   private refreshMargins(): void {
     this.samplesAtRefresh = this.samples;

@@ -125,7 +125,7 @@ describe('quantile detector', () => {
     const before = d.memoryBytes();
     periodic(d, 10_000);
     expect(d.memoryBytes()).toBe(before);
-    expect(before).toBe(32 + 26 * 8 + 7 * 160 + 4 * 4 * WAIT_BINS + 8 * (3 * 4 + 3 + 2 * 64));
+    expect(before).toBe(32 + 27 * 8 + 8 * 160 + 4 * 4 * WAIT_BINS + 8 * (3 * 4 + 2 * 3 + 2 * 64));
   });
 });
 
