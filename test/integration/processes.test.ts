@@ -101,7 +101,7 @@ describe('monitor and agents as real processes', () => {
     first.child.kill('SIGKILL');
     await first.exited;
     agent('phoenix', `udp://127.0.0.1:${monitor.udp}`);
-    const restarted = await monitor.waitFor(/\bphoenix: \w+ → alive \((restarted[^)]*)\)/);
+    const restarted = await monitor.waitFor(/\bphoenix: (?:\w+ → )?alive \((restarted[^)]*)\)/);
     expect(restarted[1]).toMatch(/^restarted/);
   });
 

@@ -59,7 +59,7 @@ function nextTransition(
       off();
       reject(new Error(`${nodeId} did not become ${states.join(' or ')} within ${timeoutMs} ms`));
     }, timeoutMs);
-    const off = monitor.table.on('transition', (t) => {
+    const off = monitor.on('transition', (t) => {
       if (t.nodeId !== nodeId || !states.includes(t.to)) return;
       timer.cancel();
       off();
@@ -92,7 +92,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
     },
   });
   const monitor = new Monitor({ clock }, config);
-  monitor.table.on('transition', (t) => io.out(formatTransition(t)));
+  monitor.on('transition', (t) => io.out(formatTransition(t)));
   const ports = await monitor.start();
   const api = `http://127.0.0.1:${ports.httpPort}`;
   io.out(

@@ -104,10 +104,13 @@ function formatTransition(t: NodeTransition): string {
       ? `, detected ${(t.detectionMs / 1000).toFixed(2)} s after the last heartbeat`
       : '';
   const down = t.downForMs !== undefined ? `, down for ${(t.downForMs / 1000).toFixed(2)} s` : '';
+  // A `node:joined` (unknown → unknown) or a restart (alive → alive) is not a change of state.
   const change =
-    t.from === t.to
-      ? `${t.to} (${t.reason === 'registered' ? 'registered' : 'joined'}`
-      : `${t.from} → ${t.to} (${t.reason}`;
+    t.from !== t.to
+      ? `${t.from} → ${t.to} (${t.reason}`
+      : t.to === 'unknown'
+        ? `joined (${t.reason}`
+        : `${t.to} (${t.reason}`;
   return `${time} ${t.nodeId}: ${change}${detection}${down})`;
 }
 
@@ -156,7 +159,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
   });
 
   const monitor = new Monitor({ clock: new SystemClock() }, config);
-  if (flags.quiet !== true) monitor.table.on('transition', (t) => io.out(formatTransition(t)));
+  if (flags.quiet !== true) monitor.on('transition', (t) => io.out(formatTransition(t)));
   const ports = await monitor.start();
   const where = (port: number | null, proto: string) =>
     port === null ? `${proto} off` : `${proto} ${config.host}:${port}`;
