@@ -13,13 +13,23 @@ export class HeartbeatError extends Error {
   }
 }
 
-/** A wire message could not be decoded; `reason` names what was wrong (counted by reason). */
+/**
+ * A wire message could not be decoded; `reason` names what was wrong (counted by reason).
+ * It carries no stack trace: it is thrown for every bad datagram a peer sends, where capturing a
+ * stack would cost more than the decoding (tens of µs), and the reason and message say it all.
+ */
 export class DecodeError extends HeartbeatError {
-  constructor(
-    readonly reason: DecodeErrorReason,
-    message: string,
-  ) {
-    super(`decode:${reason}`, message);
+  readonly reason: DecodeErrorReason;
+
+  constructor(reason: DecodeErrorReason, message: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(`decode:${reason}`, message);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+    this.reason = reason;
   }
 }
 
