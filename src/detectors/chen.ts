@@ -1,7 +1,8 @@
 import type { DetectorContext, DetectorExplanation, FailureDetector } from './detector.js';
-import { objectBytes, TYPED_ARRAY_HEADER_BYTES } from './footprint.js';
+import { objectBytes } from './footprint.js';
 import { reconcileLevel } from './level.js';
 import {
+  type Slab,
   windowBytes,
   windowCapacity,
   windowClear,
@@ -10,7 +11,13 @@ import {
   windowPush,
   windowShift,
 } from './ring.js';
-import { blockBytes, sharedParams, takeBlock, type SamplePool } from './sample-pool.js';
+import {
+  blockBytes,
+  OWN_SLAB_BYTES,
+  sharedParams,
+  takeBlock,
+  type SamplePool,
+} from './sample-pool.js';
 
 /** Options of Chen's adaptive detector. */
 export interface ChenOptions {
@@ -80,8 +87,8 @@ export function resolveChenOptions(
  */
 export class ChenDetector implements FailureDetector {
   private readonly p: ChenParams;
-  private readonly view: DataView;
-  /** Byte offset of this detector's block in `view`; -1 once disposed. */
+  private readonly slab: Slab;
+  /** Byte offset of this detector's block in `slab`; -1 once disposed. */
   private at: number;
 
   constructor(options: ChenOptions, context: DetectorContext) {
@@ -100,15 +107,16 @@ export class ChenDetector implements FailureDetector {
       };
     });
     const block = takeBlock(pool, this.p.bytes);
-    this.view = block.view;
+    this.slab = block.slab;
     this.at = block.at;
-    const view = this.view;
-    view.setFloat64(this.at + ORIGIN_MS, 0, true);
-    view.setFloat64(this.at + ORIGIN_SEQ, 0, true);
-    view.setFloat64(this.at + LAST_MS, Number.NaN, true);
-    view.setFloat64(this.at + LAST_SEQ, 0, true);
-    view.setFloat64(this.at + SUSPECT_AT, Infinity, true);
-    windowClear(view, this.at + WINDOW);
+    const f64 = this.slab.f64;
+    const d = this.at >> 3;
+    f64[d + ORIGIN_MS] = 0;
+    f64[d + ORIGIN_SEQ] = 0;
+    f64[d + LAST_MS] = Number.NaN;
+    f64[d + LAST_SEQ] = 0;
+    f64[d + SUSPECT_AT] = Infinity;
+    windowClear(this.slab, this.at + WINDOW);
   }
 
   get kind(): 'chen' {
@@ -130,15 +138,15 @@ export class ChenDetector implements FailureDetector {
   }
 
   heartbeat(nowMs: number, seq?: number): void {
-    const view = this.view;
-    const at = this.at;
-    const lastMs = view.getFloat64(at + LAST_MS, true);
+    const f64 = this.slab.f64;
+    const d = this.at >> 3;
+    const lastMs = f64[d + LAST_MS] as number;
     if (!Number.isFinite(nowMs) || nowMs < lastMs) return;
     const hasSeq = seq !== undefined && Number.isSafeInteger(seq);
     if (Number.isNaN(lastMs)) {
       this.resync(nowMs, hasSeq ? (seq as number) : 0);
     } else {
-      const lastSeq = view.getFloat64(at + LAST_SEQ, true);
+      const lastSeq = f64[d + LAST_SEQ] as number;
       if (!hasSeq) {
         this.record(nowMs, lastSeq + 1);
       } else if (seq === lastSeq) {
@@ -150,26 +158,22 @@ export class ChenDetector implements FailureDetector {
         else this.record(nowMs, s);
       }
     }
-    view.setFloat64(at + LAST_MS, nowMs, true);
-    view.setFloat64(
-      at + SUSPECT_AT,
-      this.expectedArrivalMs() + this.p.options.safetyMarginMs,
-      true,
-    );
+    f64[d + LAST_MS] = nowMs;
+    f64[d + SUSPECT_AT] = this.expectedArrivalMs() + this.p.options.safetyMarginMs;
   }
 
   /** EA for the next heartbeat; `Infinity` before the first arrival. */
   expectedArrivalMs(): number {
-    const view = this.view;
-    const at = this.at;
-    if (Number.isNaN(view.getFloat64(at + LAST_MS, true))) return Infinity;
-    const ahead = view.getFloat64(at + LAST_SEQ, true) + 1 - view.getFloat64(at + ORIGIN_SEQ, true);
-    const meanMs = windowMean(view, at + WINDOW, this.p.capacity);
-    return view.getFloat64(at + ORIGIN_MS, true) + meanMs + this.p.intervalMs * ahead;
+    const f64 = this.slab.f64;
+    const d = this.at >> 3;
+    if (Number.isNaN(f64[d + LAST_MS] as number)) return Infinity;
+    const ahead = (f64[d + LAST_SEQ] as number) + 1 - (f64[d + ORIGIN_SEQ] as number);
+    const meanMs = windowMean(this.slab, this.at + WINDOW, this.p.capacity);
+    return (f64[d + ORIGIN_MS] as number) + meanMs + this.p.intervalMs * ahead;
   }
 
   suspicion(nowMs: number): number {
-    const lastMs = this.view.getFloat64(this.at + LAST_MS, true);
+    const lastMs = this.slab.f64[(this.at >> 3) + LAST_MS] as number;
     if (Number.isNaN(lastMs)) return 0;
     const suspectAt = this.suspectAtMs();
     const span = suspectAt - lastMs;
@@ -184,11 +188,11 @@ export class ChenDetector implements FailureDetector {
   }
 
   suspectAtMs(): number {
-    return this.view.getFloat64(this.at + SUSPECT_AT, true);
+    return this.slab.f64[(this.at >> 3) + SUSPECT_AT] as number;
   }
 
   explain(nowMs: number): DetectorExplanation {
-    const lastMs = this.view.getFloat64(this.at + LAST_MS, true);
+    const lastMs = this.slab.f64[(this.at >> 3) + LAST_MS] as number;
     const heard = !Number.isNaN(lastMs);
     return {
       kind: this.kind,
@@ -199,18 +203,18 @@ export class ChenDetector implements FailureDetector {
       elapsedMs: heard ? Math.max(0, nowMs - lastMs) : null,
       suspectAtMs: this.suspectAtMs(),
       details: {
-        samples: windowCount(this.view, this.at + WINDOW, this.p.capacity),
+        samples: windowCount(this.slab, this.at + WINDOW, this.p.capacity),
         expectedArrivalMs: this.expectedArrivalMs(),
         safetyMarginMs: this.p.options.safetyMarginMs,
         intervalMs: this.p.intervalMs,
-        lastSeq: this.view.getFloat64(this.at + LAST_SEQ, true),
+        lastSeq: this.slab.f64[(this.at >> 3) + LAST_SEQ] as number,
       },
     };
   }
 
-  /** Own fields (3) and the block (with its own view and buffer when there is no pool). */
+  /** Own fields (3) and the block (with a slab of its own when there is no pool). */
   memoryBytes(): number {
-    const own = this.p.pool === undefined ? TYPED_ARRAY_HEADER_BYTES : 0;
+    const own = this.p.pool === undefined ? OWN_SLAB_BYTES : 0;
     return objectBytes(3) + blockBytes(this.p.bytes) + own;
   }
 
@@ -218,38 +222,39 @@ export class ChenDetector implements FailureDetector {
   dispose(): void {
     const pool = this.p.pool;
     if (pool === undefined || this.at < 0) return;
-    pool.release(this.view, this.at, this.p.bytes);
+    pool.release(this.slab, this.at, this.p.bytes);
     this.at = -1;
   }
 
   /** Forgets the history and takes this arrival as the origin. */
   private resync(nowMs: number, seq: number): void {
-    const view = this.view;
-    const at = this.at;
-    windowClear(view, at + WINDOW);
-    view.setFloat64(at + ORIGIN_MS, nowMs, true);
-    view.setFloat64(at + ORIGIN_SEQ, seq, true);
-    view.setFloat64(at + LAST_SEQ, seq, true);
-    windowPush(view, at + WINDOW, this.p.capacity, 0);
+    const f64 = this.slab.f64;
+    const d = this.at >> 3;
+    windowClear(this.slab, this.at + WINDOW);
+    f64[d + ORIGIN_MS] = nowMs;
+    f64[d + ORIGIN_SEQ] = seq;
+    f64[d + LAST_SEQ] = seq;
+    windowPush(this.slab, this.at + WINDOW, this.p.capacity, 0);
   }
 
   private record(nowMs: number, seq: number): void {
-    const view = this.view;
-    const at = this.at;
-    const w = at + WINDOW;
+    const slab = this.slab;
+    const f64 = slab.f64;
+    const d = this.at >> 3;
+    const w = this.at + WINDOW;
     const capacity = this.p.capacity;
-    const originMs = view.getFloat64(at + ORIGIN_MS, true);
-    const originSeq = view.getFloat64(at + ORIGIN_SEQ, true);
+    const originMs = f64[d + ORIGIN_MS] as number;
+    const originSeq = f64[d + ORIGIN_SEQ] as number;
     const offset = nowMs - originMs - this.p.intervalMs * (seq - originSeq);
-    view.setFloat64(at + LAST_SEQ, seq, true);
+    f64[d + LAST_SEQ] = seq;
     if (Math.abs(offset) > REBASE_BEYOND_MS) {
       // New origin: this arrival. Older offsets move by −offset; this one becomes 0.
-      windowShift(view, w, capacity, offset);
-      view.setFloat64(at + ORIGIN_MS, nowMs, true);
-      view.setFloat64(at + ORIGIN_SEQ, seq, true);
-      windowPush(view, w, capacity, 0);
+      windowShift(slab, w, capacity, offset);
+      f64[d + ORIGIN_MS] = nowMs;
+      f64[d + ORIGIN_SEQ] = seq;
+      windowPush(slab, w, capacity, 0);
     } else {
-      windowPush(view, w, capacity, offset);
+      windowPush(slab, w, capacity, offset);
     }
   }
 }
@@ -266,13 +271,14 @@ interface ChenParams {
 }
 
 /**
- * Block layout: the origin arrival (A_o, s_o) that offsets (A_i − A_o) − Δ·(s_i − s_o) are
- * relative to, the last arrival (NaN before the first), ℓ (the highest sequence number seen
- * since the last resync), the verdict time, then the window of offsets.
+ * Block layout, float64 indices from the block's start: the origin arrival (A_o, s_o) that
+ * offsets (A_i − A_o) − Δ·(s_i − s_o) are relative to, the last arrival (NaN before the first),
+ * ℓ (the highest sequence number seen since the last resync), the verdict time; then the window
+ * of offsets at byte WINDOW.
  */
 const ORIGIN_MS = 0;
-const ORIGIN_SEQ = 8;
-const LAST_MS = 16;
-const LAST_SEQ = 24;
-const SUSPECT_AT = 32;
+const ORIGIN_SEQ = 1;
+const LAST_MS = 2;
+const LAST_SEQ = 3;
+const SUSPECT_AT = 4;
 const WINDOW = 40;

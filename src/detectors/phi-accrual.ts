@@ -1,7 +1,8 @@
 import type { DetectorContext, DetectorExplanation, FailureDetector } from './detector.js';
-import { objectBytes, TYPED_ARRAY_HEADER_BYTES } from './footprint.js';
+import { objectBytes } from './footprint.js';
 import { reconcileLevel } from './level.js';
 import {
+  type Slab,
   windowBytes,
   windowCapacity,
   windowClear,
@@ -10,7 +11,13 @@ import {
   windowPush,
   windowStdDeviation,
 } from './ring.js';
-import { blockBytes, sharedParams, takeBlock, type SamplePool } from './sample-pool.js';
+import {
+  blockBytes,
+  OWN_SLAB_BYTES,
+  sharedParams,
+  takeBlock,
+  type SamplePool,
+} from './sample-pool.js';
 
 /**
  * Options of the φ accrual detector. Akka cluster's defaults assume a 1 s heartbeat; ours keep
@@ -125,8 +132,8 @@ export function akkaPhiInverse(threshold: number): number {
  */
 export class PhiAccrualDetector implements FailureDetector {
   private readonly p: PhiParams;
-  private readonly view: DataView;
-  /** Byte offset of this detector's block in `view`; -1 once disposed. */
+  private readonly slab: Slab;
+  /** Byte offset of this detector's block in `slab`; -1 once disposed. */
   private at: number;
 
   constructor(options: PhiAccrualOptions, context: DetectorContext) {
@@ -144,11 +151,11 @@ export class PhiAccrualDetector implements FailureDetector {
       };
     });
     const block = takeBlock(pool, this.p.bytes);
-    this.view = block.view;
+    this.slab = block.slab;
     this.at = block.at;
-    this.view.setFloat64(this.at + LAST, Number.NaN, true);
-    this.view.setFloat64(this.at + SUSPECT_AT, Infinity, true);
-    windowClear(this.view, this.at + WINDOW);
+    this.slab.f64[(this.at >> 3) + LAST] = Number.NaN;
+    this.slab.f64[(this.at >> 3) + SUSPECT_AT] = Infinity;
+    windowClear(this.slab, this.at + WINDOW);
   }
 
   get kind(): 'phi-accrual' {
@@ -165,27 +172,27 @@ export class PhiAccrualDetector implements FailureDetector {
   }
 
   heartbeat(nowMs: number): void {
-    const view = this.view;
-    const at = this.at;
+    const slab = this.slab;
+    const f64 = slab.f64;
+    const d = this.at >> 3;
     const p = this.p;
-    const w = at + WINDOW;
-    const lastMs = view.getFloat64(at + LAST, true);
+    const w = this.at + WINDOW;
+    const lastMs = f64[d + LAST] as number;
     if (!Number.isFinite(nowMs) || nowMs < lastMs) return;
     if (Number.isNaN(lastMs)) {
       const estimate = p.options.firstHeartbeatEstimateMs;
-      windowPush(view, w, p.capacity, estimate - estimate / 4);
-      windowPush(view, w, p.capacity, estimate + estimate / 4);
-    } else if (nowMs < view.getFloat64(at + SUSPECT_AT, true)) {
-      windowPush(view, w, p.capacity, nowMs - lastMs);
+      windowPush(slab, w, p.capacity, estimate - estimate / 4);
+      windowPush(slab, w, p.capacity, estimate + estimate / 4);
+    } else if (nowMs < (f64[d + SUSPECT_AT] as number)) {
+      windowPush(slab, w, p.capacity, nowMs - lastMs);
     }
-    view.setFloat64(at + LAST, nowMs, true);
-    const suspectAt = nowMs + this.meanMs() + p.yAtThreshold * this.stdDeviationMs();
-    view.setFloat64(at + SUSPECT_AT, suspectAt, true);
+    f64[d + LAST] = nowMs;
+    f64[d + SUSPECT_AT] = nowMs + this.meanMs() + p.yAtThreshold * this.stdDeviationMs();
   }
 
   /** φ at `nowMs`; 0 before the first arrival. */
   suspicion(nowMs: number): number {
-    const lastMs = this.view.getFloat64(this.at + LAST, true);
+    const lastMs = this.slab.f64[(this.at >> 3) + LAST] as number;
     if (Number.isNaN(lastMs)) return 0;
     const phi = akkaPhi(nowMs - lastMs, this.meanMs(), this.stdDeviationMs());
     return reconcileLevel(phi, nowMs, this.suspectAtMs(), this.threshold);
@@ -196,13 +203,13 @@ export class PhiAccrualDetector implements FailureDetector {
   }
 
   suspectAtMs(): number {
-    return this.view.getFloat64(this.at + SUSPECT_AT, true);
+    return this.slab.f64[(this.at >> 3) + SUSPECT_AT] as number;
   }
 
   explain(nowMs: number): DetectorExplanation {
-    const lastMs = this.view.getFloat64(this.at + LAST, true);
+    const lastMs = this.slab.f64[(this.at >> 3) + LAST] as number;
     const heard = !Number.isNaN(lastMs);
-    const { view, p } = this;
+    const { slab, p } = this;
     const w = this.at + WINDOW;
     return {
       kind: this.kind,
@@ -213,9 +220,9 @@ export class PhiAccrualDetector implements FailureDetector {
       elapsedMs: heard ? Math.max(0, nowMs - lastMs) : null,
       suspectAtMs: this.suspectAtMs(),
       details: {
-        samples: windowCount(view, w, p.capacity),
-        meanIntervalMs: windowMean(view, w, p.capacity),
-        stdDeviationMs: windowStdDeviation(view, w, p.capacity),
+        samples: windowCount(slab, w, p.capacity),
+        meanIntervalMs: windowMean(slab, w, p.capacity),
+        stdDeviationMs: windowStdDeviation(slab, w, p.capacity),
         effectiveMeanMs: heard ? this.meanMs() : 0,
         effectiveStdDeviationMs: heard ? this.stdDeviationMs() : 0,
         acceptableHeartbeatPauseMs: p.options.acceptableHeartbeatPauseMs,
@@ -224,9 +231,9 @@ export class PhiAccrualDetector implements FailureDetector {
     };
   }
 
-  /** Own fields (3) and the block (with its own view and buffer when there is no pool). */
+  /** Own fields (3) and the block (with a slab of its own when there is no pool). */
   memoryBytes(): number {
-    const own = this.p.pool === undefined ? TYPED_ARRAY_HEADER_BYTES : 0;
+    const own = this.p.pool === undefined ? OWN_SLAB_BYTES : 0;
     return objectBytes(3) + blockBytes(this.p.bytes) + own;
   }
 
@@ -234,7 +241,7 @@ export class PhiAccrualDetector implements FailureDetector {
   dispose(): void {
     const pool = this.p.pool;
     if (pool === undefined || this.at < 0) return;
-    pool.release(this.view, this.at, this.p.bytes);
+    pool.release(this.slab, this.at, this.p.bytes);
     this.at = -1;
   }
 
@@ -242,7 +249,7 @@ export class PhiAccrualDetector implements FailureDetector {
   private meanMs(): number {
     const p = this.p;
     return (
-      windowMean(this.view, this.at + WINDOW, p.capacity) + p.options.acceptableHeartbeatPauseMs
+      windowMean(this.slab, this.at + WINDOW, p.capacity) + p.options.acceptableHeartbeatPauseMs
     );
   }
 
@@ -250,7 +257,7 @@ export class PhiAccrualDetector implements FailureDetector {
   private stdDeviationMs(): number {
     const p = this.p;
     return Math.max(
-      windowStdDeviation(this.view, this.at + WINDOW, p.capacity),
+      windowStdDeviation(this.slab, this.at + WINDOW, p.capacity),
       p.options.minStdDeviationMs,
     );
   }
@@ -267,7 +274,10 @@ interface PhiParams {
   pool: SamplePool | undefined;
 }
 
-/** Block layout: last arrival (NaN before the first), verdict time, then the window. */
+/**
+ * Block layout: last arrival (NaN before the first) and verdict time (float64 indices from the
+ * block's start), then the window (at byte WINDOW).
+ */
 const LAST = 0;
-const SUSPECT_AT = 8;
+const SUSPECT_AT = 1;
 const WINDOW = 16;

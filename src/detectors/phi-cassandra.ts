@@ -1,7 +1,8 @@
 import type { DetectorContext, DetectorExplanation, FailureDetector } from './detector.js';
-import { objectBytes, TYPED_ARRAY_HEADER_BYTES } from './footprint.js';
+import { objectBytes } from './footprint.js';
 import { reconcileLevel } from './level.js';
 import {
+  type Slab,
   windowBytes,
   windowCapacity,
   windowClear,
@@ -9,7 +10,13 @@ import {
   windowMean,
   windowPush,
 } from './ring.js';
-import { blockBytes, sharedParams, takeBlock, type SamplePool } from './sample-pool.js';
+import {
+  blockBytes,
+  OWN_SLAB_BYTES,
+  sharedParams,
+  takeBlock,
+  type SamplePool,
+} from './sample-pool.js';
 
 /**
  * Options of the Cassandra-style φ detector. Cassandra's defaults assume its 1 s gossip
@@ -86,8 +93,8 @@ export function cassandraPhi(elapsedMs: number, meanMs: number): number {
  */
 export class PhiCassandraDetector implements FailureDetector {
   private readonly p: CassandraParams;
-  private readonly view: DataView;
-  /** Byte offset of this detector's block in `view`; -1 once disposed. */
+  private readonly slab: Slab;
+  /** Byte offset of this detector's block in `slab`; -1 once disposed. */
   private at: number;
 
   constructor(options: PhiCassandraOptions, context: DetectorContext) {
@@ -106,11 +113,11 @@ export class PhiCassandraDetector implements FailureDetector {
       };
     });
     const block = takeBlock(pool, this.p.bytes);
-    this.view = block.view;
+    this.slab = block.slab;
     this.at = block.at;
-    this.view.setFloat64(this.at + LAST, Number.NaN, true);
-    this.view.setFloat64(this.at + SUSPECT_AT, Infinity, true);
-    windowClear(this.view, this.at + WINDOW);
+    this.slab.f64[(this.at >> 3) + LAST] = Number.NaN;
+    this.slab.f64[(this.at >> 3) + SUSPECT_AT] = Infinity;
+    windowClear(this.slab, this.at + WINDOW);
   }
 
   get kind(): 'phi-cassandra' {
@@ -132,25 +139,26 @@ export class PhiCassandraDetector implements FailureDetector {
   }
 
   heartbeat(nowMs: number): void {
-    const view = this.view;
-    const at = this.at;
+    const slab = this.slab;
+    const f64 = slab.f64;
+    const d = this.at >> 3;
     const p = this.p;
-    const w = at + WINDOW;
-    const lastMs = view.getFloat64(at + LAST, true);
+    const w = this.at + WINDOW;
+    const lastMs = f64[d + LAST] as number;
     if (!Number.isFinite(nowMs) || nowMs < lastMs) return;
     if (Number.isNaN(lastMs)) {
-      windowPush(view, w, p.capacity, p.initialIntervalMs);
+      windowPush(slab, w, p.capacity, p.initialIntervalMs);
     } else {
       const intervalMs = nowMs - lastMs;
-      if (intervalMs <= p.options.maxIntervalMs) windowPush(view, w, p.capacity, intervalMs);
+      if (intervalMs <= p.options.maxIntervalMs) windowPush(slab, w, p.capacity, intervalMs);
     }
-    view.setFloat64(at + LAST, nowMs, true);
-    view.setFloat64(at + SUSPECT_AT, nowMs + (this.threshold / PHI_FACTOR) * this.meanMs(), true);
+    f64[d + LAST] = nowMs;
+    f64[d + SUSPECT_AT] = nowMs + (this.threshold / PHI_FACTOR) * this.meanMs();
   }
 
   /** φ at `nowMs`; 0 before the first arrival. */
   suspicion(nowMs: number): number {
-    const lastMs = this.view.getFloat64(this.at + LAST, true);
+    const lastMs = this.slab.f64[(this.at >> 3) + LAST] as number;
     if (Number.isNaN(lastMs)) return 0;
     const phi = cassandraPhi(nowMs - lastMs, this.meanMs());
     return reconcileLevel(phi, nowMs, this.suspectAtMs(), this.threshold);
@@ -161,11 +169,11 @@ export class PhiCassandraDetector implements FailureDetector {
   }
 
   suspectAtMs(): number {
-    return this.view.getFloat64(this.at + SUSPECT_AT, true);
+    return this.slab.f64[(this.at >> 3) + SUSPECT_AT] as number;
   }
 
   explain(nowMs: number): DetectorExplanation {
-    const lastMs = this.view.getFloat64(this.at + LAST, true);
+    const lastMs = this.slab.f64[(this.at >> 3) + LAST] as number;
     const heard = !Number.isNaN(lastMs);
     return {
       kind: this.kind,
@@ -176,7 +184,7 @@ export class PhiCassandraDetector implements FailureDetector {
       elapsedMs: heard ? Math.max(0, nowMs - lastMs) : null,
       suspectAtMs: this.suspectAtMs(),
       details: {
-        samples: windowCount(this.view, this.at + WINDOW, this.p.capacity),
+        samples: windowCount(this.slab, this.at + WINDOW, this.p.capacity),
         meanIntervalMs: heard ? this.meanMs() : 0,
         maxIntervalMs: this.p.options.maxIntervalMs,
         initialIntervalMs: this.p.initialIntervalMs,
@@ -184,9 +192,9 @@ export class PhiCassandraDetector implements FailureDetector {
     };
   }
 
-  /** Own fields (3) and the block (with its own view and buffer when there is no pool). */
+  /** Own fields (3) and the block (with a slab of its own when there is no pool). */
   memoryBytes(): number {
-    const own = this.p.pool === undefined ? TYPED_ARRAY_HEADER_BYTES : 0;
+    const own = this.p.pool === undefined ? OWN_SLAB_BYTES : 0;
     return objectBytes(3) + blockBytes(this.p.bytes) + own;
   }
 
@@ -194,13 +202,13 @@ export class PhiCassandraDetector implements FailureDetector {
   dispose(): void {
     const pool = this.p.pool;
     if (pool === undefined || this.at < 0) return;
-    pool.release(this.view, this.at, this.p.bytes);
+    pool.release(this.slab, this.at, this.p.bytes);
     this.at = -1;
   }
 
   /** The window's mean, floored at MIN_MEAN_INTERVAL_MS. */
   private meanMs(): number {
-    return Math.max(MIN_MEAN_INTERVAL_MS, windowMean(this.view, this.at + WINDOW, this.p.capacity));
+    return Math.max(MIN_MEAN_INTERVAL_MS, windowMean(this.slab, this.at + WINDOW, this.p.capacity));
   }
 }
 
@@ -214,7 +222,10 @@ interface CassandraParams {
   pool: SamplePool | undefined;
 }
 
-/** Block layout: last arrival (NaN before the first), verdict time, then the window. */
+/**
+ * Block layout: last arrival (NaN before the first) and verdict time (float64 indices from the
+ * block's start), then the window (at byte WINDOW).
+ */
 const LAST = 0;
-const SUSPECT_AT = 8;
+const SUSPECT_AT = 1;
 const WINDOW = 16;

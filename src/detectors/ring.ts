@@ -151,17 +151,40 @@ export function ringBytes(capacity: number): number {
   return OBJECT_HEADER_BYTES + 7 * FIELD_BYTES + TYPED_ARRAY_HEADER_BYTES + 4 * capacity;
 }
 
-// --- The same window in a block of a DataView -------------------------------------------------
+// --- The same window in a block of a slab --------------------------------------------------------
 //
 // The windowed detectors keep their window (and their own numbers) in a block of bytes instead of
 // a `Ring` object with its own typed array: a block in a shared slab of a `SamplePool` (no
-// per-node ArrayBuffer at all) or, without a pool, in one small ArrayBuffer of their own. The
-// functions below are `Ring`'s algorithm, operation for operation, on such a block, so a window
-// gives bit-for-bit the results a `Ring` of the same capacity would (test/detectors/ring.test.ts
-// checks it). Layout from the window's first byte `w`: the float64 sum and sum of squares, a
-// uint32 cursor (the count while filling; capacity + next index once full), a uint32 count of
-// pushes since the last recomputation, then `capacity` float32 samples, all little-endian.
+// per-node ArrayBuffer at all) or, without a pool, in one small slab of their own. The functions
+// below are `Ring`'s algorithm, operation for operation, on such a block, so a window gives
+// bit-for-bit the results a `Ring` of the same capacity would (test/detectors/ring.test.ts checks
+// it). Layout from the window's first byte `w` (a multiple of 8): the float64 sum and sum of
+// squares, a uint32 cursor (the count while filling; capacity + next index once full), a uint32
+// count of pushes since the last recomputation, then `capacity` float32 samples.
 
+/**
+ * A slab of bytes seen through three typed arrays over one ArrayBuffer. Each number in a block is
+ * always read and written through the same one of them (float64 fields through `f64`, counters
+ * through `u32`, samples through `f32`), so the views never need to agree on a byte, and a deep
+ * copy that copies each view separately (src/sim/clone-state.ts) still works.
+ */
+export interface Slab {
+  readonly f64: Float64Array;
+  readonly f32: Float32Array;
+  readonly u32: Uint32Array;
+}
+
+/** A slab of `bytes` (a multiple of 8) zeroed bytes. */
+export function newSlab(bytes: number): Slab {
+  const buffer = new ArrayBuffer(bytes);
+  return {
+    f64: new Float64Array(buffer),
+    f32: new Float32Array(buffer),
+    u32: new Uint32Array(buffer),
+  };
+}
+
+/** Offsets in the window, in bytes. */
 const SUM = 0;
 const SQUARES = 8;
 const CURSOR = 16;
@@ -182,52 +205,58 @@ export function windowBytes(capacity: number): number {
   return WINDOW_HEADER_BYTES + 4 * capacity;
 }
 
-/** Empties the window at `w` (also how a new block is made a window). */
-export function windowClear(view: DataView, w: number): void {
-  view.setFloat64(w + SUM, 0, true);
-  view.setFloat64(w + SQUARES, 0, true);
-  view.setUint32(w + CURSOR, 0, true);
-  view.setUint32(w + PUSHES, 0, true);
+/** Empties the window at byte `w` (also how a new block is made a window). */
+export function windowClear(slab: Slab, w: number): void {
+  const d = w >> 3;
+  const u = w >> 2;
+  slab.f64[d] = 0;
+  slab.f64[d + 1] = 0;
+  slab.u32[u + CURSOR / 4] = 0;
+  slab.u32[u + PUSHES / 4] = 0;
 }
 
 /** Samples held (at most `capacity`). */
-export function windowCount(view: DataView, w: number, capacity: number): number {
-  const cursor = view.getUint32(w + CURSOR, true);
+export function windowCount(slab: Slab, w: number, capacity: number): number {
+  const cursor = slab.u32[(w >> 2) + CURSOR / 4] as number;
   return cursor < capacity ? cursor : capacity;
 }
 
 /** Mean of the samples held; 0 when empty. */
-export function windowMean(view: DataView, w: number, capacity: number): number {
-  const size = windowCount(view, w, capacity);
-  return size === 0 ? 0 : view.getFloat64(w + SUM, true) / size;
+export function windowMean(slab: Slab, w: number, capacity: number): number {
+  const size = windowCount(slab, w, capacity);
+  return size === 0 ? 0 : (slab.f64[(w + SUM) >> 3] as number) / size;
 }
 
 /** Population variance (Σx²/n − mean²), never negative; 0 when empty. */
-export function windowVariance(view: DataView, w: number, capacity: number): number {
-  const size = windowCount(view, w, capacity);
+export function windowVariance(slab: Slab, w: number, capacity: number): number {
+  const size = windowCount(slab, w, capacity);
   if (size === 0) return 0;
-  const mean = view.getFloat64(w + SUM, true) / size;
-  const variance = view.getFloat64(w + SQUARES, true) / size - mean * mean;
+  const mean = (slab.f64[(w + SUM) >> 3] as number) / size;
+  const variance = (slab.f64[(w + SQUARES) >> 3] as number) / size - mean * mean;
   return variance > 0 ? variance : 0;
 }
 
 /** Population standard deviation; 0 when empty. */
-export function windowStdDeviation(view: DataView, w: number, capacity: number): number {
-  return Math.sqrt(windowVariance(view, w, capacity));
+export function windowStdDeviation(slab: Slab, w: number, capacity: number): number {
+  return Math.sqrt(windowVariance(slab, w, capacity));
 }
 
 /** Adds a sample, evicting the oldest when full. Non-finite samples are ignored. */
-export function windowPush(view: DataView, w: number, capacity: number, value: number): void {
+export function windowPush(slab: Slab, w: number, capacity: number, value: number): void {
   if (!Number.isFinite(value)) return;
   const stored = Math.fround(Math.min(RING_VALUE_LIMIT, Math.max(-RING_VALUE_LIMIT, value)));
-  const cursor = view.getUint32(w + CURSOR, true);
-  let total = view.getFloat64(w + SUM, true);
-  let totalSquares = view.getFloat64(w + SQUARES, true);
+  const { f64, f32, u32 } = slab;
+  const d = w >> 3;
+  const u = w >> 2;
+  const samples = u + SAMPLES / 4;
+  const cursor = u32[u + CURSOR / 4] as number;
+  let total = f64[d] as number;
+  let totalSquares = f64[d + 1] as number;
   let recompute = false;
   let head: number;
   if (cursor >= capacity) {
     head = cursor - capacity;
-    const old = view.getFloat32(w + SAMPLES + 4 * head, true);
+    const old = f32[samples + head] as number;
     const oldSquare = old * old;
     total -= old;
     totalSquares -= oldSquare;
@@ -235,52 +264,54 @@ export function windowPush(view: DataView, w: number, capacity: number, value: n
   } else {
     head = cursor;
   }
-  view.setFloat32(w + SAMPLES + 4 * head, stored, true);
+  f32[samples + head] = stored;
   const next = head + 1 === capacity ? 0 : head + 1;
   // Full once the cursor has passed the last index: from then on it is capacity + head.
-  view.setUint32(w + CURSOR, cursor >= capacity || next === 0 ? capacity + next : next, true);
-  view.setFloat64(w + SUM, total + stored, true);
-  view.setFloat64(w + SQUARES, totalSquares + stored * stored, true);
-  const pushes = view.getUint32(w + PUSHES, true) + 1;
-  if (recompute || pushes >= capacity) windowRecompute(view, w, capacity);
-  else view.setUint32(w + PUSHES, pushes, true);
+  u32[u + CURSOR / 4] = cursor >= capacity || next === 0 ? capacity + next : next;
+  f64[d] = total + stored;
+  f64[d + 1] = totalSquares + stored * stored;
+  const pushes = (u32[u + PUSHES / 4] as number) + 1;
+  if (recompute || pushes >= capacity) windowRecompute(slab, w, capacity);
+  else u32[u + PUSHES / 4] = pushes;
 }
 
 /** The most recently pushed sample; 0 when empty. */
-export function windowLatest(view: DataView, w: number, capacity: number): number {
-  const cursor = view.getUint32(w + CURSOR, true);
+export function windowLatest(slab: Slab, w: number, capacity: number): number {
+  const cursor = slab.u32[(w >> 2) + CURSOR / 4] as number;
   if (cursor === 0) return 0;
   const head = cursor >= capacity ? cursor - capacity : cursor;
-  return view.getFloat32(w + SAMPLES + 4 * (head === 0 ? capacity - 1 : head - 1), true);
+  return slab.f32[(w >> 2) + SAMPLES / 4 + (head === 0 ? capacity - 1 : head - 1)] as number;
 }
 
 /** Subtracts `delta` from every sample (O(capacity)), as `Ring.shift`. */
-export function windowShift(view: DataView, w: number, capacity: number, delta: number): void {
+export function windowShift(slab: Slab, w: number, capacity: number, delta: number): void {
   if (!Number.isFinite(delta) || delta === 0) return;
-  const size = windowCount(view, w, capacity);
-  const start = windowStart(view, w, capacity);
+  const f32 = slab.f32;
+  const samples = (w >> 2) + SAMPLES / 4;
+  const size = windowCount(slab, w, capacity);
+  const start = windowStart(slab, w, capacity);
   for (let k = 0; k < size; k++) {
-    const at = w + SAMPLES + 4 * indexFrom(start, capacity, k);
-    const moved = view.getFloat32(at, true) - delta;
-    view.setFloat32(at, Math.min(RING_VALUE_LIMIT, Math.max(-RING_VALUE_LIMIT, moved)), true);
+    const i = samples + indexFrom(start, capacity, k);
+    const moved = (f32[i] as number) - delta;
+    f32[i] = Math.min(RING_VALUE_LIMIT, Math.max(-RING_VALUE_LIMIT, moved));
   }
-  windowRecompute(view, w, capacity);
+  windowRecompute(slab, w, capacity);
 }
 
 /** The samples held, oldest first (for tests and explanations; allocates). */
-export function windowToArray(view: DataView, w: number, capacity: number): number[] {
+export function windowToArray(slab: Slab, w: number, capacity: number): number[] {
   const out: number[] = [];
-  const size = windowCount(view, w, capacity);
-  const start = windowStart(view, w, capacity);
-  for (let k = 0; k < size; k++) {
-    out.push(view.getFloat32(w + SAMPLES + 4 * indexFrom(start, capacity, k), true));
-  }
+  const samples = (w >> 2) + SAMPLES / 4;
+  const size = windowCount(slab, w, capacity);
+  const start = windowStart(slab, w, capacity);
+  for (let k = 0; k < size; k++)
+    out.push(slab.f32[samples + indexFrom(start, capacity, k)] as number);
   return out;
 }
 
 /** Storage index of the oldest sample. */
-function windowStart(view: DataView, w: number, capacity: number): number {
-  const cursor = view.getUint32(w + CURSOR, true);
+function windowStart(slab: Slab, w: number, capacity: number): number {
+  const cursor = slab.u32[(w >> 2) + CURSOR / 4] as number;
   return cursor >= capacity ? cursor - capacity : 0;
 }
 
@@ -290,17 +321,19 @@ function indexFrom(start: number, capacity: number, k: number): number {
   return i >= capacity ? i - capacity : i;
 }
 
-function windowRecompute(view: DataView, w: number, capacity: number): void {
+function windowRecompute(slab: Slab, w: number, capacity: number): void {
   let total = 0;
   let totalSquares = 0;
-  const size = windowCount(view, w, capacity);
-  const start = windowStart(view, w, capacity);
+  const f32 = slab.f32;
+  const samples = (w >> 2) + SAMPLES / 4;
+  const size = windowCount(slab, w, capacity);
+  const start = windowStart(slab, w, capacity);
   for (let k = 0; k < size; k++) {
-    const v = view.getFloat32(w + SAMPLES + 4 * indexFrom(start, capacity, k), true);
+    const v = f32[samples + indexFrom(start, capacity, k)] as number;
     total += v;
     totalSquares += v * v;
   }
-  view.setFloat64(w + SUM, total, true);
-  view.setFloat64(w + SQUARES, totalSquares, true);
-  view.setUint32(w + PUSHES, 0, true);
+  slab.f64[w >> 3] = total;
+  slab.f64[(w >> 3) + 1] = totalSquares;
+  slab.u32[(w >> 2) + PUSHES / 4] = 0;
 }

@@ -1,8 +1,9 @@
 /**
  * Storage for the windowed detectors' numbers (their sample windows and their own float64 fields)
  * in large shared slabs, so a detector owns no ArrayBuffer and no boxed numbers: a block is a byte
- * offset into a slab's `DataView`. A typed array of its own costs a detector ~190 bytes of V8
- * bookkeeping (view, ArrayBuffer, backing-store record) on top of its data, and every float64
+ * offset into a `Slab` (ring.ts: float64, float32 and uint32 views of one ArrayBuffer). A typed
+ * array of its own costs a detector ~190 bytes of V8 bookkeeping (view, ArrayBuffer,
+ * backing-store record) on top of its data, and every float64
  * field of an object is a 16-byte heap box; at a million nodes those are the larger part of a
  * detector. docs/DETECTORS.md has the figures.
  *
@@ -16,6 +17,8 @@
  * Detectors do this in their optional `dispose()`, which the node table calls when it drops one.
  */
 import { ConfigError, HeartbeatError, LimitError } from '../core/errors.js';
+import { objectBytes, TYPED_ARRAY_HEADER_BYTES } from './footprint.js';
+import { newSlab, type Slab } from './ring.js';
 
 /** Options of a sample pool. */
 export interface SamplePoolOptions {
@@ -27,9 +30,9 @@ export interface SamplePoolOptions {
   slabBytes?: number;
 }
 
-/** Where a block lives: the slab's view and the byte offset of the block in it. */
+/** Where a block lives: its slab and the byte offset of the block in it (a multiple of 8). */
 export interface PoolBlock {
-  view: DataView;
+  slab: Slab;
   at: number;
 }
 
@@ -46,9 +49,9 @@ export function blockBytes(bytes: number): number {
 
 export class SamplePool {
   readonly slabBytes: number;
-  private readonly slabs: DataView[] = [];
-  /** Slab index of each view, to turn a released (view, at) back into an address. */
-  private readonly slabIndex = new Map<DataView, number>();
+  private readonly slabs: Slab[] = [];
+  /** Index of each slab, to turn a released (slab, at) back into an address. */
+  private readonly slabIndex = new Map<Slab, number>();
   /** Bytes used in the last slab. */
   private tail: number;
   /** First free block of each size (an address, slab × slabBytes + offset). */
@@ -82,30 +85,31 @@ export class SamplePool {
     this.liveBytes += size;
     const free = this.freeHeads.get(size) ?? NONE;
     if (free !== NONE) {
-      const view = this.slabs[Math.floor(free / this.slabBytes)] as DataView;
+      const slab = this.slabs[Math.floor(free / this.slabBytes)] as Slab;
       const at = free % this.slabBytes;
-      this.freeHeads.set(size, view.getFloat64(at, true));
-      return { view, at };
+      this.freeHeads.set(size, slab.f64[at >> 3] as number);
+      return { slab, at };
     }
     if (this.tail + size > this.slabBytes) {
-      const view = new DataView(new ArrayBuffer(this.slabBytes));
-      this.slabIndex.set(view, this.slabs.length);
-      this.slabs.push(view);
+      const slab = newSlab(this.slabBytes);
+      this.slabIndex.set(slab, this.slabs.length);
+      this.slabs.push(slab);
       this.tail = 0;
     }
     const at = this.tail;
     this.tail += size;
-    return { view: this.slabs[this.slabs.length - 1] as DataView, at };
+    return { slab: this.slabs[this.slabs.length - 1] as Slab, at };
   }
 
   /** Returns a block of `bytes` (as allocated) to the free list of its size. */
-  release(view: DataView, at: number, bytes: number): void {
-    const slab = this.slabIndex.get(view);
-    if (slab === undefined)
+  release(slab: Slab, at: number, bytes: number): void {
+    const index = this.slabIndex.get(slab);
+    if (index === undefined) {
       throw new HeartbeatError('foreign-block', 'the block is not from this pool');
+    }
     const size = blockBytes(bytes);
-    view.setFloat64(at, this.freeHeads.get(size) ?? NONE, true);
-    this.freeHeads.set(size, slab * this.slabBytes + at);
+    slab.f64[at >> 3] = this.freeHeads.get(size) ?? NONE;
+    this.freeHeads.set(size, index * this.slabBytes + at);
     this.live--;
     this.liveBytes -= size;
   }
@@ -154,9 +158,13 @@ export function sharedParams<T extends object>(
   return made;
 }
 
-/** A block from `pool`, or a small ArrayBuffer of its own without one (freed by the GC). */
+/**
+ * Bytes of a slab of its own besides its data, by the model in footprint.ts: the slab object, one
+ * ArrayBuffer with its backing-store record, and three views.
+ */
+export const OWN_SLAB_BYTES = objectBytes(3) + 3 * TYPED_ARRAY_HEADER_BYTES;
+
+/** A block from `pool`, or a small slab of its own without one (freed by the GC). */
 export function takeBlock(pool: SamplePool | undefined, bytes: number): PoolBlock {
-  return pool !== undefined
-    ? pool.allocate(bytes)
-    : { view: new DataView(new ArrayBuffer(blockBytes(bytes))), at: 0 };
+  return pool !== undefined ? pool.allocate(bytes) : { slab: newSlab(blockBytes(bytes)), at: 0 };
 }

@@ -25,8 +25,8 @@ describe('SamplePool', () => {
     const b = pool.allocate(168);
     const c = pool.allocate(1);
     expect([a.at, b.at, c.at]).toEqual([0, 168, 336]);
-    expect(a.view).toBe(b.view);
-    expect(a.view.byteLength).toBe(DEFAULT_SLAB_BYTES);
+    expect(a.slab).toBe(b.slab);
+    expect(a.slab.f64.byteLength).toBe(DEFAULT_SLAB_BYTES);
     expect(pool.slabCount).toBe(1);
     expect(pool.liveBlocks).toBe(3);
     expect(pool.usedBytes).toBe(168 + 168 + 8);
@@ -38,9 +38,9 @@ describe('SamplePool', () => {
     const a = pool.allocate(40);
     const b = pool.allocate(32);
     const c = pool.allocate(24);
-    expect(b.view).not.toBe(a.view);
+    expect(b.slab).not.toBe(a.slab);
     expect(b.at).toBe(0);
-    expect(c.view).toBe(b.view);
+    expect(c.slab).toBe(b.slab);
     expect(c.at).toBe(32);
     expect(pool.slabCount).toBe(2);
     expect(pool.reservedBytes).toBe(128);
@@ -50,25 +50,25 @@ describe('SamplePool', () => {
     const pool = new SamplePool({ slabBytes: 1024 });
     const blocks = [pool.allocate(48), pool.allocate(48), pool.allocate(48)];
     const [a, b, c] = blocks as [PoolBlock, PoolBlock, PoolBlock];
-    pool.release(a.view, a.at, 48);
-    pool.release(c.view, c.at, 48);
+    pool.release(a.slab, a.at, 48);
+    pool.release(c.slab, c.at, 48);
     expect(pool.liveBlocks).toBe(1);
-    expect(pool.allocate(41)).toEqual({ view: c.view, at: c.at });
-    expect(pool.allocate(48)).toEqual({ view: a.view, at: a.at });
+    expect(pool.allocate(41)).toEqual({ slab: c.slab, at: c.at });
+    expect(pool.allocate(48)).toEqual({ slab: a.slab, at: a.at });
     // Another size does not take a freed block of 48 bytes; the free list is empty now anyway.
     expect(pool.allocate(48).at).toBe(144);
-    pool.release(b.view, b.at, 48);
+    pool.release(b.slab, b.at, 48);
     expect(pool.allocate(16).at).toBe(192);
-    expect(pool.allocate(48)).toEqual({ view: b.view, at: b.at });
+    expect(pool.allocate(48)).toEqual({ slab: b.slab, at: b.at });
   });
 
   it('reuses blocks across slabs', () => {
     const pool = new SamplePool({ slabBytes: 16 });
     const blocks = Array.from({ length: 5 }, () => pool.allocate(16));
     expect(pool.slabCount).toBe(5);
-    for (const b of blocks) pool.release(b.view, b.at, 16);
+    for (const b of blocks) pool.release(b.slab, b.at, 16);
     const again = Array.from({ length: 5 }, () => pool.allocate(16));
-    expect(new Set(again.map((b) => b.view)).size).toBe(5);
+    expect(new Set(again.map((b) => b.slab)).size).toBe(5);
     expect(pool.slabCount).toBe(5);
   });
 
@@ -93,20 +93,20 @@ describe('SamplePool', () => {
             if (step.op === 'alloc') {
               const block = pool.allocate(step.bytes);
               mark++;
-              for (let i = 0; i < blockBytes(step.bytes); i++)
-                block.view.setUint8(block.at + i, mark);
+              const bytes = new Uint8Array(block.slab.f64.buffer);
+              bytes.fill(mark & 0xff, block.at, block.at + blockBytes(step.bytes));
               live.push({ block, bytes: step.bytes, mark });
             } else if (live.length > 0) {
               const [gone] = live.splice(step.pick % live.length, 1);
-              if (gone !== undefined) pool.release(gone.block.view, gone.block.at, gone.bytes);
+              if (gone !== undefined) pool.release(gone.block.slab, gone.block.at, gone.bytes);
             }
           }
           expect(pool.liveBlocks).toBe(live.length);
           expect(pool.usedBytes).toBe(live.reduce((sum, l) => sum + blockBytes(l.bytes), 0));
           for (const { block, bytes, mark: m } of live) {
             expect(block.at + blockBytes(bytes)).toBeLessThanOrEqual(pool.slabBytes);
-            for (let i = 0; i < blockBytes(bytes); i++)
-              expect(block.view.getUint8(block.at + i)).toBe(m);
+            const all = new Uint8Array(block.slab.f64.buffer);
+            for (let i = 0; i < blockBytes(bytes); i++) expect(all[block.at + i]).toBe(m & 0xff);
           }
         },
       ),
@@ -123,7 +123,7 @@ describe('SamplePool', () => {
       // A third of the nodes leave and as many join.
       for (let i = round % 3; i < live.length; i += 3) {
         const b = live[i] as PoolBlock;
-        pool.release(b.view, b.at, 168);
+        pool.release(b.slab, b.at, 168);
         live[i] = pool.allocate(168);
       }
     }
@@ -139,7 +139,7 @@ describe('SamplePool', () => {
     expect(() => pool.allocate(0)).toThrow(LimitError);
     expect(pool.liveBlocks).toBe(0);
     const other = new SamplePool({ slabBytes: 64 }).allocate(8);
-    expect(() => pool.release(other.view, other.at, 8)).toThrow(HeartbeatError);
+    expect(() => pool.release(other.slab, other.at, 8)).toThrow(HeartbeatError);
   });
 });
 
