@@ -159,29 +159,25 @@ export function ringBytes(capacity: number): number {
 // below are `Ring`'s algorithm, operation for operation, on such a block, so a window gives
 // bit-for-bit the results a `Ring` of the same capacity would (test/detectors/ring.test.ts checks
 // it). Layout from the window's first byte `w` (a multiple of 8): the float64 sum and sum of
-// squares, a uint32 cursor (the count while filling; capacity + next index once full), a uint32
-// count of pushes since the last recomputation, then `capacity` float32 samples.
+// squares, a cursor (the count while filling; capacity + next index once full) and a count of
+// pushes since the last recomputation (both small integers, exact in float32, below 2^24), then
+// `capacity` float32 samples.
 
 /**
- * A slab of bytes seen through three typed arrays over one ArrayBuffer. Each number in a block is
- * always read and written through the same one of them (float64 fields through `f64`, counters
- * through `u32`, samples through `f32`), so the views never need to agree on a byte, and a deep
- * copy that copies each view separately (src/sim/clone-state.ts) still works.
+ * A slab of bytes seen through two typed arrays over one ArrayBuffer. Each number in a block is
+ * always read and written through the same one of them (float64 fields through `f64`, samples and
+ * counters through `f32`), so the views never need to agree on a byte, and a deep copy that
+ * copies each view separately (src/sim/clone-state.ts) still works.
  */
 export interface Slab {
   readonly f64: Float64Array;
   readonly f32: Float32Array;
-  readonly u32: Uint32Array;
 }
 
 /** A slab of `bytes` (a multiple of 8) zeroed bytes. */
 export function newSlab(bytes: number): Slab {
   const buffer = new ArrayBuffer(bytes);
-  return {
-    f64: new Float64Array(buffer),
-    f32: new Float32Array(buffer),
-    u32: new Uint32Array(buffer),
-  };
+  return { f64: new Float64Array(buffer), f32: new Float32Array(buffer) };
 }
 
 /** Offsets in the window, in bytes. */
@@ -211,13 +207,13 @@ export function windowClear(slab: Slab, w: number): void {
   const u = w >> 2;
   slab.f64[d] = 0;
   slab.f64[d + 1] = 0;
-  slab.u32[u + CURSOR / 4] = 0;
-  slab.u32[u + PUSHES / 4] = 0;
+  slab.f32[u + CURSOR / 4] = 0;
+  slab.f32[u + PUSHES / 4] = 0;
 }
 
 /** Samples held (at most `capacity`). */
 export function windowCount(slab: Slab, w: number, capacity: number): number {
-  const cursor = slab.u32[(w >> 2) + CURSOR / 4] as number;
+  const cursor = slab.f32[(w >> 2) + CURSOR / 4] as number;
   return cursor < capacity ? cursor : capacity;
 }
 
@@ -245,11 +241,11 @@ export function windowStdDeviation(slab: Slab, w: number, capacity: number): num
 export function windowPush(slab: Slab, w: number, capacity: number, value: number): void {
   if (!Number.isFinite(value)) return;
   const stored = Math.fround(Math.min(RING_VALUE_LIMIT, Math.max(-RING_VALUE_LIMIT, value)));
-  const { f64, f32, u32 } = slab;
+  const { f64, f32 } = slab;
   const d = w >> 3;
   const u = w >> 2;
   const samples = u + SAMPLES / 4;
-  const cursor = u32[u + CURSOR / 4] as number;
+  const cursor = f32[u + CURSOR / 4] as number;
   let total = f64[d] as number;
   let totalSquares = f64[d + 1] as number;
   let recompute = false;
@@ -267,17 +263,17 @@ export function windowPush(slab: Slab, w: number, capacity: number, value: numbe
   f32[samples + head] = stored;
   const next = head + 1 === capacity ? 0 : head + 1;
   // Full once the cursor has passed the last index: from then on it is capacity + head.
-  u32[u + CURSOR / 4] = cursor >= capacity || next === 0 ? capacity + next : next;
+  f32[u + CURSOR / 4] = cursor >= capacity || next === 0 ? capacity + next : next;
   f64[d] = total + stored;
   f64[d + 1] = totalSquares + stored * stored;
-  const pushes = (u32[u + PUSHES / 4] as number) + 1;
+  const pushes = (f32[u + PUSHES / 4] as number) + 1;
   if (recompute || pushes >= capacity) windowRecompute(slab, w, capacity);
-  else u32[u + PUSHES / 4] = pushes;
+  else f32[u + PUSHES / 4] = pushes;
 }
 
 /** The most recently pushed sample; 0 when empty. */
 export function windowLatest(slab: Slab, w: number, capacity: number): number {
-  const cursor = slab.u32[(w >> 2) + CURSOR / 4] as number;
+  const cursor = slab.f32[(w >> 2) + CURSOR / 4] as number;
   if (cursor === 0) return 0;
   const head = cursor >= capacity ? cursor - capacity : cursor;
   return slab.f32[(w >> 2) + SAMPLES / 4 + (head === 0 ? capacity - 1 : head - 1)] as number;
@@ -311,7 +307,7 @@ export function windowToArray(slab: Slab, w: number, capacity: number): number[]
 
 /** Storage index of the oldest sample. */
 function windowStart(slab: Slab, w: number, capacity: number): number {
-  const cursor = slab.u32[(w >> 2) + CURSOR / 4] as number;
+  const cursor = slab.f32[(w >> 2) + CURSOR / 4] as number;
   return cursor >= capacity ? cursor - capacity : 0;
 }
 
@@ -335,5 +331,5 @@ function windowRecompute(slab: Slab, w: number, capacity: number): void {
   }
   slab.f64[w >> 3] = total;
   slab.f64[(w >> 3) + 1] = totalSquares;
-  slab.u32[(w >> 2) + PUSHES / 4] = 0;
+  slab.f32[(w >> 2) + PUSHES / 4] = 0;
 }

@@ -1,7 +1,7 @@
 /**
  * Storage for the windowed detectors' numbers (their sample windows and their own float64 fields)
  * in large shared slabs, so a detector owns no ArrayBuffer and no boxed numbers: a block is a byte
- * offset into a `Slab` (ring.ts: float64, float32 and uint32 views of one ArrayBuffer). A typed
+ * offset into a `Slab` (ring.ts: float64 and float32 views of one ArrayBuffer). A typed
  * array of its own costs a detector ~190 bytes of V8 bookkeeping (view, ArrayBuffer,
  * backing-store record) on top of its data, and every float64
  * field of an object is a 16-byte heap box; at a million nodes those are the larger part of a
@@ -159,10 +159,10 @@ export function sharedParams<T extends object>(
 }
 
 /**
- * Bytes of a slab of its own besides its data, by the model in footprint.ts: the slab object, one
- * ArrayBuffer with its backing-store record, and three views.
+ * Bytes of a slab of its own besides its data, by the model in footprint.ts: the slab object and
+ * two typed arrays (the second view shares the first one's ArrayBuffer, counted anyway).
  */
-export const OWN_SLAB_BYTES = objectBytes(3) + 3 * TYPED_ARRAY_HEADER_BYTES;
+export const OWN_SLAB_BYTES = objectBytes(2) + 2 * TYPED_ARRAY_HEADER_BYTES;
 
 /** A block from `pool`, or a small slab of its own without one (freed by the GC). */
 export function takeBlock(pool: SamplePool | undefined, bytes: number): PoolBlock {
