@@ -51,17 +51,57 @@ export class SystemClock implements Clock {
   }
 }
 
-interface ManualTimer {
-  dueMs: number;
-  /** Insertion order: timers due at the same time run in the order they were set. */
-  order: number;
-  periodMs: number | undefined;
-  fn: () => void;
-  cancelled: boolean;
+/**
+ * Work for `ManualClock.schedule`: an object whose `run()` the clock calls when it falls due. The
+ * same object may be scheduled again once it has run, so a hot path can keep one per pending
+ * event instead of a closure and a handle per timer.
+ */
+export interface ScheduledTask {
+  run(): void;
 }
 
-const runsFirst = (a: ManualTimer, b: ManualTimer): boolean =>
-  a.dueMs < b.dueMs || (a.dueMs === b.dueMs && a.order < b.order);
+/** Timers cancelled while still in the heap: a manual clock's live timers are the rest. */
+interface CancelledCount {
+  cancelled: number;
+}
+
+/**
+ * A pending timer of the manual clock; it is its own handle. A cancelled timer stays in the heap
+ * until it reaches the top, where it is dropped without running.
+ */
+class ManualTimer implements TimerHandle, ScheduledTask {
+  /** Cancelled, or a one-shot timer that ran: cancel() has nothing left to do. */
+  done = false;
+
+  constructor(
+    private readonly heap: MinHeap<ScheduledTask>,
+    private readonly count: CancelledCount,
+    private readonly fn: () => void,
+    private readonly periodMs: number | undefined,
+    private dueMs: number,
+  ) {}
+
+  /** Called by the clock at the due time: runs `fn` unless cancelled; re-queues an interval first. */
+  run(): void {
+    if (this.done) {
+      this.count.cancelled--; // it has left the heap
+      return;
+    }
+    if (this.periodMs === undefined) {
+      this.done = true;
+    } else {
+      this.dueMs += this.periodMs;
+      this.heap.push(this, this.dueMs);
+    }
+    this.fn();
+  }
+
+  cancel(): void {
+    if (this.done) return;
+    this.done = true;
+    this.count.cancelled++;
+  }
+}
 
 /**
  * A clock that moves only when told to. `advance(ms)` runs every timer that falls due in time
@@ -73,9 +113,9 @@ const runsFirst = (a: ManualTimer, b: ManualTimer): boolean =>
 export class ManualClock implements Clock {
   private nowMs: number;
   private readonly wallOffsetMs: number;
-  private readonly timers = new MinHeap<ManualTimer>(runsFirst);
-  private live = 0;
-  private nextOrder = 0;
+  /** Timers and scheduled tasks by due time, ties in the order they were set. */
+  private readonly timers = new MinHeap<ScheduledTask>();
+  private readonly count: CancelledCount = { cancelled: 0 };
 
   /** Extra offset of the wall clock alone, to simulate an NTP step or a drifting clock. */
   wallSkewMs = 0;
@@ -102,14 +142,29 @@ export class ManualClock implements Clock {
     return this.add(fn, p, p);
   }
 
-  /** Number of timers waiting to run. */
+  /**
+   * Runs `task.run()` `delayMs` from now (a negative delay is treated as 0), in the same order as
+   * `setTimeout` timers (by due time, ties in the order set), but with no handle and nothing
+   * allocated: it cannot be cancelled. For hot paths that set millions of timers — the
+   * simulator's senders, the in-memory network's deliveries — reusing one task object each.
+   */
+  schedule(task: ScheduledTask, delayMs: number): void {
+    this.timers.push(task, this.nowMs + Math.max(0, delayMs));
+  }
+
+  /** Number of timers (and scheduled tasks) waiting to run. */
   pendingTimers(): number {
-    return this.live;
+    return this.timers.size - this.count.cancelled;
   }
 
   /** Time at which the next timer falls due, or `undefined` when none is pending. */
   nextDueMs(): number | undefined {
-    return this.peek()?.dueMs;
+    const timers = this.timers;
+    for (let top = timers.peek(); top instanceof ManualTimer && top.done; top = timers.peek()) {
+      timers.pop();
+      this.count.cancelled--;
+    }
+    return timers.size > 0 ? timers.peekKey() : undefined;
   }
 
   /** Moves time forward by `ms`, running due timers in order. */
@@ -120,20 +175,15 @@ export class ManualClock implements Clock {
 
   /** Moves time forward to `targetMs` (never backwards), running due timers in order. */
   advanceTo(targetMs: number): void {
-    for (;;) {
-      const next = this.peek();
-      if (next === undefined || next.dueMs > targetMs) break;
-      this.timers.pop();
-      this.nowMs = Math.max(this.nowMs, next.dueMs);
-      if (next.periodMs !== undefined) {
-        next.dueMs += next.periodMs;
-        next.order = this.nextOrder++;
-        this.timers.push(next);
-      } else {
-        next.cancelled = true;
-        this.live--;
-      }
-      next.fn();
+    const timers = this.timers;
+    // A cancelled timer is popped here too and does nothing; moving the time to its due time on
+    // the way is not observable, since whatever runs next is due no earlier.
+    while (timers.size > 0) {
+      const dueMs = timers.peekKey();
+      if (dueMs > targetMs) break;
+      const next = timers.pop() as ScheduledTask;
+      this.nowMs = Math.max(this.nowMs, dueMs);
+      next.run();
     }
     this.nowMs = Math.max(this.nowMs, targetMs);
   }
@@ -148,31 +198,9 @@ export class ManualClock implements Clock {
   }
 
   private add(fn: () => void, delayMs: number, periodMs: number | undefined): TimerHandle {
-    const timer: ManualTimer = {
-      dueMs: this.nowMs + delayMs,
-      order: this.nextOrder++,
-      periodMs,
-      fn,
-      cancelled: false,
-    };
-    this.timers.push(timer);
-    this.live++;
-    return {
-      cancel: () => {
-        if (timer.cancelled) return;
-        timer.cancelled = true;
-        this.live--;
-      },
-    };
-  }
-
-  /** The next live timer; cancelled ones are dropped lazily here. */
-  private peek(): ManualTimer | undefined {
-    let top = this.timers.peek();
-    while (top !== undefined && top.cancelled) {
-      this.timers.pop();
-      top = this.timers.peek();
-    }
-    return top;
+    const dueMs = this.nowMs + delayMs;
+    const timer = new ManualTimer(this.timers, this.count, fn, periodMs, dueMs);
+    this.timers.push(timer, dueMs);
+    return timer;
   }
 }

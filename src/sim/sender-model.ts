@@ -27,7 +27,7 @@ export class SenderModel {
   private readonly lossProcess: LossProcess;
   private readonly partitions: { startMs: number; endMs: number }[];
   private nextSendMs: number;
-  private seq = 0;
+  private sent = 0;
 
   constructor(
     private readonly scenario: Scenario,
@@ -64,14 +64,28 @@ export class SenderModel {
    * scenario ended. Advances the sender.
    */
   next(): { seq: number; sentMs: number } | undefined {
+    const t = this.send();
+    return Number.isNaN(t) ? undefined : { seq: this.seq, sentMs: t };
+  }
+
+  /**
+   * Like `next()` without allocating: the real send time of the next heartbeat, whose seq is then
+   * `seq`; NaN once the sender crashed or the scenario ended. Advances the sender.
+   */
+  send(): number {
     const t = this.nextSendMs;
-    if (t >= this.crashAtMs || t >= this.scenario.durationMs) return undefined;
-    this.seq++;
+    if (t >= this.crashAtMs || t >= this.scenario.durationMs) return Number.NaN;
+    this.sent++;
     const s = this.scenario;
     const interval =
       s.intervalMs * (1 + s.jitterRatio * (2 * this.jitterRng.next() - 1)) * this.rate;
     this.nextSendMs = this.pauses.resumeAt(t + interval);
-    return { seq: this.seq, sentMs: t };
+    return t;
+  }
+
+  /** Seq of the last heartbeat sent (0 before the first). */
+  get seq(): number {
+    return this.sent;
   }
 
   /** Whether the link to the monitor is cut at `tMs` by a partition. */

@@ -5,7 +5,7 @@
  * A seed reproduces a run exactly (every random draw comes from streams derived from it, see
  * rng-streams.ts); the result names its seed, and `checkRun` puts it in every violation.
  */
-import { ManualClock } from '../core/clock.js';
+import { ManualClock, type ScheduledTask } from '../core/clock.js';
 import { MAX_SIM_TRANSITIONS } from '../core/limits.js';
 import { createDetector } from '../detectors/registry.js';
 import {
@@ -86,6 +86,51 @@ export function simNodeId(i: number, nodes: number): string {
   return `node-${String(i + 1).padStart(Math.max(3, String(nodes).length), '0')}`;
 }
 
+/** What every sender's task shares. */
+interface SendRun {
+  clock: ManualClock;
+  network: MemoryNetwork;
+  /** The sender whose heartbeat is being sent (its link draws the loss and the delay). */
+  link: { sender: SenderModel };
+  monitor: string;
+  intervalMs: number;
+  /** Heartbeats sent so far, by all senders. */
+  sent: number;
+}
+
+/**
+ * One sender's next heartbeat, scheduled on the clock: sends it, then schedules itself for the
+ * one after. One object per node for the whole run, where a timer per heartbeat would allocate a
+ * timer and its handle every time.
+ */
+class SendTask implements ScheduledTask {
+  constructor(
+    private readonly shared: SendRun,
+    private readonly sender: SenderModel,
+    private readonly nodeId: string,
+    private readonly incarnation: number,
+  ) {}
+
+  run(): void {
+    const sender = this.sender;
+    const sentMs = sender.send();
+    if (Number.isNaN(sentMs)) return;
+    const r = this.shared;
+    r.sent++;
+    r.link.sender = sender;
+    r.network.send(this.nodeId, r.monitor, {
+      type: 'heartbeat',
+      nodeId: this.nodeId,
+      incarnation: this.incarnation,
+      seq: sender.seq,
+      sentAtMs: Math.round(sender.wallMs(sentMs, WALL_START_MS)),
+      intervalMs: r.intervalMs,
+    });
+    const next = sender.peekNextMs();
+    if (next !== undefined) r.clock.schedule(this, next - r.clock.monotonicMs());
+  }
+}
+
 /** Runs a scenario to its end and reports transitions and QoS figures. */
 export function runScenario(scenario: Scenario, options: RunOptions = {}): SimulationResult {
   const seed = options.seed ?? 1;
@@ -104,15 +149,14 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Simul
     (_, i) => new SenderModel(scenario, seed, i),
   );
   const ids = senders.map((_, i) => simNodeId(i, scenario.nodes));
-  const senderOf = new Map(ids.map((id, i) => [id, senders[i] as SenderModel]));
   const MONITOR = 'monitor';
 
+  // Every message is sent by a sender's task (below), which sets `link.sender` first: the
+  // network's loss and delay draws come from that sender's link without a lookup by address.
+  const link = { sender: senders[0] as SenderModel };
   const network = new MemoryNetwork(
     { clock },
-    {
-      lose: (from) => (senderOf.get(from) as SenderModel).lose(),
-      delayMs: (from) => (senderOf.get(from) as SenderModel).delayMs(),
-    },
+    { lose: () => link.sender.lose(), delayMs: () => link.sender.delayMs() },
   );
   const tableOptions: NodeTableOptions = { defaultIntervalMs: scenario.intervalMs };
   const m = scenario.monitor;
@@ -150,7 +194,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Simul
     options.onHeartbeat?.(message, clock.monotonicMs(), outcome);
   };
   network.listen(MONITOR, (message, from) => {
-    if (stalling === undefined) read(message, from);
+    // A closure to hold the message only while the monitor is stalled.
+    if (stalling === undefined || !stalling.stalledNow()) read(message, from);
     else stalling.whenRunning(() => read(message, from));
   });
   const interval = Math.max(1, Math.round(scenario.intervalMs));
@@ -164,27 +209,11 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Simul
     clock.setTimeout(() => heal?.(), p.startMs + p.durationMs);
   }
 
-  let heartbeatsSent = 0;
+  const run: SendRun = { clock, network, link, monitor: MONITOR, intervalMs: interval, sent: 0 };
   senders.forEach((sender, i) => {
-    const nodeId = ids[i] as string;
-    const incarnation = i + 1;
-    const send = (): void => {
-      const h = sender.next();
-      if (h === undefined) return;
-      heartbeatsSent++;
-      network.send(nodeId, MONITOR, {
-        type: 'heartbeat',
-        nodeId,
-        incarnation,
-        seq: h.seq,
-        sentAtMs: Math.round(sender.wallMs(h.sentMs, WALL_START_MS)),
-        intervalMs: interval,
-      });
-      const next = sender.peekNextMs();
-      if (next !== undefined) clock.setTimeout(send, next - clock.monotonicMs());
-    };
+    const task = new SendTask(run, sender, ids[i] as string, i + 1);
     const first = sender.peekNextMs();
-    if (first !== undefined) clock.setTimeout(send, first);
+    if (first !== undefined) clock.schedule(task, first);
   });
 
   clock.advanceTo(scenario.durationMs);
@@ -206,7 +235,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Simul
     seed,
     durationMs: scenario.durationMs,
     nodes: scenario.nodes,
-    heartbeatsSent,
+    heartbeatsSent: run.sent,
     network: network.stats(),
     table: table.counters(),
     transitions,

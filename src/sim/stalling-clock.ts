@@ -1,5 +1,28 @@
-import type { Clock, ManualClock, TimerHandle } from '../core/clock.js';
+import type { Clock, ManualClock, ScheduledTask, TimerHandle } from '../core/clock.js';
 import { PauseWindows } from './pause-windows.js';
+
+/**
+ * A one-shot timer of the stalling clock, scheduled on the inner clock as a task and its own
+ * handle: one object per timer (the node table re-arms its timer about once per heartbeat). A
+ * cancelled one stays scheduled and does nothing when due, as a cancelled ManualClock timer is
+ * dropped when due.
+ */
+class StallTimer implements ScheduledTask, TimerHandle {
+  cancelled = false;
+
+  constructor(
+    private readonly owner: StallingClock,
+    readonly fn: () => void,
+  ) {}
+
+  run(): void {
+    if (!this.cancelled) this.owner.due(this);
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+  }
+}
 
 /**
  * The simulated monitor's view of time: the shared ManualClock, except that during a monitor
@@ -11,7 +34,7 @@ import { PauseWindows } from './pause-windows.js';
  */
 export class StallingClock implements Clock {
   private stallEndMs = -Infinity;
-  private readonly dueTimers: { fn: () => void; handle: { cancelled: boolean } }[] = [];
+  private readonly dueTimers: { fn: () => void; cancelled: boolean }[] = [];
   private readonly heldWork: (() => void)[] = [];
 
   constructor(
@@ -28,19 +51,14 @@ export class StallingClock implements Clock {
   }
 
   setTimeout(fn: () => void, delayMs: number): TimerHandle {
-    const handle = { cancelled: false };
-    const inner = this.inner.setTimeout(() => this.run(fn, handle), delayMs);
-    return {
-      cancel: () => {
-        handle.cancelled = true;
-        inner.cancel();
-      },
-    };
+    const timer = new StallTimer(this, fn);
+    this.inner.schedule(timer, delayMs);
+    return timer;
   }
 
   setInterval(fn: () => void, periodMs: number): TimerHandle {
-    const handle = { cancelled: false };
-    const inner = this.inner.setInterval(() => this.run(fn, handle), periodMs);
+    const handle = { fn, cancelled: false };
+    const inner = this.inner.setInterval(() => this.due(handle), periodMs);
     return {
       cancel: () => {
         handle.cancelled = true;
@@ -66,16 +84,17 @@ export class StallingClock implements Clock {
     return true;
   }
 
-  private run(fn: () => void, handle: { cancelled: boolean }): void {
-    if (handle.cancelled) return;
-    if (this.stalledNow()) this.dueTimers.push({ fn, handle });
-    else fn();
+  /** A timer fell due: it runs now, or after the current stall. */
+  due(timer: { fn: () => void; cancelled: boolean }): void {
+    if (timer.cancelled) return;
+    if (this.stalledNow()) this.dueTimers.push(timer);
+    else timer.fn();
   }
 
   private resume(): void {
     if (this.stalledNow()) return; // a next stall began right away; its own resume follows
     const timers = this.dueTimers.splice(0);
-    for (const t of timers) if (!t.handle.cancelled) t.fn();
+    for (const t of timers) if (!t.cancelled) t.fn();
     const work = this.heldWork.splice(0);
     for (const w of work) w();
   }

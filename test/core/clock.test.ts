@@ -66,4 +66,51 @@ describe('ManualClock', () => {
     clock.advanceTo(50);
     expect(clock.monotonicMs()).toBe(100);
   });
+
+  it('runs scheduled tasks in due order with timers, ties in the order set, and counts them', () => {
+    const clock = new ManualClock();
+    const ran: string[] = [];
+    const task = (name: string) => ({ run: () => ran.push(`${name}@${clock.monotonicMs()}`) });
+    clock.setTimeout(() => ran.push(`t1@${clock.monotonicMs()}`), 10);
+    clock.schedule(task('s1'), 10);
+    const cancelled = clock.setTimeout(() => ran.push('never'), 10);
+    clock.schedule(task('s2'), 5);
+    clock.setTimeout(() => ran.push(`t2@${clock.monotonicMs()}`), 10);
+    clock.schedule(task('s3'), -3); // treated as 0
+    expect(clock.pendingTimers()).toBe(6);
+    cancelled.cancel();
+    expect(clock.pendingTimers()).toBe(5);
+    clock.advance(10);
+    expect(ran).toEqual(['s3@0', 's2@5', 't1@10', 's1@10', 't2@10']);
+    expect(clock.pendingTimers()).toBe(0);
+    expect(clock.nextDueMs()).toBeUndefined();
+  });
+
+  it('lets a task schedule itself again, like a timer setting the next one', () => {
+    const clock = new ManualClock();
+    const at: number[] = [];
+    const tick = {
+      run(): void {
+        at.push(clock.monotonicMs());
+        if (at.length < 4) clock.schedule(tick, 250);
+      },
+    };
+    clock.schedule(tick, 100);
+    clock.advance(10_000);
+    expect(at).toEqual([100, 350, 600, 850]);
+  });
+
+  it('keeps the order of a timer loop and of intervals over many timers (heap order)', () => {
+    const clock = new ManualClock();
+    const ran: number[] = [];
+    // Due times with many ties: each timer records its index; expected order is by (due, index).
+    const dues = Array.from({ length: 500 }, (_, i) => (i * 7919) % 37);
+    dues.forEach((d, i) => clock.setTimeout(() => ran.push(i), d));
+    clock.advance(100);
+    const expected = dues
+      .map((d, i) => [d, i] as const)
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+      .map(([, i]) => i);
+    expect(ran).toEqual(expected);
+  });
 });

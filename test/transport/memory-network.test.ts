@@ -76,4 +76,34 @@ describe('MemoryNetwork', () => {
     expect(errors).toHaveLength(1);
     expect(net.stats().listenerErrors).toBe(1);
   });
+
+  it('delivers in the same order on any clock; a listener may send again while a message is delivered', () => {
+    // On a ManualClock in-flight messages are pooled records; a reply sent from the listener
+    // must not disturb the record being delivered.
+    const clock = new ManualClock();
+    const delays = [5, 5, 1, 0, 0, 0];
+    const net = new MemoryNetwork({ clock }, { delayMs: () => delays.shift() ?? 0 });
+    const got: string[] = [];
+    net.listen('m', (m, from) => {
+      got.push(`m:${m.seq}@${clock.monotonicMs()} from ${from.address}`);
+      net.send('m', 'a', hb((m.seq ?? 0) * 10));
+    });
+    net.listen('a', (m) => got.push(`a:${m.seq}@${clock.monotonicMs()}`));
+    const t = clock.setTimeout(() => got.push(`timer@${clock.monotonicMs()}`), 5);
+    net.send('a', 'm', hb(1));
+    net.send('a', 'm', hb(2));
+    net.send('b', 'm', hb(3));
+    expect(t).toBeDefined();
+    clock.runAll();
+    expect(got).toEqual([
+      'm:3@1 from b',
+      'a:30@1',
+      'timer@5',
+      'm:1@5 from a',
+      'm:2@5 from a', // in flight since 0: before the reply to 1, set at 5
+      'a:10@5',
+      'a:20@5',
+    ]);
+    expect(net.stats()).toMatchObject({ sent: 6, delivered: 6 });
+  });
 });
