@@ -4,7 +4,7 @@
  * a real SQLite file. Every wait is for an event (a printed transition), never a fixed sleep,
  * except where the scenario itself is "stay frozen for N ms".
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -166,10 +166,22 @@ describe('monitor and agents as real processes', () => {
   });
 });
 
-async function waitForFile(file: string, content: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (existsSync(file) && readFileSync(file, 'utf8').includes(content)) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`${file} never contained ${content}`);
+/** Resolves once `file` contains `content`, woken by changes to its directory (no polling). */
+function waitForFile(file: string, content: string, timeoutMs = 20_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const holds = () => existsSync(file) && readFileSync(file, 'utf8').includes(content);
+    const watcher = watch(path.dirname(file), () => {
+      if (holds()) done();
+    });
+    const timer = setTimeout(() => {
+      watcher.close();
+      reject(new Error(`${file} never contained ${content}`));
+    }, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      watcher.close();
+      resolve();
+    };
+    if (holds()) done();
+  });
 }
