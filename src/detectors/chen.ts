@@ -1,23 +1,13 @@
-import type { DetectorContext, DetectorExplanation, FailureDetector } from './detector.js';
-import { objectBytes } from './footprint.js';
+import type { DetectorContext } from './detector.js';
 import { reconcileLevel } from './level.js';
 import {
-  type Slab,
-  windowBytes,
-  windowCapacity,
-  windowClear,
-  windowCount,
-  windowMean,
-  windowPush,
-  windowShift,
-} from './ring.js';
-import {
-  blockBytes,
-  OWN_SLAB_BYTES,
-  sharedParams,
-  takeBlock,
-  type SamplePool,
-} from './sample-pool.js';
+  LAST,
+  PooledWindowDetector,
+  SUSPECT_AT,
+  windowParams,
+  type WindowParams,
+} from './pooled-window-detector.js';
+import { windowClear, windowCount, windowMean, windowPush, windowShift } from './ring.js';
 
 /** Options of Chen's adaptive detector. */
 export interface ChenOptions {
@@ -85,51 +75,28 @@ export function resolveChenOptions(
  * sample-pool.ts), from `context.samplePool` when given. Detectors with the same options and
  * interval share one frozen `options` object.
  */
-export class ChenDetector implements FailureDetector {
-  private readonly p: ChenParams;
-  private readonly slab: Slab;
-  /** Byte offset of this detector's block in `slab`; -1 once disposed. */
-  private at: number;
-
+export class ChenDetector extends PooledWindowDetector<ChenParams> {
   constructor(options: ChenOptions, context: DetectorContext) {
     const resolved = resolveChenOptions(options, context);
-    const pool = context.samplePool;
     const intervalMs = context.intervalMs;
     const key = `chen ${resolved.windowSize} ${resolved.safetyMarginMs} ${intervalMs}`;
-    this.p = sharedParams(pool, key, () => {
-      const capacity = windowCapacity(resolved.windowSize);
-      return {
-        options: Object.freeze(resolved),
-        intervalMs,
-        capacity,
-        bytes: WINDOW + windowBytes(capacity),
-        pool,
-      };
-    });
-    const block = takeBlock(pool, this.p.bytes);
-    this.slab = block.slab;
-    this.at = block.at;
+    super(
+      windowParams(context.samplePool, key, resolved, WINDOW, () => ({ intervalMs })),
+      WINDOW,
+    );
     const f64 = this.slab.f64;
     const d = this.at >> 3;
     f64[d + ORIGIN_MS] = 0;
     f64[d + ORIGIN_SEQ] = 0;
-    f64[d + LAST_MS] = Number.NaN;
     f64[d + LAST_SEQ] = 0;
-    f64[d + SUSPECT_AT] = Infinity;
-    windowClear(this.slab, this.at + WINDOW);
   }
 
   get kind(): 'chen' {
     return 'chen';
   }
 
-  get threshold(): 1 {
+  override get threshold(): 1 {
     return 1;
-  }
-
-  /** The resolved options (one frozen object shared by detectors with the same ones). */
-  get options(): ResolvedChenOptions {
-    return this.p.options;
   }
 
   /** Δ, the sender's interval. */
@@ -140,7 +107,7 @@ export class ChenDetector implements FailureDetector {
   heartbeat(nowMs: number, seq?: number): void {
     const f64 = this.slab.f64;
     const d = this.at >> 3;
-    const lastMs = f64[d + LAST_MS] as number;
+    const lastMs = f64[d + LAST] as number;
     if (!Number.isFinite(nowMs) || nowMs < lastMs) return;
     const hasSeq = seq !== undefined && Number.isSafeInteger(seq);
     if (Number.isNaN(lastMs)) {
@@ -158,7 +125,7 @@ export class ChenDetector implements FailureDetector {
         else this.record(nowMs, s);
       }
     }
-    f64[d + LAST_MS] = nowMs;
+    f64[d + LAST] = nowMs;
     f64[d + SUSPECT_AT] = this.expectedArrivalMs() + this.p.options.safetyMarginMs;
   }
 
@@ -166,14 +133,14 @@ export class ChenDetector implements FailureDetector {
   expectedArrivalMs(): number {
     const f64 = this.slab.f64;
     const d = this.at >> 3;
-    if (Number.isNaN(f64[d + LAST_MS] as number)) return Infinity;
+    if (Number.isNaN(f64[d + LAST] as number)) return Infinity;
     const ahead = (f64[d + LAST_SEQ] as number) + 1 - (f64[d + ORIGIN_SEQ] as number);
     const meanMs = windowMean(this.slab, this.at + WINDOW, this.p.capacity);
     return (f64[d + ORIGIN_MS] as number) + meanMs + this.p.intervalMs * ahead;
   }
 
   suspicion(nowMs: number): number {
-    const lastMs = this.slab.f64[(this.at >> 3) + LAST_MS] as number;
+    const lastMs = this.slab.f64[(this.at >> 3) + LAST] as number;
     if (Number.isNaN(lastMs)) return 0;
     const suspectAt = this.suspectAtMs();
     const span = suspectAt - lastMs;
@@ -183,47 +150,14 @@ export class ChenDetector implements FailureDetector {
     return reconcileLevel(level, nowMs, suspectAt, this.threshold);
   }
 
-  suspects(nowMs: number): boolean {
-    return nowMs >= this.suspectAtMs();
-  }
-
-  suspectAtMs(): number {
-    return this.slab.f64[(this.at >> 3) + SUSPECT_AT] as number;
-  }
-
-  explain(nowMs: number): DetectorExplanation {
-    const lastMs = this.slab.f64[(this.at >> 3) + LAST_MS] as number;
-    const heard = !Number.isNaN(lastMs);
+  protected details(): Record<string, number> {
     return {
-      kind: this.kind,
-      suspicion: this.suspicion(nowMs),
-      threshold: this.threshold,
-      suspects: this.suspects(nowMs),
-      lastArrivalMs: heard ? lastMs : null,
-      elapsedMs: heard ? Math.max(0, nowMs - lastMs) : null,
-      suspectAtMs: this.suspectAtMs(),
-      details: {
-        samples: windowCount(this.slab, this.at + WINDOW, this.p.capacity),
-        expectedArrivalMs: this.expectedArrivalMs(),
-        safetyMarginMs: this.p.options.safetyMarginMs,
-        intervalMs: this.p.intervalMs,
-        lastSeq: this.slab.f64[(this.at >> 3) + LAST_SEQ] as number,
-      },
+      samples: windowCount(this.slab, this.at + WINDOW, this.p.capacity),
+      expectedArrivalMs: this.expectedArrivalMs(),
+      safetyMarginMs: this.p.options.safetyMarginMs,
+      intervalMs: this.p.intervalMs,
+      lastSeq: this.slab.f64[(this.at >> 3) + LAST_SEQ] as number,
     };
-  }
-
-  /** Own fields (3) and the block (with a slab of its own when there is no pool). */
-  memoryBytes(): number {
-    const own = this.p.pool === undefined ? OWN_SLAB_BYTES : 0;
-    return objectBytes(3) + blockBytes(this.p.bytes) + own;
-  }
-
-  /** Returns the block to the pool (nothing to do without one). */
-  dispose(): void {
-    const pool = this.p.pool;
-    if (pool === undefined || this.at < 0) return;
-    pool.release(this.slab, this.at, this.p.bytes);
-    this.at = -1;
   }
 
   /** Forgets the history and takes this arrival as the origin. */
@@ -260,25 +194,18 @@ export class ChenDetector implements FailureDetector {
 }
 
 /** Constants shared by every Chen detector with the same options, interval and pool. */
-interface ChenParams {
-  options: ResolvedChenOptions;
+interface ChenParams extends WindowParams<ResolvedChenOptions> {
   /** Δ, the sender's interval. */
   intervalMs: number;
-  capacity: number;
-  /** Block size: the five fields and the window. */
-  bytes: number;
-  pool: SamplePool | undefined;
 }
 
 /**
- * Block layout, float64 indices from the block's start: the origin arrival (A_o, s_o) that
- * offsets (A_i − A_o) − Δ·(s_i − s_o) are relative to, the last arrival (NaN before the first),
- * ℓ (the highest sequence number seen since the last resync), the verdict time; then the window
- * of offsets at byte WINDOW.
+ * Block layout, float64 indices from the block's start: the last arrival and the verdict time
+ * (LAST, SUSPECT_AT, see pooled-window-detector.ts); the origin arrival (A_o, s_o) that offsets
+ * (A_i − A_o) − Δ·(s_i − s_o) are relative to; ℓ (the highest sequence number seen since the last
+ * resync); then the window of offsets at byte WINDOW.
  */
-const ORIGIN_MS = 0;
-const ORIGIN_SEQ = 1;
-const LAST_MS = 2;
-const LAST_SEQ = 3;
-const SUSPECT_AT = 4;
+const ORIGIN_MS = 2;
+const ORIGIN_SEQ = 3;
+const LAST_SEQ = 4;
 const WINDOW = 40;

@@ -1,23 +1,13 @@
-import type { DetectorContext, DetectorExplanation, FailureDetector } from './detector.js';
-import { objectBytes } from './footprint.js';
+import type { DetectorContext } from './detector.js';
 import { reconcileLevel } from './level.js';
 import {
-  type Slab,
-  windowBytes,
-  windowCapacity,
-  windowClear,
-  windowCount,
-  windowMean,
-  windowPush,
-  windowStdDeviation,
-} from './ring.js';
-import {
-  blockBytes,
-  OWN_SLAB_BYTES,
-  sharedParams,
-  takeBlock,
-  type SamplePool,
-} from './sample-pool.js';
+  LAST,
+  PooledWindowDetector,
+  SUSPECT_AT,
+  windowParams,
+  type WindowParams,
+} from './pooled-window-detector.js';
+import { windowCount, windowMean, windowPush, windowStdDeviation } from './ring.js';
 
 /**
  * Options of the φ accrual detector. Akka cluster's defaults assume a 1 s heartbeat; ours keep
@@ -130,45 +120,20 @@ export function akkaPhiInverse(threshold: number): number {
  * they equal what was used at the last arrival. Detectors with the same options share one frozen
  * `options` object.
  */
-export class PhiAccrualDetector implements FailureDetector {
-  private readonly p: PhiParams;
-  private readonly slab: Slab;
-  /** Byte offset of this detector's block in `slab`; -1 once disposed. */
-  private at: number;
-
+export class PhiAccrualDetector extends PooledWindowDetector<PhiParams> {
   constructor(options: PhiAccrualOptions, context: DetectorContext) {
     const resolved = resolvePhiAccrualOptions(options, context);
-    const pool = context.samplePool;
     const key = `phi-accrual ${resolved.threshold} ${resolved.minStdDeviationMs} ${resolved.acceptableHeartbeatPauseMs} ${resolved.windowSize} ${resolved.firstHeartbeatEstimateMs}`;
-    this.p = sharedParams(pool, key, () => {
-      const capacity = windowCapacity(resolved.windowSize);
-      return {
-        options: Object.freeze(resolved),
+    super(
+      windowParams(context.samplePool, key, resolved, WINDOW, () => ({
         yAtThreshold: akkaPhiInverse(resolved.threshold),
-        capacity,
-        bytes: WINDOW + windowBytes(capacity),
-        pool,
-      };
-    });
-    const block = takeBlock(pool, this.p.bytes);
-    this.slab = block.slab;
-    this.at = block.at;
-    this.slab.f64[(this.at >> 3) + LAST] = Number.NaN;
-    this.slab.f64[(this.at >> 3) + SUSPECT_AT] = Infinity;
-    windowClear(this.slab, this.at + WINDOW);
+      })),
+      WINDOW,
+    );
   }
 
   get kind(): 'phi-accrual' {
     return 'phi-accrual';
-  }
-
-  get threshold(): number {
-    return this.p.options.threshold;
-  }
-
-  /** The resolved options (one frozen object shared by detectors with the same ones). */
-  get options(): ResolvedPhiAccrualOptions {
-    return this.p.options;
   }
 
   heartbeat(nowMs: number): void {
@@ -198,51 +163,18 @@ export class PhiAccrualDetector implements FailureDetector {
     return reconcileLevel(phi, nowMs, this.suspectAtMs(), this.threshold);
   }
 
-  suspects(nowMs: number): boolean {
-    return nowMs >= this.suspectAtMs();
-  }
-
-  suspectAtMs(): number {
-    return this.slab.f64[(this.at >> 3) + SUSPECT_AT] as number;
-  }
-
-  explain(nowMs: number): DetectorExplanation {
-    const lastMs = this.slab.f64[(this.at >> 3) + LAST] as number;
-    const heard = !Number.isNaN(lastMs);
+  protected details(heard: boolean): Record<string, number> {
     const { slab, p } = this;
     const w = this.at + WINDOW;
     return {
-      kind: this.kind,
-      suspicion: this.suspicion(nowMs),
-      threshold: this.threshold,
-      suspects: this.suspects(nowMs),
-      lastArrivalMs: heard ? lastMs : null,
-      elapsedMs: heard ? Math.max(0, nowMs - lastMs) : null,
-      suspectAtMs: this.suspectAtMs(),
-      details: {
-        samples: windowCount(slab, w, p.capacity),
-        meanIntervalMs: windowMean(slab, w, p.capacity),
-        stdDeviationMs: windowStdDeviation(slab, w, p.capacity),
-        effectiveMeanMs: heard ? this.meanMs() : 0,
-        effectiveStdDeviationMs: heard ? this.stdDeviationMs() : 0,
-        acceptableHeartbeatPauseMs: p.options.acceptableHeartbeatPauseMs,
-        minStdDeviationMs: p.options.minStdDeviationMs,
-      },
+      samples: windowCount(slab, w, p.capacity),
+      meanIntervalMs: windowMean(slab, w, p.capacity),
+      stdDeviationMs: windowStdDeviation(slab, w, p.capacity),
+      effectiveMeanMs: heard ? this.meanMs() : 0,
+      effectiveStdDeviationMs: heard ? this.stdDeviationMs() : 0,
+      acceptableHeartbeatPauseMs: p.options.acceptableHeartbeatPauseMs,
+      minStdDeviationMs: p.options.minStdDeviationMs,
     };
-  }
-
-  /** Own fields (3) and the block (with a slab of its own when there is no pool). */
-  memoryBytes(): number {
-    const own = this.p.pool === undefined ? OWN_SLAB_BYTES : 0;
-    return objectBytes(3) + blockBytes(this.p.bytes) + own;
-  }
-
-  /** Returns the block to the pool (nothing to do without one). */
-  dispose(): void {
-    const pool = this.p.pool;
-    if (pool === undefined || this.at < 0) return;
-    pool.release(this.slab, this.at, this.p.bytes);
-    this.at = -1;
   }
 
   /** Mean interval plus the acceptable pause, from the window as it is. */
@@ -264,20 +196,13 @@ export class PhiAccrualDetector implements FailureDetector {
 }
 
 /** Constants shared by every φ accrual detector with the same resolved options and pool. */
-interface PhiParams {
-  options: ResolvedPhiAccrualOptions;
+interface PhiParams extends WindowParams<ResolvedPhiAccrualOptions> {
   /** Standardised time at which φ reaches the threshold. */
   yAtThreshold: number;
-  capacity: number;
-  /** Block size: the two fields and the window. */
-  bytes: number;
-  pool: SamplePool | undefined;
 }
 
 /**
- * Block layout: last arrival (NaN before the first) and verdict time (float64 indices from the
- * block's start), then the window (at byte WINDOW).
+ * Block layout: last arrival and verdict time (LAST, SUSPECT_AT, see pooled-window-detector.ts),
+ * then the window at byte WINDOW.
  */
-const LAST = 0;
-const SUSPECT_AT = 1;
 const WINDOW = 16;

@@ -1,22 +1,13 @@
-import type { DetectorContext, DetectorExplanation, FailureDetector } from './detector.js';
-import { objectBytes } from './footprint.js';
+import type { DetectorContext } from './detector.js';
 import { reconcileLevel } from './level.js';
 import {
-  type Slab,
-  windowBytes,
-  windowCapacity,
-  windowClear,
-  windowCount,
-  windowMean,
-  windowPush,
-} from './ring.js';
-import {
-  blockBytes,
-  OWN_SLAB_BYTES,
-  sharedParams,
-  takeBlock,
-  type SamplePool,
-} from './sample-pool.js';
+  LAST,
+  PooledWindowDetector,
+  SUSPECT_AT,
+  windowParams,
+  type WindowParams,
+} from './pooled-window-detector.js';
+import { windowCount, windowMean, windowPush } from './ring.js';
 
 /**
  * Options of the Cassandra-style φ detector. Cassandra's defaults assume its 1 s gossip
@@ -91,46 +82,19 @@ export function cassandraPhi(elapsedMs: number, meanMs: number): number {
  * the window when asked for, with the same operations as at the last arrival. Detectors with the
  * same options and interval share one frozen `options` object.
  */
-export class PhiCassandraDetector implements FailureDetector {
-  private readonly p: CassandraParams;
-  private readonly slab: Slab;
-  /** Byte offset of this detector's block in `slab`; -1 once disposed. */
-  private at: number;
-
+export class PhiCassandraDetector extends PooledWindowDetector<CassandraParams> {
   constructor(options: PhiCassandraOptions, context: DetectorContext) {
     const resolved = resolvePhiCassandraOptions(options, context);
-    const pool = context.samplePool;
     const initialIntervalMs = 2 * context.intervalMs;
     const key = `phi-cassandra ${resolved.threshold} ${resolved.windowSize} ${resolved.maxIntervalMs} ${initialIntervalMs}`;
-    this.p = sharedParams(pool, key, () => {
-      const capacity = windowCapacity(resolved.windowSize);
-      return {
-        options: Object.freeze(resolved),
-        initialIntervalMs,
-        capacity,
-        bytes: WINDOW + windowBytes(capacity),
-        pool,
-      };
-    });
-    const block = takeBlock(pool, this.p.bytes);
-    this.slab = block.slab;
-    this.at = block.at;
-    this.slab.f64[(this.at >> 3) + LAST] = Number.NaN;
-    this.slab.f64[(this.at >> 3) + SUSPECT_AT] = Infinity;
-    windowClear(this.slab, this.at + WINDOW);
+    super(
+      windowParams(context.samplePool, key, resolved, WINDOW, () => ({ initialIntervalMs })),
+      WINDOW,
+    );
   }
 
   get kind(): 'phi-cassandra' {
     return 'phi-cassandra';
-  }
-
-  get threshold(): number {
-    return this.p.options.threshold;
-  }
-
-  /** The resolved options (one frozen object shared by detectors with the same ones). */
-  get options(): ResolvedPhiCassandraOptions {
-    return this.p.options;
   }
 
   /** Interval recorded at the first arrival: Cassandra's INITIAL_VALUE, twice the interval. */
@@ -164,46 +128,13 @@ export class PhiCassandraDetector implements FailureDetector {
     return reconcileLevel(phi, nowMs, this.suspectAtMs(), this.threshold);
   }
 
-  suspects(nowMs: number): boolean {
-    return nowMs >= this.suspectAtMs();
-  }
-
-  suspectAtMs(): number {
-    return this.slab.f64[(this.at >> 3) + SUSPECT_AT] as number;
-  }
-
-  explain(nowMs: number): DetectorExplanation {
-    const lastMs = this.slab.f64[(this.at >> 3) + LAST] as number;
-    const heard = !Number.isNaN(lastMs);
+  protected details(heard: boolean): Record<string, number> {
     return {
-      kind: this.kind,
-      suspicion: this.suspicion(nowMs),
-      threshold: this.threshold,
-      suspects: this.suspects(nowMs),
-      lastArrivalMs: heard ? lastMs : null,
-      elapsedMs: heard ? Math.max(0, nowMs - lastMs) : null,
-      suspectAtMs: this.suspectAtMs(),
-      details: {
-        samples: windowCount(this.slab, this.at + WINDOW, this.p.capacity),
-        meanIntervalMs: heard ? this.meanMs() : 0,
-        maxIntervalMs: this.p.options.maxIntervalMs,
-        initialIntervalMs: this.p.initialIntervalMs,
-      },
+      samples: windowCount(this.slab, this.at + WINDOW, this.p.capacity),
+      meanIntervalMs: heard ? this.meanMs() : 0,
+      maxIntervalMs: this.p.options.maxIntervalMs,
+      initialIntervalMs: this.p.initialIntervalMs,
     };
-  }
-
-  /** Own fields (3) and the block (with a slab of its own when there is no pool). */
-  memoryBytes(): number {
-    const own = this.p.pool === undefined ? OWN_SLAB_BYTES : 0;
-    return objectBytes(3) + blockBytes(this.p.bytes) + own;
-  }
-
-  /** Returns the block to the pool (nothing to do without one). */
-  dispose(): void {
-    const pool = this.p.pool;
-    if (pool === undefined || this.at < 0) return;
-    pool.release(this.slab, this.at, this.p.bytes);
-    this.at = -1;
   }
 
   /** The window's mean, floored at MIN_MEAN_INTERVAL_MS. */
@@ -213,19 +144,12 @@ export class PhiCassandraDetector implements FailureDetector {
 }
 
 /** Constants shared by every Cassandra φ detector with the same options, interval and pool. */
-interface CassandraParams {
-  options: ResolvedPhiCassandraOptions;
+interface CassandraParams extends WindowParams<ResolvedPhiCassandraOptions> {
   initialIntervalMs: number;
-  capacity: number;
-  /** Block size: the two fields and the window. */
-  bytes: number;
-  pool: SamplePool | undefined;
 }
 
 /**
- * Block layout: last arrival (NaN before the first) and verdict time (float64 indices from the
- * block's start), then the window (at byte WINDOW).
+ * Block layout: last arrival and verdict time (LAST, SUSPECT_AT, see pooled-window-detector.ts),
+ * then the window at byte WINDOW.
  */
-const LAST = 0;
-const SUSPECT_AT = 1;
 const WINDOW = 16;
