@@ -12,34 +12,14 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { NodeTransition } from '../../src/membership/types.js';
+import { transition } from '../../test/store/transition-fixture.js';
 import { HistoryStore } from '../../src/store/history-store.js';
 import { fmt, table, type BenchSuite } from '../harness.js';
 
-const t: NodeTransition = {
+const t: NodeTransition = transition({
   nodeId: 'web-17.eu-west.example.com',
-  from: 'alive',
-  to: 'suspect',
-  reason: 'detector',
-  atMs: 12_000,
   wallMs: 1_763_884_800_123,
-  detectionMs: 3_100,
-  evidence: {
-    detector: {
-      kind: 'phi-accrual',
-      suspicion: 8.2,
-      threshold: 8,
-      suspects: true,
-      lastArrivalMs: 8_900,
-      elapsedMs: 3_100,
-      suspectAtMs: 11_950,
-      details: { meanMs: 1_000, stdDevMs: 100 },
-    },
-    sinceLastMs: 3_100,
-    lastSeq: 42,
-    incarnation: 7,
-    lost: 1,
-  },
-};
+});
 
 /** Microseconds per call of `fn` over `n` calls (after `n / 10` warm-up calls). */
 function usPerOp(n: number, fn: (i: number) => void): number {
