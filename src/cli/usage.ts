@@ -107,3 +107,19 @@ export function apiUrl(raw: string | undefined, env: NodeJS.ProcessEnv): URL {
 export function exitCodeFor(error: unknown): number {
   return error instanceof UsageError || error instanceof ConfigError ? 2 : 1;
 }
+
+/** A number in [lo, hi] from a flag's value, or a ConfigError naming the flag (exit status 2). */
+export function numberInRange(
+  flag: string,
+  value: string | undefined,
+  lo: number,
+  hi: number,
+): number {
+  const n = Number(value);
+  if (value === undefined || value === '' || !Number.isFinite(n) || n < lo || n > hi) {
+    throw new ConfigError(
+      `${flag} needs a number from ${lo} to ${hi}, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}

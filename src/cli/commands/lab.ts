@@ -14,6 +14,7 @@ import { readTraceInputs } from '../../sim/lab/trace-inputs.js';
 import { scenarioToTrace } from '../../sim/scenario-trace.js';
 import { standardScenarios } from '../../sim/scenarios/index.js';
 import type { ArrivalTrace } from '../../sim/traces/arrival-trace.js';
+import { numberInRange } from '../usage.js';
 
 export const LAB_HELP = `Usage: heartbeat lab compare <trace>... [options]
        heartbeat lab generalise <trace>... [--mistakes-per-day N[,N…]] [options]
@@ -63,16 +64,6 @@ interface LabArgs {
   seed: number;
 }
 
-function parseNumber(flag: string, value: string | undefined, lo: number, hi: number): number {
-  const n = Number(value);
-  if (value === undefined || value === '' || !Number.isFinite(n) || n < lo || n > hi) {
-    throw new ConfigError(
-      `${flag} needs a number from ${lo} to ${hi}, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`,
-    );
-  }
-  return n;
-}
-
 function parseArgs(argv: string[]): LabArgs {
   const args: LabArgs = {
     paths: [],
@@ -91,16 +82,16 @@ function parseArgs(argv: string[]): LabArgs {
       const v = argv[++i];
       if (v === undefined || v === '') throw new ConfigError('--out needs a directory');
       args.outDir = v;
-    } else if (a === '--points') args.points = Math.round(parseNumber(a, argv[++i], 4, 200));
+    } else if (a === '--points') args.points = Math.round(numberInRange(a, argv[++i], 4, 200));
     else if (a === '--ping-period-ms')
-      args.pingPeriodMs = parseNumber(a, argv[++i], 0.001, 3_600_000);
+      args.pingPeriodMs = numberInRange(a, argv[++i], 0.001, 3_600_000);
     else if (a === '--quiet') args.quiet = true;
     else if (a === '--scenarios') args.scenarios = true;
-    else if (a === '--headroom') args.headroom = parseNumber(a, argv[++i], 0.01, 1);
-    else if (a === '--seed') args.seed = Math.round(parseNumber(a, argv[++i], 0, 2 ** 32 - 1));
+    else if (a === '--headroom') args.headroom = numberInRange(a, argv[++i], 0.01, 1);
+    else if (a === '--seed') args.seed = Math.round(numberInRange(a, argv[++i], 0, 2 ** 32 - 1));
     else if (a === '--mistakes-per-day') {
       const v = argv[++i];
-      args.perDay = (v ?? '').split(',').map((x) => parseNumber(a, x, 0, 1e6));
+      args.perDay = (v ?? '').split(',').map((x) => numberInRange(a, x, 0, 1e6));
     } else if (a.startsWith('-'))
       throw new ConfigError(`unknown option ${a} (see heartbeat lab --help)`);
     else args.paths.push(a);

@@ -10,6 +10,7 @@ import { createQosEvaluate } from '../../sim/lab/qos-evaluate.js';
 import type { QualityPoint } from '../../sim/lab/quality-point.js';
 import { readTraceInputs } from '../../sim/lab/trace-inputs.js';
 import { configSnippet, tune, type TuneTarget } from '../../sim/lab/tuner.js';
+import { numberInRange } from '../usage.js';
 
 export const TUNE_HELP = `Usage: heartbeat tune <trace> (--mistakes-per-day N | --detection-ms MS) [options]
 
@@ -47,16 +48,6 @@ interface TuneArgs {
   quiet: boolean;
 }
 
-function parseNumber(flag: string, value: string | undefined, lo: number, hi: number): number {
-  const n = Number(value);
-  if (value === undefined || value === '' || !Number.isFinite(n) || n < lo || n > hi) {
-    throw new ConfigError(
-      `${flag} needs a number from ${lo} to ${hi}, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`,
-    );
-  }
-  return n;
-}
-
 function parseArgs(argv: string[]): TuneArgs {
   const paths: string[] = [];
   let target: TuneTarget | undefined;
@@ -74,12 +65,12 @@ function parseArgs(argv: string[]): TuneArgs {
         throw new ConfigError('give one target: --mistakes-per-day or --detection-ms');
       target =
         a === '--mistakes-per-day'
-          ? { kind: 'mistakes', perDay: parseNumber(a, argv[++i], 0, 1e6) }
-          : { kind: 'detection', detectionMs: parseNumber(a, argv[++i], 0.001, 1e9) };
-    } else if (a === '--headroom') args.headroom = parseNumber(a, argv[++i], 0.01, 1);
-    else if (a === '--points') args.points = Math.round(parseNumber(a, argv[++i], 4, 200));
+          ? { kind: 'mistakes', perDay: numberInRange(a, argv[++i], 0, 1e6) }
+          : { kind: 'detection', detectionMs: numberInRange(a, argv[++i], 0.001, 1e9) };
+    } else if (a === '--headroom') args.headroom = numberInRange(a, argv[++i], 0.01, 1);
+    else if (a === '--points') args.points = Math.round(numberInRange(a, argv[++i], 4, 200));
     else if (a === '--ping-period-ms')
-      args.pingPeriodMs = parseNumber(a, argv[++i], 0.001, 3_600_000);
+      args.pingPeriodMs = numberInRange(a, argv[++i], 0.001, 3_600_000);
     else if (a === '--json') args.json = true;
     else if (a === '--quiet') args.quiet = true;
     else if (a.startsWith('-'))
