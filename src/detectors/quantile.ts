@@ -1,6 +1,7 @@
 import { MAX_DETECTOR_WINDOW } from '../core/limits.js';
 import type { DetectorContext, DetectorExplanation, FailureDetector } from './detector.js';
 import { objectBytes, TYPED_ARRAY_HEADER_BYTES } from './footprint.js';
+import { OutageSchedule } from './outage-schedule.js';
 
 /** Options of the empirical-quantile detector. */
 export interface QuantileOptions {
@@ -25,6 +26,16 @@ export interface QuantileOptions {
    * @default 64: long enough that one late heartbeat barely moves the interval estimate.
    */
   windowSize?: number;
+  /**
+   * Period of outages the link has on a schedule, in ms; 0 turns the schedule learning off. Waits
+   * are also filed by their phase in this period, and a phase where late heartbeats recur far more
+   * often than elsewhere (outage-schedule.ts) gets a histogram of its own, so the link is given
+   * patience at that moment of each period and a tight deadline the rest of the time.
+   * @default 15 000: Starlink reassigns every terminal to a satellite every 15 s, globally in
+   * step, and drops packets for a moment at each reassignment. On a link without such a schedule
+   * no phase stands out and nothing changes.
+   */
+  schedulePeriodMs?: number;
 }
 
 /** Sequence steps beyond what elapsed time allows that mean the sender restarted its numbering. */
@@ -60,21 +71,46 @@ export const WAIT_BINS = LINEAR_BINS + LOG_BINS;
  * tight deadline without paying for the stalls of a disturbed one.
  */
 const TURBULENCE_EDGES = [0.1, 0.3];
-const CLASSES = TURBULENCE_EDGES.length + 1;
+/** The class of arrivals expected in a recurring outage window (see `schedulePeriodMs`). */
+const SCHEDULED = TURBULENCE_EDGES.length + 1;
+const CLASSES = SCHEDULED + 1;
+/**
+ * A wait counts as late for the schedule when it is at least `LATE_INTERVALS` past the expected
+ * arrival (a heartbeat lost) and beyond the body of all waits: the median plus `LATE_SPREADS`
+ * times the distance from the median to the 90th percentile. So a link whose ordinary jitter
+ * spans several intervals is judged against its own spread, and frequent outages do not raise
+ * the bar above themselves (they are far fewer than a tenth of the waits).
+ */
+const LATE_INTERVALS = 0.75;
+const LATE_SPREADS = 4;
+/** The schedule is learned only when the period holds at least this many intervals. */
+const MIN_INTERVALS_PER_PERIOD = 8;
 /** Gaps the turbulence looks back over. */
 const TURBULENCE_GAPS = 4;
 /** Waits between recomputations of the class margins (they move slowly; saves work). */
 const TAIL_REFRESH = 64;
 /** Samples a turbulence class needs before its own waits are used instead of all of them. */
 const MIN_CLASS_SAMPLES = 32;
+/**
+ * The scheduled class uses its own waits as soon as it holds the outages that made its window
+ * recurring (the pooled histogram would dilute them among every other wait).
+ */
+const MIN_SCHEDULED_SAMPLES = 4;
+/**
+ * Beyond the longest scheduled outage in memory the scheduled class adds this share of it rather
+ * than an exponential tail: such outages have a set length (the handover takes as long each
+ * time), so the longest seen, and a little more, covers them.
+ */
+const SCHEDULED_HEADROOM = 0.1;
 /** Weights are kept as 2^(t/halfLife) and rescaled long before they overflow single precision. */
 const RESCALE_ABOVE = 2 ** 64;
 export const DEFAULT_MISTAKES_PER_HOUR = 0.5;
 export const DEFAULT_HALF_LIFE_MS = 3_600_000;
 export const DEFAULT_QUANTILE_WINDOW = 64;
+export const DEFAULT_SCHEDULE_PERIOD_MS = 15_000;
 const HOUR_MS = 3_600_000;
 /** Fields of the detector object, and its typed arrays, for `memoryBytes()` (footprint.ts). */
-const DETECTOR_FIELDS = 27;
+const DETECTOR_FIELDS = 29;
 const TYPED_ARRAY_COUNT = 8;
 
 /** A wait histogram: weight per bin (single precision is plenty for counts with decay). */
@@ -116,7 +152,7 @@ export function waitBinUpper(bin: number): number {
  * plus whole intervals when heartbeats were lost or the link stalled. It suspects once the
  * silence reaches the quantile of past waits that matches its false-suspicion budget
  * (`mistakesPerHour`). No distribution is assumed: heavy tails, bimodal delay and loss bursts are
- * all in the samples. Three refinements:
+ * all in the samples. Four refinements:
  * - the waits live in histograms whose weights decay with a half-life of an hour rather than in
  *   a short window, so the rare long outages that cause most false suspicions are remembered
  *   between occurrences;
@@ -125,12 +161,16 @@ export function waitBinUpper(bin: number): number {
  *   calm link is not made to wait for the stalls of a disturbed one;
  * - where the budget is finer than the samples can resolve, the tail continues past the largest
  *   wait in memory with an exponential fitted to the largest waits, so a stall a little longer
- *   than any seen is still covered.
+ *   than any seen is still covered;
+ * - outages on a schedule are learned (`schedulePeriodMs`, outage-schedule.ts): an arrival
+ *   expected at a phase of the period where late heartbeats recur goes to a class of its own,
+ *   whatever its turbulence, so the patience those moments need is not spent on the rest.
  *
- * Memory: four `Float32Array` histograms (three classes and the pooled one) of `WAIT_BINS` (211)
+ * Memory: five `Float32Array` histograms (four classes and the pooled one) of `WAIT_BINS` (211)
  * bins, two `Float64Array(windowSize)` rings (arrival times and sequence numbers), five small
- * per-class arrays and a few fields: 6.1 kB by `memoryBytes()` at the default window, about
- * fifteen times a windowed φ or Chen detector — for links whose detection quality matters.
+ * per-class arrays, the schedule's three arrays of 60 bins and a few fields: 8.5 kB by
+ * `memoryBytes()` at the default window, about twenty times a windowed φ or Chen detector — for
+ * links whose detection quality matters.
  */
 export class QuantileDetector implements FailureDetector {
   readonly kind = 'quantile' as const;
@@ -138,21 +178,26 @@ export class QuantileDetector implements FailureDetector {
   readonly mistakesPerHour: number;
   readonly halfLifeMs: number;
   readonly windowSize: number;
+  readonly schedulePeriodMs: number;
   private readonly senderIntervalMs: number;
+  /** The outage schedule being learned; undefined when off or the period is too short. */
+  private readonly schedule: OutageSchedule | undefined;
   private readonly arrivalMs: Float64Array;
   private readonly seqs: Float64Array;
-  /** One wait histogram per turbulence class, then the pooled one (`WAIT_BINS` each). */
+  /** One wait histogram per class (turbulence, then scheduled), then the pooled one. */
   private readonly histograms = new Float32Array((CLASSES + 1) * WAIT_BINS);
   /** Total weight and samples per histogram. */
   private readonly classWeight = new Float64Array(CLASSES + 1);
   private readonly classSamples = new Float64Array(CLASSES + 1);
-  /** Turbulence class of the last arrival: the histogram its wait will go to. */
+  /** Class of the last arrival: the histogram its wait will go to. */
   private pendingClass = 0;
   /** Tail scale (intervals) per histogram, recomputed by `refreshMargins`. */
   private readonly tailScale = new Float64Array(CLASSES + 1);
   /** Margin (intervals) per class, recomputed by `refreshMargins`. */
   private readonly marginIntervals = new Float64Array(CLASSES);
   private samplesAtRefresh = -Infinity;
+  /** Waits (intervals) at least this long are late for the schedule; set by `refreshMargins`. */
+  private lateIntervals = LATE_INTERVALS;
   /** Longest wait seen per class: a longer one makes the margins stale at once. */
   private readonly classLongest = new Float64Array(CLASSES).fill(-Infinity);
   /** A class saw a wait longer than any before since the last refresh. */
@@ -183,6 +228,14 @@ export class QuantileDetector implements FailureDetector {
     );
     this.senderIntervalMs = context.intervalMs > 0 ? context.intervalMs : 1000;
     this.intervalMs = this.senderIntervalMs;
+    const period = options.schedulePeriodMs ?? DEFAULT_SCHEDULE_PERIOD_MS;
+    this.schedulePeriodMs = period >= 0 && Number.isFinite(period) ? period : 0;
+    this.schedule =
+      this.schedulePeriodMs >= MIN_INTERVALS_PER_PERIOD * this.senderIntervalMs
+        ? new OutageSchedule(this.schedulePeriodMs, SCHEDULED, (c, bin, w) =>
+            this.moveToScheduled(c, bin, w),
+          )
+        : undefined;
     this.arrivalMs = new Float64Array(this.windowSize);
     this.seqs = new Float64Array(this.windowSize);
   }
@@ -207,7 +260,10 @@ export class QuantileDetector implements FailureDetector {
     this.addArrival(nowMs, s);
     this.intervalMs = this.estimateIntervalMs();
     this.expectedMs = nowMs + this.intervalMs;
-    this.pendingClass = turbulenceClass(this.turbulence());
+    this.pendingClass =
+      this.schedule?.recurring(this.expectedMs) === true
+        ? SCHEDULED
+        : turbulenceClass(this.turbulence());
     this.marginMs = this.quantileMarginMs(this.pendingClass);
     this.deadlineMs = Math.max(this.expectedMs + this.marginMs, nowMs);
   }
@@ -254,7 +310,8 @@ export class QuantileDetector implements FailureDetector {
       objectBytes(DETECTOR_FIELDS) +
       TYPED_ARRAY_COUNT * TYPED_ARRAY_HEADER_BYTES +
       4 * (CLASSES + 1) * WAIT_BINS +
-      8 * (3 * (CLASSES + 1) + 2 * CLASSES + 2 * this.windowSize)
+      8 * (3 * (CLASSES + 1) + 2 * CLASSES + 2 * this.windowSize) +
+      (this.schedule?.memoryBytes() ?? 0)
     );
   }
 
@@ -298,6 +355,14 @@ export class QuantileDetector implements FailureDetector {
       this.classLongest[this.pendingClass] = waitIntervals;
       this.stale = true;
     }
+    // Filed first, so that if this wait makes its phase recur it is moved with the others.
+    this.schedule?.observe(
+      this.expectedMs,
+      this.sampleWeight,
+      waitIntervals >= this.lateIntervals,
+      this.pendingClass,
+      bin,
+    );
   }
 
   /** Adds the current sample weight to one histogram's bin and totals. */
@@ -306,6 +371,19 @@ export class QuantileDetector implements FailureDetector {
     this.histograms[i] = (this.histograms[i] as number) + this.sampleWeight;
     this.classWeight[c] = (this.classWeight[c] as number) + this.sampleWeight;
     this.classSamples[c] = (this.classSamples[c] as number) + 1;
+  }
+
+  /** A late wait filed under class `c` turned out to be a scheduled outage: file it there. */
+  private moveToScheduled(c: number, bin: number, weight: number): void {
+    const from = c * WAIT_BINS + bin;
+    const to = SCHEDULED * WAIT_BINS + bin;
+    this.histograms[from] = Math.max(0, (this.histograms[from] as number) - weight);
+    this.histograms[to] = (this.histograms[to] as number) + weight;
+    this.classWeight[c] = Math.max(0, (this.classWeight[c] as number) - weight);
+    this.classWeight[SCHEDULED] = (this.classWeight[SCHEDULED] as number) + weight;
+    this.classSamples[c] = Math.max(0, (this.classSamples[c] as number) - 1);
+    this.classSamples[SCHEDULED] = (this.classSamples[SCHEDULED] as number) + 1;
+    this.stale = true;
   }
 
   private rescale(): void {
@@ -317,6 +395,7 @@ export class QuantileDetector implements FailureDetector {
     for (let c = 0; c <= CLASSES; c++) {
       this.classWeight[c] = (this.classWeight[c] as number) / factor;
     }
+    this.schedule?.rescale(factor);
     this.sampleWeight = 1;
   }
 
@@ -364,6 +443,10 @@ export class QuantileDetector implements FailureDetector {
           : MIN_TAIL_SCALE;
     }
     const total = this.classWeight[CLASSES] as number;
+    const pooled = this.classHistogram(CLASSES);
+    const median = survivalQuantile(pooled, total, 0.5);
+    const p90 = survivalQuantile(pooled, total, 0.1);
+    this.lateIntervals = Math.max(LATE_INTERVALS, median + LATE_SPREADS * (p90 - median));
     let meanScale = 0;
     for (let k = 0; k < CLASSES; k++) {
       meanScale +=
@@ -379,7 +462,8 @@ export class QuantileDetector implements FailureDetector {
 
   /** The histogram used for class `c`: its own once it has enough samples, else the pooled one. */
   private classFor(c: number): number {
-    return (this.classSamples[c] as number) >= MIN_CLASS_SAMPLES ? c : CLASSES;
+    const own = c === SCHEDULED ? MIN_SCHEDULED_SAMPLES : MIN_CLASS_SAMPLES;
+    return (this.classSamples[c] as number) >= own ? c : CLASSES;
   }
 
   private classHistogram(c: number): Float32Array {
@@ -394,6 +478,11 @@ export class QuantileDetector implements FailureDetector {
   }
 
   private classQuantile(c: number, p: number): number {
+    if (c === SCHEDULED) {
+      const n = Math.max(1, this.classEffectiveSamples(c));
+      const q = survivalQuantile(this.classHistogram(c), this.classWeight[c] as number, 1 / n);
+      if (p * n < 1) return q + SCHEDULED_HEADROOM * Math.max(0, q);
+    }
     return tailQuantile(
       this.classHistogram(c),
       this.classWeight[c] as number,

@@ -25,6 +25,7 @@ import {
   DEFAULT_HALF_LIFE_MS,
   DEFAULT_MISTAKES_PER_HOUR,
   DEFAULT_QUANTILE_WINDOW,
+  DEFAULT_SCHEDULE_PERIOD_MS,
   QuantileDetector,
 } from './quantile.js';
 import type { DetectorSpec } from './spec.js';
@@ -155,6 +156,11 @@ const DETECTORS: { [K in DetectorKind]: DetectorDefinition<K> } = {
         DEFAULT_QUANTILE_WINDOW,
         'arrivals that measure the real interval; one late beat barely moves it',
       ),
+      schedulePeriodMs: {
+        rule: 'non-negative',
+        default: () => DEFAULT_SCHEDULE_PERIOD_MS,
+        reason: "15 s: Starlink's satellite reassignment period; 0 turns schedule learning off",
+      },
     },
     create: (spec, context) => new QuantileDetector(spec, context),
   },

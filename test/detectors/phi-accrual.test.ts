@@ -63,7 +63,8 @@ describe('akkaPhi', () => {
         fc.double({ min: 1, max: 1e4, noNaN: true }),
         (t, mean, sd) => {
           const reference = akkaReference(t, mean, sd);
-          fc.pre(Number.isFinite(reference));
+          // Past φ ≈ 307 the literal formula's e^(…) is subnormal and has lost its precision.
+          fc.pre(Number.isFinite(reference) && reference < 300);
           const ours = akkaPhi(t, mean, sd);
           expect(Math.abs(ours - reference)).toBeLessThanOrEqual(1e-12 + 1e-9 * reference);
         },

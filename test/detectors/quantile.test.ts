@@ -125,7 +125,13 @@ describe('quantile detector', () => {
     const before = d.memoryBytes();
     periodic(d, 10_000);
     expect(d.memoryBytes()).toBe(before);
-    expect(before).toBe(32 + 27 * 8 + 8 * 160 + 4 * 4 * WAIT_BINS + 8 * (3 * 4 + 2 * 3 + 2 * 64));
+    const schedule = 32 + 12 * 8 + 8 * 160 + 60 * 18 + 32 * 12;
+    expect(before).toBe(
+      32 + 29 * 8 + 8 * 160 + 4 * 5 * WAIT_BINS + 8 * (3 * 5 + 2 * 4 + 2 * 64) + schedule,
+    );
+    // Without the schedule (turned off), its share is gone.
+    const off = new QuantileDetector({ schedulePeriodMs: 0 }, { intervalMs: INTERVAL });
+    expect(off.memoryBytes()).toBe(before - schedule);
   });
 });
 
@@ -168,5 +174,53 @@ describe('wait histogram', () => {
     const mid = (waitBinUpper(waitBin(1) - 1) + waitBinUpper(waitBin(1))) / 2;
     const expected = waitBinUpper(waitBin(1)) + (mid - u) * Math.log(10);
     expect(tailQuantile(h, 100, 100, 0.001)).toBeCloseTo(expected, 9);
+  });
+});
+
+describe('outages on a schedule', () => {
+  /**
+   * A 100 ms sender whose link drops everything for 1 s at 11.9 s of every 15 s period, with
+   * 5–15 ms of deterministic delay, for `steps` heartbeats into `d`. Returns how many arrivals
+   * came after the detector's deadline (false suspicions), per period.
+   */
+  function scheduledOutages(d: QuantileDetector, steps: number): number[] {
+    let mistakes = 0;
+    const byPeriod: number[] = [];
+    for (let seq = 1; seq <= steps; seq++) {
+      const sent = (seq - 1) * INTERVAL;
+      const phase = sent % 15_000;
+      if (phase >= 11_900 && phase < 12_900) continue; // lost in the outage
+      const at = sent + 5 + ((seq * 7) % 11);
+      if (seq > 1 && at > d.suspectAtMs()) mistakes++;
+      d.heartbeat(at, seq);
+      if (seq % 150 === 0) byPeriod.push(mistakes);
+    }
+    return byPeriod;
+  }
+
+  it('keeps the deadline tight away from the outage and patient across it', () => {
+    const learning = new QuantileDetector({ mistakesPerHour: 10 }, { intervalMs: INTERVAL });
+    const off = new QuantileDetector(
+      { mistakesPerHour: 10, schedulePeriodMs: 0 },
+      { intervalMs: INTERVAL },
+    );
+    // Twelve periods, then 3 s into the thirteenth: far from the outage…
+    const calm = 12 * 150 + 30;
+    scheduledOutages(learning, calm);
+    scheduledOutages(off, calm);
+    expect(learning.explain(0).details.marginMs).toBeLessThan(INTERVAL);
+    expect(off.explain(0).details.marginMs).toBeGreaterThan(5 * INTERVAL);
+    // …and on to the last heartbeat before the outage: the learning one waits the second out.
+    scheduledOutages(learning, 12 * 150 + 119);
+    const last = 12 * 15_000 + 11_800;
+    expect(learning.suspectAtMs()).toBeGreaterThan(last + 1_000 + INTERVAL);
+  });
+
+  it('makes no mistake on an outage once the schedule is learned', () => {
+    const d = new QuantileDetector({ mistakesPerHour: 10 }, { intervalMs: INTERVAL });
+    const byPeriod = scheduledOutages(d, 12 * 150);
+    // Learning costs the first few outages; the last six periods are clean.
+    expect(byPeriod[5]).toBeLessThanOrEqual(4);
+    expect(byPeriod[11]).toBe(byPeriod[5]);
   });
 });

@@ -1,0 +1,181 @@
+import { objectBytes, TYPED_ARRAY_HEADER_BYTES } from './footprint.js';
+
+/** Phase bins per period: 250 ms each at Starlink's 15 s. */
+export const SCHEDULE_BINS = 60;
+/** Late waits a window of phase bins needs before it can be called a recurring outage. */
+export const MIN_RECURRING_EVENTS = 3;
+/**
+ * How unlikely the late waits in a window must be under one rate for the whole period before the
+ * window is called recurring: a Poisson tail probability. Sixty windows are tested, so about one
+ * link in sixteen with uniform losses has a window flagged by chance at any time; a flagged
+ * window only sends its heartbeats to a histogram of their own (see quantile.ts), which costs
+ * little when the window is ordinary.
+ */
+export const RECURRING_SIGNIFICANCE = 1e-3;
+/** Waits between recomputations of the flags when nothing was late (rates move slowly). */
+const REFRESH_EVERY = 64;
+/** Late waits remembered one by one, to be moved when their phase turns out to recur. */
+export const RECENT_LATE = 32;
+/** Fields of the object and its typed arrays, for `memoryBytes()` (footprint.ts). */
+const FIELDS = 12;
+const TYPED_ARRAYS = 8;
+
+/**
+ * Moves one late wait, filed earlier under `tag` in wait-histogram bin `waitBin` with weight
+ * `weight`, to the caller's class for recurring outages.
+ */
+export type MoveLateWait = (tag: number, waitBin: number, weight: number) => void;
+
+/**
+ * Where in a fixed period late heartbeats cluster: a link that fails on a schedule (a Starlink
+ * terminal is reassigned to a satellite every 15 s, globally in step, and loses packets for a
+ * moment each time) shows it as late waits at one phase of the period, again and again. Every
+ * wait is filed by the phase of the arrival it waited for (monotonic ms modulo the period, in
+ * `SCHEDULE_BINS` bins), counting the waits ("exposure") and the late ones. A pair of adjacent
+ * bins is **recurring** when it holds at least `MIN_RECURRING_EVENTS` late waits and that many
+ * would happen by chance with probability below `RECURRING_SIGNIFICANCE`, if lateness were
+ * spread evenly over the period at the link's overall rate. Pairs, so an outage that begins near
+ * a bin edge is not split in two weaker halves.
+ *
+ * The last `RECENT_LATE` late waits are remembered with the caller's tag (its class for them),
+ * their wait-histogram bin and weight; when their phase becomes recurring they are handed back
+ * through `move`, so the caller can take them out of the class they were filed under — the
+ * outages seen before the schedule was recognised then stop making every other moment patient.
+ *
+ * The counts are weights the caller decays (the quantile detector's sample weight, which grows
+ * by 2^(elapsed / half-life)); `rescale` divides them all when the caller rescales its weights.
+ * The phase is the monitor's own monotonic time, so what is learned is the schedule's phase on
+ * this monitor's clock: no wall clock or time zone is involved.
+ */
+export class OutageSchedule {
+  private readonly exposure = new Float64Array(SCHEDULE_BINS);
+  private readonly late = new Float64Array(SCHEDULE_BINS);
+  private readonly flags = new Uint8Array(SCHEDULE_BINS);
+  private readonly previous = new Uint8Array(SCHEDULE_BINS);
+  private totalExposure = 0;
+  private totalLate = 0;
+  private sinceRefresh = 0;
+  private readonly recentPhase = new Uint8Array(RECENT_LATE);
+  private readonly recentTag = new Uint8Array(RECENT_LATE);
+  private readonly recentWaitBin = new Uint16Array(RECENT_LATE);
+  private readonly recentWeight = new Float64Array(RECENT_LATE);
+  private recentHead = 0;
+
+  /**
+   * @param periodMs the schedule's period
+   * @param recurringTag the caller's tag for waits in recurring windows (never moved)
+   * @param move takes a remembered late wait out of its class when its phase starts to recur
+   */
+  constructor(
+    readonly periodMs: number,
+    private readonly recurringTag: number,
+    private readonly move: MoveLateWait,
+  ) {}
+
+  /** Phase bin of a monotonic time. */
+  binOf(atMs: number): number {
+    const phase = ((atMs % this.periodMs) + this.periodMs) % this.periodMs;
+    return Math.min(SCHEDULE_BINS - 1, Math.floor((phase / this.periodMs) * SCHEDULE_BINS));
+  }
+
+  /**
+   * Files the newest wait, for the arrival expected at `expectedMs`, with the newest sample's
+   * weight (older samples weigh less by their age: counts are read in units of this weight). A
+   * late one also names the caller's `tag` and `waitBin` for it (see `move`).
+   */
+  observe(expectedMs: number, weight: number, late: boolean, tag = 0, waitBin = 0): void {
+    const bin = this.binOf(expectedMs);
+    this.exposure[bin] = (this.exposure[bin] as number) + weight;
+    this.totalExposure += weight;
+    if (late) {
+      this.late[bin] = (this.late[bin] as number) + weight;
+      this.totalLate += weight;
+      const i = this.recentHead;
+      this.recentPhase[i] = bin;
+      this.recentTag[i] = tag;
+      this.recentWaitBin[i] = waitBin;
+      this.recentWeight[i] = weight;
+      this.recentHead = (i + 1) % RECENT_LATE;
+    }
+    if (late || ++this.sinceRefresh >= REFRESH_EVERY) this.refresh(weight);
+  }
+
+  /** Whether the arrival expected at `expectedMs` falls in a recurring outage window. */
+  recurring(expectedMs: number): boolean {
+    return this.flags[this.binOf(expectedMs)] === 1;
+  }
+
+  /** Divides every weight by `factor` (the caller rescaled its own). */
+  rescale(factor: number): void {
+    for (let b = 0; b < SCHEDULE_BINS; b++) {
+      this.exposure[b] = (this.exposure[b] as number) / factor;
+      this.late[b] = (this.late[b] as number) / factor;
+    }
+    for (let i = 0; i < RECENT_LATE; i++) {
+      this.recentWeight[i] = (this.recentWeight[i] as number) / factor;
+    }
+    this.totalExposure /= factor;
+    this.totalLate /= factor;
+  }
+
+  memoryBytes(): number {
+    return (
+      objectBytes(FIELDS) +
+      TYPED_ARRAYS * TYPED_ARRAY_HEADER_BYTES +
+      SCHEDULE_BINS * (8 + 8 + 1 + 1) +
+      RECENT_LATE * (1 + 1 + 2 + 8)
+    );
+  }
+
+  /**
+   * Recomputes every bin's flag against the overall late rate (counts in newest-sample units),
+   * then hands the remembered late waits of newly recurring bins to `move`.
+   */
+  private refresh(currentWeight: number): void {
+    this.sinceRefresh = 0;
+    this.previous.set(this.flags);
+    this.flags.fill(0);
+    if (!(this.totalExposure > 0) || !(this.totalLate > 0)) return;
+    const rate = this.totalLate / this.totalExposure;
+    for (let b = 0; b < SCHEDULE_BINS; b++) {
+      const next = (b + 1) % SCHEDULE_BINS;
+      const events = ((this.late[b] as number) + (this.late[next] as number)) / currentWeight;
+      if (events < MIN_RECURRING_EVENTS) continue;
+      const expected =
+        (((this.exposure[b] as number) + (this.exposure[next] as number)) / currentWeight) * rate;
+      if (poissonTail(Math.floor(events), expected) < RECURRING_SIGNIFICANCE) {
+        this.flags[b] = 1;
+        this.flags[next] = 1;
+      }
+    }
+    for (let i = 0; i < RECENT_LATE; i++) {
+      const w = this.recentWeight[i] as number;
+      const bin = this.recentPhase[i] as number;
+      if (w === 0 || this.recentTag[i] === this.recurringTag) continue;
+      if (this.flags[bin] === 1 && this.previous[bin] === 0) {
+        this.move(this.recentTag[i] as number, this.recentWaitBin[i] as number, w);
+        this.recentTag[i] = this.recurringTag;
+      }
+    }
+  }
+}
+
+/** Terms summed exactly; beyond, the Chernoff bound (an upper bound: flags err on the rare side). */
+const EXACT_TERMS = 200;
+
+/** P(X ≥ k) for X ~ Poisson(λ): one minus the sum of the first k terms, or a bound for large k. */
+export function poissonTail(k: number, lambda: number): number {
+  if (!(k > 0)) return 1;
+  if (!(lambda > 0)) return 0;
+  if (k > EXACT_TERMS || lambda > EXACT_TERMS) {
+    // P(X ≥ k) ≤ e^(k − λ) (λ / k)^k for k > λ
+    return k <= lambda ? 1 : Math.min(1, Math.exp(k - lambda + k * Math.log(lambda / k)));
+  }
+  let term = Math.exp(-lambda);
+  let below = 0;
+  for (let i = 0; i < k; i++) {
+    below += term;
+    term *= lambda / (i + 1);
+  }
+  return Math.max(0, 1 - below);
+}
