@@ -301,6 +301,8 @@ export class QuantileDetector implements FailureDetector {
         expectedArrivalMs: heard ? this.expectedMs : Infinity,
         marginMs: this.marginMs,
         samples: this.samples,
+        // 1 while the next arrival is expected in a recurring outage window, else 0
+        scheduledOutage: this.pendingClass === SCHEDULED ? 1 : 0,
       },
     };
   }

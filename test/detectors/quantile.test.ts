@@ -214,6 +214,8 @@ describe('outages on a schedule', () => {
     scheduledOutages(learning, 12 * 150 + 119);
     const last = 12 * 15_000 + 11_800;
     expect(learning.suspectAtMs()).toBeGreaterThan(last + 1_000 + INTERVAL);
+    expect(learning.explain(last).details.scheduledOutage).toBe(1);
+    expect(off.explain(0).details.scheduledOutage).toBe(0);
   });
 
   it('makes no mistake on an outage once the schedule is learned', () => {
