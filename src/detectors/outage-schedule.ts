@@ -97,7 +97,8 @@ export class OutageSchedule {
       this.recentWeight[i] = weight;
       this.recentHead = (i + 1) % RECENT_LATE;
     }
-    if (late || ++this.sinceRefresh >= REFRESH_EVERY) this.refresh(weight);
+    if (++this.sinceRefresh >= REFRESH_EVERY) this.refresh(weight);
+    else if (late) this.checkAround(bin, weight);
   }
 
   /** Whether the arrival expected at `expectedMs` falls in a recurring outage window. */
@@ -135,19 +136,35 @@ export class OutageSchedule {
     this.sinceRefresh = 0;
     this.previous.set(this.flags);
     this.flags.fill(0);
+    for (let b = 0; b < SCHEDULE_BINS; b++) this.flagPair(b, currentWeight);
+    this.moveNewlyRecurring();
+  }
+
+  /** After a late wait in `bin`: tests the two pairs that hold it (flags are only added here). */
+  private checkAround(bin: number, currentWeight: number): void {
+    this.previous.set(this.flags);
+    this.flagPair((bin + SCHEDULE_BINS - 1) % SCHEDULE_BINS, currentWeight);
+    this.flagPair(bin, currentWeight);
+    this.moveNewlyRecurring();
+  }
+
+  /** Flags bins `b` and `b + 1` when their late waits together are improbable at the overall rate. */
+  private flagPair(b: number, currentWeight: number): void {
     if (!(this.totalExposure > 0) || !(this.totalLate > 0)) return;
+    const next = (b + 1) % SCHEDULE_BINS;
+    const events = ((this.late[b] as number) + (this.late[next] as number)) / currentWeight;
+    if (events < MIN_RECURRING_EVENTS) return;
     const rate = this.totalLate / this.totalExposure;
-    for (let b = 0; b < SCHEDULE_BINS; b++) {
-      const next = (b + 1) % SCHEDULE_BINS;
-      const events = ((this.late[b] as number) + (this.late[next] as number)) / currentWeight;
-      if (events < MIN_RECURRING_EVENTS) continue;
-      const expected =
-        (((this.exposure[b] as number) + (this.exposure[next] as number)) / currentWeight) * rate;
-      if (poissonTail(Math.floor(events), expected) < RECURRING_SIGNIFICANCE) {
-        this.flags[b] = 1;
-        this.flags[next] = 1;
-      }
+    const expected =
+      (((this.exposure[b] as number) + (this.exposure[next] as number)) / currentWeight) * rate;
+    if (poissonTail(Math.floor(events), expected) < RECURRING_SIGNIFICANCE) {
+      this.flags[b] = 1;
+      this.flags[next] = 1;
     }
+  }
+
+  /** Hands the remembered late waits of bins flagged since `previous` to `move`, once each. */
+  private moveNewlyRecurring(): void {
     for (let i = 0; i < RECENT_LATE; i++) {
       const w = this.recentWeight[i] as number;
       const bin = this.recentPhase[i] as number;
