@@ -17,7 +17,7 @@ const REFRESH_EVERY = 64;
 /** Late waits remembered one by one, to be moved when their phase turns out to recur. */
 export const RECENT_LATE = 32;
 /** Fields of the object and its typed arrays, for `memoryBytes()` (footprint.ts). */
-const FIELDS = 12;
+const FIELDS = 15;
 const TYPED_ARRAYS = 8;
 
 /**
@@ -60,6 +60,9 @@ export class OutageSchedule {
   private readonly recentWaitBin = new Uint16Array(RECENT_LATE);
   private readonly recentWeight = new Float64Array(RECENT_LATE);
   private recentHead = 0;
+  private readonly binsPerMs: number;
+  private lastAtMs = Number.NaN;
+  private lastBin = 0;
 
   /**
    * @param periodMs the schedule's period
@@ -70,12 +73,19 @@ export class OutageSchedule {
     readonly periodMs: number,
     private readonly recurringTag: number,
     private readonly move: MoveLateWait,
-  ) {}
+  ) {
+    this.binsPerMs = SCHEDULE_BINS / periodMs;
+  }
 
-  /** Phase bin of a monotonic time. */
+  /** Phase bin of a monotonic time (the last answer is kept: each time is asked about twice). */
   binOf(atMs: number): number {
-    const phase = ((atMs % this.periodMs) + this.periodMs) % this.periodMs;
-    return Math.min(SCHEDULE_BINS - 1, Math.floor((phase / this.periodMs) * SCHEDULE_BINS));
+    if (atMs === this.lastAtMs) return this.lastBin;
+    // floor division rather than %, which is a slow library call for doubles
+    const phase = atMs - Math.floor(atMs / this.periodMs) * this.periodMs;
+    const bin = Math.min(SCHEDULE_BINS - 1, Math.max(0, Math.floor(phase * this.binsPerMs)));
+    this.lastAtMs = atMs;
+    this.lastBin = bin;
+    return bin;
   }
 
   /**

@@ -130,7 +130,7 @@ describe('outage schedule', () => {
     const before = s.memoryBytes();
     period(s, 0, 100);
     expect(s.memoryBytes()).toBe(before);
-    expect(before).toBe(32 + 12 * 8 + 8 * 160 + SCHEDULE_BINS * 18 + RECENT_LATE * 12);
+    expect(before).toBe(32 + 15 * 8 + 8 * 160 + SCHEDULE_BINS * 18 + RECENT_LATE * 12);
   });
 });
 
