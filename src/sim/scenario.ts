@@ -19,6 +19,11 @@ export type PauseSpec =
 export interface PartitionSpec {
   startMs: number;
   durationMs: number;
+  /**
+   * The partition recurs every `everyMs` from `startMs` (for `durationMs` each time) until the
+   * scenario ends: a link that drops out on a schedule, like a satellite handover. @default once
+   */
+  everyMs?: number;
   /** How many nodes (the first ones) are cut off from the monitor. @default all */
   nodes?: number;
 }
@@ -138,11 +143,17 @@ export function parseScenario(input: unknown, options: ParseScenarioOptions = {}
     scenario.partitions = list.map((raw: unknown, i: number) => {
       const where = `${p}.partitions[${i}]`;
       const q = f.object(raw, where);
-      f.onlyKeys(q, where, ['startMs', 'durationMs', 'nodes']);
+      f.onlyKeys(q, where, ['startMs', 'durationMs', 'everyMs', 'nodes']);
       const part: PartitionSpec = {
         startMs: f.number(q, 'startMs', where, 'non-negative'),
         durationMs: f.number(q, 'durationMs', where, 'positive'),
       };
+      const every = f.optionalNumber(q, 'everyMs', where, 'positive');
+      if (every !== undefined) {
+        if (every <= part.durationMs)
+          f.fail(`${where}.everyMs`, `must be longer than durationMs (${part.durationMs})`, every);
+        part.everyMs = every;
+      }
       const n = f.optionalNumber(q, 'nodes', where, 'positive-integer');
       if (n !== undefined) {
         if (n > nodes) f.fail(`${where}.nodes`, `must be at most scenario.nodes (${nodes})`, n);

@@ -25,7 +25,7 @@ export class SenderModel {
   private readonly pauses: PauseWindows;
   private readonly delay: Sampler;
   private readonly lossProcess: LossProcess;
-  private readonly partitions: { startMs: number; endMs: number }[];
+  private readonly partitions: { startMs: number; durationMs: number; everyMs: number }[];
   private nextSendMs: number;
   private sent = 0;
 
@@ -49,7 +49,11 @@ export class SenderModel {
       crashes && init.ignoreCrash !== true ? (scenario.crash?.atMs ?? Infinity) : Infinity;
     this.partitions = scenario.partitions
       .filter((p) => node < (p.nodes ?? scenario.nodes))
-      .map((p) => ({ startMs: p.startMs, endMs: p.startMs + p.durationMs }));
+      .map((p) => ({
+        startMs: p.startMs,
+        durationMs: p.durationMs,
+        everyMs: p.everyMs ?? Infinity,
+      }));
     this.nextSendMs = this.pauses.resumeAt(phase);
   }
 
@@ -90,7 +94,12 @@ export class SenderModel {
 
   /** Whether the link to the monitor is cut at `tMs` by a partition. */
   partitioned(tMs: number): boolean {
-    for (const p of this.partitions) if (p.startMs <= tMs && tMs < p.endMs) return true;
+    for (const p of this.partitions) {
+      if (tMs < p.startMs) continue;
+      const since = tMs - p.startMs;
+      const phase = p.everyMs === Infinity ? since : since % p.everyMs;
+      if (phase < p.durationMs) return true;
+    }
     return false;
   }
 

@@ -201,12 +201,19 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Simul
   const interval = Math.max(1, Math.round(scenario.intervalMs));
   for (const id of ids) table.register(id, { intervalMs: interval });
 
-  // Partitions: cut at the start, healed at the end (set now, so they run before sends due then).
+  // Partitions: cut at the start, healed at the end (set now, so they run before sends due then);
+  // a recurring one sets its heal and its next cut when it cuts, ahead of the sends due then.
   for (const p of scenario.partitions) {
     const cut = ids.slice(0, p.nodes ?? scenario.nodes);
-    let heal: (() => void) | undefined;
-    clock.setTimeout(() => (heal = network.partition(cut, [MONITOR])), p.startMs);
-    clock.setTimeout(() => heal?.(), p.startMs + p.durationMs);
+    const occur = (startMs: number): void => {
+      clock.setTimeout(() => {
+        const heal = network.partition(cut, [MONITOR]);
+        clock.setTimeout(heal, p.durationMs);
+        const next = startMs + (p.everyMs ?? Infinity);
+        if (next < scenario.durationMs) occur(next);
+      }, startMs - clock.monotonicMs());
+    };
+    occur(p.startMs);
   }
 
   const run: SendRun = { clock, network, link, monitor: MONITOR, intervalMs: interval, sent: 0 };

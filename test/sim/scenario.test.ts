@@ -86,6 +86,10 @@ describe('parseScenario', () => {
     ],
     [{ name: 'x', durationMs: 1, partitions: {} }, 'scenario.partitions must be a list, got {}'],
     [
+      { name: 'x', durationMs: 1, partitions: [{ startMs: 0, durationMs: 700, everyMs: 700 }] },
+      'scenario.partitions[0].everyMs must be longer than durationMs (700), got 700',
+    ],
+    [
       { name: 'x', durationMs: 1, senderPauses: { everyMs: 5 } },
       'scenario.senderPauses.durationMs is required',
     ],

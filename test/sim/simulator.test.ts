@@ -140,6 +140,60 @@ describe('runScenario', () => {
   });
 });
 
+describe('recurring partitions', () => {
+  // A satellite-like link: 100 ms heartbeats, dropped for 0.7 s every 15 s, for 10 minutes.
+  const handovers = parseScenario({
+    ...base,
+    durationMs: 600_000,
+    intervalMs: 100,
+    jitterRatio: 0,
+    delay: { kind: 'constant', ms: 20 },
+    partitions: [{ startMs: 11_950, durationMs: 700, everyMs: 15_000 }],
+    monitor: { detector: { kind: 'quantile', mistakesPerHour: 10 }, deadAfterMs: 60_000 },
+  });
+
+  it('cut the link for its duration at every period, and agree with scenarioToTrace', () => {
+    const r = runScenario(handovers, { seed: 3 });
+    // 40 outages of 0.7 s at one heartbeat per 100 ms: 7 heartbeats each
+    expect(r.network.partitioned).toBe(40 * 7);
+    const trace = scenarioToTrace(handovers, 3, { fromScenarioStart: true });
+    expect(lostCount(trace)).toBe(40 * 7);
+  });
+
+  it('are learned by the quantile detector: no suspicion at each one, and a fast detection between', () => {
+    // The same link, and the sender crashes at 545 s: 5 s into a period, far from a handover.
+    const withCrash = (schedulePeriodMs: number) =>
+      parseScenario({
+        ...base,
+        durationMs: handovers.durationMs,
+        intervalMs: 100,
+        jitterRatio: 0,
+        delay: { kind: 'constant', ms: 20 },
+        partitions: handovers.partitions,
+        crash: { atMs: 545_000 },
+        monitor: {
+          detector: { kind: 'quantile', mistakesPerHour: 10, schedulePeriodMs },
+          deadAfterMs: 60_000,
+        },
+      });
+    const learning = runScenario(withCrash(15_000), { seed: 3 });
+    const blind = runScenario(withCrash(0), { seed: 3 });
+    // The first handovers are suspected while the schedule is learned; none after 2 minutes.
+    const suspicionsFrom = (run: typeof learning, fromMs: number): number =>
+      run.transitions.filter((t) => t.to === 'suspect' && t.atMs >= fromMs && t.atMs < 545_000)
+        .length;
+    expect(learning.falseSuspicions).toBeGreaterThan(0);
+    expect(learning.falseSuspicions).toBeLessThanOrEqual(5);
+    expect(suspicionsFrom(learning, 120_000)).toBe(0);
+    // Without the schedule the detector covers the handovers only by being patient everywhere:
+    // the crash between two handovers is detected well over twice as late.
+    expect(learning.crashes[0]!.detectionMs).not.toBeNull();
+    expect(blind.crashes[0]!.detectionMs).not.toBeNull();
+    expect(learning.crashes[0]!.detectionMs!).toBeLessThan(500);
+    expect(blind.crashes[0]!.detectionMs!).toBeGreaterThan(2 * learning.crashes[0]!.detectionMs!);
+  });
+});
+
 describe('scenarioToTrace', () => {
   it('gives exactly the heartbeats the simulator delivers for that node', () => {
     const s = parseScenario({
