@@ -168,9 +168,9 @@ export function waitBinUpper(bin: number): number {
  *
  * Memory: five `Float32Array` histograms (four classes and the pooled one) of `WAIT_BINS` (211)
  * bins, two `Float64Array(windowSize)` rings (arrival times and sequence numbers), five small
- * per-class arrays, the schedule's three arrays of 60 bins and a few fields: 8.5 kB by
- * `memoryBytes()` at the default window, about twenty times a windowed φ or Chen detector — for
- * links whose detection quality matters.
+ * per-class arrays, the schedule's arrays (60 phase bins, 32 remembered late waits) and a few
+ * fields: 9.9 kB by `memoryBytes()` at the default window (7.0 kB with the schedule off), about
+ * twenty times a windowed φ or Chen detector — for links whose detection quality matters.
  */
 export class QuantileDetector implements FailureDetector {
   readonly kind = 'quantile' as const;
