@@ -93,7 +93,7 @@ export class OutageSchedule {
    * weight (older samples weigh less by their age: counts are read in units of this weight). A
    * late one also names the caller's `tag` and `waitBin` for it (see `move`).
    */
-  observe(expectedMs: number, weight: number, late: boolean, tag = 0, waitBin = 0): void {
+  observe(expectedMs: number, weight: number, late: boolean, tag: number, waitBin: number): void {
     const bin = this.binOf(expectedMs);
     this.exposure[bin] = (this.exposure[bin] as number) + weight;
     this.totalExposure += weight;

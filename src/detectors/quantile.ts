@@ -445,10 +445,12 @@ export class QuantileDetector implements FailureDetector {
           : MIN_TAIL_SCALE;
     }
     const total = this.classWeight[CLASSES] as number;
-    const pooled = this.classHistogram(CLASSES);
-    const median = survivalQuantile(pooled, total, 0.5);
-    const p90 = survivalQuantile(pooled, total, 0.1);
-    this.lateIntervals = Math.max(LATE_INTERVALS, median + LATE_SPREADS * (p90 - median));
+    if (this.schedule !== undefined) {
+      const pooled = this.classHistogram(CLASSES);
+      const median = survivalQuantile(pooled, total, 0.5);
+      const p90 = survivalQuantile(pooled, total, 0.1);
+      this.lateIntervals = Math.max(LATE_INTERVALS, median + LATE_SPREADS * (p90 - median));
+    }
     let meanScale = 0;
     for (let k = 0; k < CLASSES; k++) {
       meanScale +=
