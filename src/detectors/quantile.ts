@@ -2,6 +2,14 @@ import { MAX_DETECTOR_WINDOW } from '../core/limits.js';
 import type { DetectorContext, DetectorExplanation, FailureDetector } from './detector.js';
 import { objectBytes, TYPED_ARRAY_HEADER_BYTES } from './footprint.js';
 import { OutageSchedule } from './outage-schedule.js';
+import {
+  MIN_TAIL_SCALE,
+  survivalQuantile,
+  tailFit,
+  tailQuantile,
+  WAIT_BINS,
+  waitBin,
+} from './wait-histogram.js';
 
 /** Options of the empirical-quantile detector. */
 export interface QuantileOptions {
@@ -42,25 +50,10 @@ export interface QuantileOptions {
 const RENUMBER_SLACK = 16;
 /** Weight of waits (in heartbeats) needed before the detector trusts its own distribution. */
 const MIN_SAMPLES = 16;
-/** Largest waits the exponential tail is fitted to, where the budget is beyond the samples. */
-const TAIL_SAMPLES = 10;
-/** Smallest tail scale, in intervals: a perfectly regular link still gets a finite margin. */
-const MIN_TAIL_SCALE = 0.1;
 /** Cold-start margin, in intervals past the expected arrival: one lost heartbeat plus jitter. */
 const COLD_MARGIN_INTERVALS = 2;
 /** Sequence steps the window must span before its own interval estimate replaces the sender's. */
 const MIN_SPAN_STEPS = 8;
-/**
- * Wait histogram, in intervals past the expected arrival: linear bins of 0.04 over [−2, 2) for
- * jitter, then bins 8 % apart up to 10 000 intervals for losses and outages (211 bins).
- */
-const LINEAR_LO = -2;
-const LINEAR_HI = 2;
-const LINEAR_STEP = 0.04;
-const LINEAR_BINS = Math.round((LINEAR_HI - LINEAR_LO) / LINEAR_STEP);
-const LOG_RATIO = 1.08;
-const LOG_BINS = Math.ceil(Math.log(10_000 / LINEAR_HI) / Math.log(LOG_RATIO));
-export const WAIT_BINS = LINEAR_BINS + LOG_BINS;
 /**
  * The waits are kept apart by the turbulence that preceded them, in `CLASSES` histograms.
  * Turbulence is the largest deviation of the last `TURBULENCE_GAPS` inter-arrival gaps from the
@@ -112,37 +105,6 @@ const HOUR_MS = 3_600_000;
 /** Fields of the detector object, and its typed arrays, for `memoryBytes()` (footprint.ts). */
 const DETECTOR_FIELDS = 29;
 const TYPED_ARRAY_COUNT = 8;
-
-/** A wait histogram: weight per bin (single precision is plenty for counts with decay). */
-export type Histogram = Float32Array | Float64Array;
-
-/** Histogram bin of a wait measured in intervals. */
-export function waitBin(waitIntervals: number): number {
-  if (!(waitIntervals >= LINEAR_LO)) return 0;
-  if (waitIntervals < LINEAR_HI) {
-    return Math.min(LINEAR_BINS - 1, Math.floor((waitIntervals - LINEAR_LO) / LINEAR_STEP));
-  }
-  const k = Math.floor(Math.log(waitIntervals / LINEAR_HI) / Math.log(LOG_RATIO));
-  return Math.min(WAIT_BINS - 1, LINEAR_BINS + k);
-}
-
-/** Upper edge of each histogram bin, in intervals; shared by every detector (computed once). */
-const BIN_UPPER = Float64Array.from({ length: WAIT_BINS }, (_, bin) =>
-  bin < LINEAR_BINS
-    ? LINEAR_LO + (bin + 1) * LINEAR_STEP
-    : LINEAR_HI * LOG_RATIO ** (bin - LINEAR_BINS + 1),
-);
-/** Middle of each bin (the value a sample in it stands for in the tail fit). */
-const BIN_MID = Float64Array.from({ length: WAIT_BINS }, (_, bin) =>
-  bin === 0
-    ? (BIN_UPPER[0] as number)
-    : ((BIN_UPPER[bin - 1] as number) + (BIN_UPPER[bin] as number)) / 2,
-);
-
-/** Upper edge of a histogram bin, in intervals. */
-export function waitBinUpper(bin: number): number {
-  return BIN_UPPER[Math.min(WAIT_BINS - 1, Math.max(0, bin))] as number;
-}
 
 /**
  * An empirical-quantile failure detector. After each heartbeat it expects the next one an
@@ -501,65 +463,4 @@ export function turbulenceClass(turbulence: number): number {
   let c = 0;
   while (c < TURBULENCE_EDGES.length && turbulence >= (TURBULENCE_EDGES[c] as number)) c++;
   return c;
-}
-
-/**
- * The exponential tail fitted beyond the largest `TAIL_SAMPLES` waits: its threshold `u` (the
- * wait exceeded by a share `q = k/n`) and its scale (the mean excess over `u`, at least
- * `MIN_TAIL_SCALE`).
- */
-export function tailFit(
-  histogram: Histogram,
-  totalWeight: number,
-  effectiveSamples: number,
-): { q: number; u: number; scale: number } {
-  const q = Math.min(0.5, TAIL_SAMPLES / Math.max(1, effectiveSamples));
-  const u = survivalQuantile(histogram, totalWeight, q);
-  let weight = 0;
-  let excess = 0;
-  for (let bin = waitBin(u); bin < histogram.length; bin++) {
-    const w = histogram[bin] as number;
-    if (w === 0) continue;
-    const mid = BIN_MID[bin] as number;
-    if (mid <= u) continue;
-    weight += w;
-    excess += w * (mid - u);
-  }
-  return { q, u, scale: Math.max(MIN_TAIL_SCALE, weight > 0 ? excess / weight : 0) };
-}
-
-/**
- * The wait (in intervals) exceeded with probability `p`, from `n` effective samples. Where the
- * samples resolve it (`p·n ≥ 1`), the empirical quantile, rounded up to a bin edge. Where the
- * budget is finer than the samples can show, the tail continues past the largest wait as an
- * exponential whose scale is fitted to the largest `TAIL_SAMPLES` waits (`tailFit`):
- * `largest + scale · ln(1 / (n·p))`. So a wait never seen — two heartbeats lost in a row, a stall
- * a little longer than any so far — is still covered in proportion to how heavy the tail is.
- */
-export function tailQuantile(
-  histogram: Histogram,
-  totalWeight: number,
-  effectiveSamples: number,
-  p: number,
-): number {
-  if (p * effectiveSamples >= 1) return survivalQuantile(histogram, totalWeight, p);
-  // Beyond the largest wait in memory: continue from it with the tail's fitted scale.
-  const n = Math.max(1, effectiveSamples);
-  const largest = survivalQuantile(histogram, totalWeight, 1 / n);
-  const fit = tailFit(histogram, totalWeight, effectiveSamples);
-  return largest + fit.scale * Math.log(1 / (n * p));
-}
-
-/**
- * The smallest bin edge (in intervals) beyond which at most a share `p` of the weight lies: the
- * (1 − p) quantile, rounded up to the bin's upper edge so the estimate errs towards patience.
- */
-export function survivalQuantile(histogram: Histogram, totalWeight: number, p: number): number {
-  const allowed = p * totalWeight;
-  let above = 0;
-  for (let bin = histogram.length - 1; bin >= 0; bin--) {
-    above += histogram[bin] as number;
-    if (above > allowed) return waitBinUpper(bin);
-  }
-  return waitBinUpper(0);
 }
