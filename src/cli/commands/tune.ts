@@ -5,6 +5,7 @@
  * paste into the monitor's config (docs/TUNER.md).
  */
 import { ConfigError } from '../../core/errors.js';
+import { pickFleet } from '../../sim/lab/fleet.js';
 import { ProgressBar } from '../../sim/lab/progress-bar.js';
 import { createQosEvaluate } from '../../sim/lab/qos-evaluate.js';
 import type { QualityPoint } from '../../sim/lab/quality-point.js';
@@ -16,13 +17,16 @@ export const TUNE_HELP = `Usage: heartbeat tune <trace> (--mistakes-per-day N | 
 
 Recommends a failure detector and its parameters for the link a trace was recorded on (a
 monitor recording made with --record, a ping log, a Starlink latency file, or a directory of
-cellular ping runs). Every detector's main parameter is swept; the choice is:
+cellular ping runs). A recording of many nodes is tuned as one node population, since the monitor
+gives every node the same detector: mistakes are counted per node-hour. Every detector's main
+parameter is swept; the choice is:
   --mistakes-per-day N  the fastest setting with at most headroom × N false suspicions per day
   --detection-ms MS     the setting with the fewest false suspicions whose mean detection time
                         is at most MS
 Prints the predicted figures, the frontier it chose from, and a configuration fragment.
 
 Options:
+  --node ID            tune on one node of a recording (all its incarnations), or one trace by name
   --headroom F         share of the mistake budget the choice may use on this trace, in (0, 1]
                        (default: 0.5, because the future is rarely kinder than the past)
   --points N           settings per detector, 4 to 200 (default: 28)
@@ -44,6 +48,7 @@ interface TuneArgs {
   headroom: number;
   points: number;
   pingPeriodMs: number | undefined;
+  node: string | undefined;
   json: boolean;
   quiet: boolean;
 }
@@ -55,6 +60,7 @@ function parseArgs(argv: string[]): TuneArgs {
     headroom: 0.5,
     points: 28,
     pingPeriodMs: undefined as number | undefined,
+    node: undefined as string | undefined,
     json: false,
     quiet: false,
   };
@@ -71,7 +77,11 @@ function parseArgs(argv: string[]): TuneArgs {
     else if (a === '--points') args.points = Math.round(numberInRange(a, argv[++i], 4, 200));
     else if (a === '--ping-period-ms')
       args.pingPeriodMs = numberInRange(a, argv[++i], 0.001, 3_600_000);
-    else if (a === '--json') args.json = true;
+    else if (a === '--node') {
+      const id = argv[++i];
+      if (id === undefined || id === '') throw new ConfigError('--node needs a node id');
+      args.node = id;
+    } else if (a === '--json') args.json = true;
     else if (a === '--quiet') args.quiet = true;
     else if (a.startsWith('-'))
       throw new ConfigError(`unknown option ${a} (see heartbeat tune --help)`);
@@ -89,6 +99,22 @@ function describe(p: QualityPoint): string {
   return `${p.detector} ${p.param}=${Number(p.value.toPrecision(4))}: T_D ${f(p.detectionMeanMs, 0)} ms (${f(p.detectionIntervals)} intervals, p99 ${f(p.detectionP99Ms, 0)} ms), ${f(p.mistakesPerHour)} mistakes/h (${f(p.mistakesPerHour * 24, 1)}/day)`;
 }
 
+/**
+ * Says so when the trace is too short for the mistake budget to allow even one mistake on it:
+ * then the choice merely covers the longest gap the trace holds, and the budget is not measured.
+ */
+export function shortTraceNote(
+  target: TuneTarget,
+  headroom: number,
+  hours: number,
+): string | undefined {
+  if (target.kind !== 'mistakes' || !(target.perDay > 0)) return undefined;
+  const allowed = (target.perDay / 24) * headroom * hours;
+  if (allowed >= 1) return undefined;
+  const needed = 24 / (target.perDay * headroom);
+  return `note: over ${f(hours, 3)} node-hours this budget allows ${allowed.toPrecision(2)} mistakes, so the choice only covers the longest gap seen; ${needed.toPrecision(3)} node-hours would allow one (record longer, or more nodes)`;
+}
+
 export async function run(argv: string[], io: TuneIo): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.out(TUNE_HELP.trimEnd());
@@ -103,13 +129,22 @@ export async function run(argv: string[], io: TuneIo): Promise<number> {
   }
   try {
     const traces = readTraceInputs([args.path], args.pingPeriodMs);
-    const trace = traces[0];
-    if (trace === undefined) {
+    if (traces.length === 0) {
       io.err('heartbeat tune: no heartbeat arrived in the trace');
       return 1;
     }
-    if (traces.length > 1)
-      io.err(`heartbeat tune: ${traces.length} traces found, tuning on the first (${trace.name})`);
+    const fleet = pickFleet(traces, args.node);
+    const trace = fleet.trace;
+    if (fleet.members.length > 1) {
+      io.err(
+        `heartbeat tune: pooling ${fleet.members.length} traces (${fleet.members.map((t) => t.name).join(', ')}) as one node population`,
+      );
+    }
+    if (fleet.leftOut.length > 0) {
+      io.err(
+        `heartbeat tune: left out ${fleet.leftOut.length} with another interval (${fleet.leftOut.map((t) => `${t.name}: ${f(t.intervalMs, 1)} ms`).join(', ')}); tune those with --node`,
+      );
+    }
     const tty = process.stderr.isTTY === true;
     const write = tty
       ? (s: string) => void process.stderr.write(s)
@@ -125,6 +160,7 @@ export async function run(argv: string[], io: TuneIo): Promise<number> {
         JSON.stringify(
           {
             trace: trace.name,
+            pooled: fleet.members.map((t) => t.name),
             intervalMs: trace.intervalMs,
             target: result.target,
             choice: result.choice ?? null,
@@ -144,6 +180,8 @@ export async function run(argv: string[], io: TuneIo): Promise<number> {
       `trace ${trace.name}: interval ${f(trace.intervalMs, 1)} ms, ${f(result.sweep.hours)} h observed`,
     );
     io.out(`target: ${targetText}`);
+    const note = shortTraceNote(args.target, args.headroom, result.sweep.hours);
+    if (note !== undefined) io.out(note);
     io.out('');
     io.out('frontier (best detection time for each mistake rate, over every detector):');
     // Settings far noisier than the target are not candidates; say how many were left out.

@@ -15,6 +15,7 @@ import { judgeTargets } from '../../../src/sim/lab/targets.js';
 import { chooseSetting } from '../../../src/sim/lab/tuner.js';
 import { SeededRng } from '../../../src/core/rng.js';
 import type { ArrivalTrace } from '../../../src/sim/traces/arrival-trace.js';
+import { captureIo } from './capture-io.js';
 
 function point(
   detector: string,
@@ -191,29 +192,23 @@ describe('progress bar', () => {
 });
 
 describe('lab and tune commands', () => {
-  const io = () => {
-    const out: string[] = [];
-    const err: string[] = [];
-    return { out, err, io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s) } };
-  };
-
   it('refuse bad flags with one line and exit status 2', async () => {
-    const a = io();
+    const a = captureIo();
     expect(await runLab(['compare', '--points', 'x', 'f'], a.io)).toBe(2);
     expect(a.err).toHaveLength(1);
     expect(a.err[0]).toContain('--points');
-    const b = io();
+    const b = captureIo();
     expect(await runTune(['trace.txt'], b.io)).toBe(2);
     expect(b.err[0]).toContain('target');
-    const c = io();
+    const c = captureIo();
     expect(await runLab(['frobnicate'], c.io)).toBe(2);
   });
 
   it('print help with exit status 0', async () => {
-    const a = io();
+    const a = captureIo();
     expect(await runLab(['--help'], a.io)).toBe(0);
     expect(a.out.join('\n')).toContain('heartbeat lab compare');
-    const b = io();
+    const b = captureIo();
     expect(await runTune(['--help'], b.io)).toBe(0);
     expect(b.out.join('\n')).toContain('--mistakes-per-day');
   });
