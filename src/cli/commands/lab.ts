@@ -10,6 +10,7 @@ import { compareTraces, writeComparison } from '../../sim/lab/compare.js';
 import { checkGeneralisation, generalisationMarkdown } from '../../sim/lab/generalisation.js';
 import { ProgressBar } from '../../sim/lab/progress-bar.js';
 import { createQosEvaluate } from '../../sim/lab/qos-evaluate.js';
+import { poolRecordings } from '../../sim/lab/fleet.js';
 import { readTraceInputs } from '../../sim/lab/trace-inputs.js';
 import { scenarioToTrace } from '../../sim/scenario-trace.js';
 import { standardScenarios } from '../../sim/scenarios/index.js';
@@ -31,7 +32,8 @@ writes GENERALISATION.md: does it meet the budget (default: 24 and 240 mistakes 
 within 5 % of the best setting chosen in hindsight on that half?
 
 A <trace> is a file (monitor recording, ping log, Starlink latency file) or a directory of them;
-cellular ping runs (ping_*.out) in a directory are joined into one trace.
+cellular ping runs (ping_*.out) in a directory are joined into one trace, and the nodes of a
+monitor recording into one node population (as heartbeat tune does) unless --per-node is given.
 
 Options:
   --out DIR            output directory (default: lab-results)
@@ -42,6 +44,7 @@ Options:
   --scenarios          also run the standard synthetic scenarios (lan, wan, lossy-wifi,
                        gc-pauses, heavy-tail), one node each
   --seed N             seed of the synthetic scenarios (default: 1)
+  --per-node           one trace per node and incarnation of a recording, not pooled
   --quiet              no progress bar
   -h, --help           this text
 `;
@@ -62,6 +65,7 @@ interface LabArgs {
   headroom: number;
   scenarios: boolean;
   seed: number;
+  perNode: boolean;
 }
 
 function parseArgs(argv: string[]): LabArgs {
@@ -75,6 +79,7 @@ function parseArgs(argv: string[]): LabArgs {
     headroom: 0.5,
     scenarios: false,
     seed: 1,
+    perNode: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
@@ -87,6 +92,7 @@ function parseArgs(argv: string[]): LabArgs {
       args.pingPeriodMs = numberInRange(a, argv[++i], 0.001, 3_600_000);
     else if (a === '--quiet') args.quiet = true;
     else if (a === '--scenarios') args.scenarios = true;
+    else if (a === '--per-node') args.perNode = true;
     else if (a === '--headroom') args.headroom = numberInRange(a, argv[++i], 0.01, 1);
     else if (a === '--seed') args.seed = Math.round(numberInRange(a, argv[++i], 0, 2 ** 32 - 1));
     else if (a === '--mistakes-per-day') {
@@ -127,7 +133,8 @@ export async function run(argv: string[], io: LabIo): Promise<number> {
     return 2;
   }
   try {
-    const traces: ArrivalTrace[] = readTraceInputs(args.paths, args.pingPeriodMs);
+    const read = readTraceInputs(args.paths, args.pingPeriodMs);
+    const traces: ArrivalTrace[] = args.perNode ? read : poolRecordings(read);
     if (args.scenarios) {
       for (const scenario of standardScenarios()) traces.push(scenarioToTrace(scenario, args.seed));
     }

@@ -53,10 +53,49 @@ export function pickFleet(traces: readonly ArrivalTrace[], node?: string): Fleet
     }
   }
   const leftOut = chosen.filter((t) => !members.includes(t));
-  const first = members[0] as ArrivalTrace;
-  const trace =
-    members.length === 1
-      ? first
-      : concatTraces(`${first.name} and ${members.length - 1} more, pooled`, members);
+  const trace = members.length === 1 ? (members[0] as ArrivalTrace) : pool(members);
   return { trace, members, leftOut };
+}
+
+/**
+ * The lab's view of its inputs: the traces of each monitor recording that share an interval are
+ * pooled into one node population, as the tuner does (`pickFleet`); other traces stay as they are.
+ */
+export function poolRecordings(traces: readonly ArrivalTrace[]): ArrivalTrace[] {
+  const groups = new Map<string, ArrivalTrace[]>();
+  const order: (ArrivalTrace | string)[] = [];
+  for (const t of traces) {
+    if (nodeOfTrace(t.name) === undefined) {
+      order.push(t);
+      continue;
+    }
+    const key = `${sourceOfTrace(t.name)}\u0000${t.intervalMs}`;
+    const group = groups.get(key);
+    if (group === undefined) {
+      groups.set(key, [t]);
+      order.push(key);
+    } else group.push(t);
+  }
+  return order.map((entry) => {
+    if (typeof entry !== 'string') return entry;
+    const group = groups.get(entry) as ArrivalTrace[];
+    return group.length === 1 ? (group[0] as ArrivalTrace) : pool(group);
+  });
+}
+
+/** The file a recorded trace came from (`file#node/incarnation`), or the whole name. */
+function sourceOfTrace(name: string): string {
+  const hash = name.lastIndexOf('#');
+  return hash < 0 ? name : name.slice(0, hash);
+}
+
+/** Joins traces end to end under a name that says what was pooled. */
+function pool(members: readonly ArrivalTrace[]): ArrivalTrace {
+  const first = members[0] as ArrivalTrace;
+  const source = sourceOfTrace(first.name);
+  const oneSource = members.every((t) => sourceOfTrace(t.name) === source);
+  const name = oneSource
+    ? `${source} (${members.length} traces pooled)`
+    : `${members.length} traces pooled (${first.name}, …)`;
+  return concatTraces(name, members);
 }

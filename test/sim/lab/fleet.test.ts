@@ -1,11 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { run as runLab } from '../../../src/cli/commands/lab.js';
 import { run as runTune, shortTraceNote } from '../../../src/cli/commands/tune.js';
 import { loadMonitorConfig } from '../../../src/config/index.js';
 import { ConfigError } from '../../../src/core/errors.js';
-import { nodeOfTrace, pickFleet } from '../../../src/sim/lab/fleet.js';
+import { nodeOfTrace, pickFleet, poolRecordings } from '../../../src/sim/lab/fleet.js';
 import type { ArrivalTrace } from '../../../src/sim/traces/arrival-trace.js';
 import { captureIo } from './capture-io.js';
 
@@ -35,11 +36,33 @@ describe('the fleet a tuner tunes on', () => {
     // 80 arrivals at 100 ms outweigh 60 at 1 s
     expect(fleet.members).toEqual([a, b]);
     expect(fleet.leftOut).toEqual([slow]);
-    expect(fleet.trace.name).toBe('r.tsv#a/1 and 1 more, pooled');
+    expect(fleet.trace.name).toBe('r.tsv (2 traces pooled)');
     expect(fleet.trace.intervalMs).toBe(100);
     expect(fleet.trace.arrivals).toHaveLength(80);
     // b follows a one interval after a's last send, with its sequence numbers continued
     expect(fleet.trace.arrivals[50]).toEqual({ seq: 51, sentMs: 5000, recvMs: 5005 });
+  });
+
+  it('pools the lab inputs per recording and interval, keeping other traces apart', () => {
+    const a = trace('r.tsv#a/1', 100, 5);
+    const ping = trace('ping.txt', 100, 5);
+    const b = trace('r.tsv#b/1', 100, 5);
+    const slow = trace('r.tsv#c/1', 1000, 5);
+    const other = trace('s.tsv#a/1', 100, 5);
+    const pooled = poolRecordings([a, ping, b, slow, other]);
+    expect(pooled.map((t) => t.name)).toEqual([
+      'r.tsv (2 traces pooled)',
+      'ping.txt',
+      'r.tsv#c/1',
+      's.tsv#a/1',
+    ]);
+    expect(pooled[0]?.arrivals).toHaveLength(10);
+    expect(pooled[1]).toBe(ping);
+  });
+
+  it('names a pool of traces from several sources by the first', () => {
+    const fleet = pickFleet([trace('x.txt', 100, 5), trace('y.txt', 100, 5)]);
+    expect(fleet.trace.name).toBe('2 traces pooled (x.txt, …)');
   });
 
   it('keeps a single trace as it is', () => {
@@ -112,6 +135,22 @@ describe('tune on a monitor recording', () => {
     expect(bad.err).toEqual([
       'heartbeat tune: no trace of node nope (there are: web-1, web-2, db-1)',
     ]);
+  });
+
+  it('is compared as one node population by the lab, or node by node with --per-node', async () => {
+    const file = recording();
+    const outDir = path.join(path.dirname(file), 'lab');
+    const args = ['compare', file, '--points', '4', '--quiet', '--out'];
+    const pooled = captureIo();
+    expect(await runLab([...args, outDir], pooled.io)).toBe(0);
+    const verdicts = pooled.out.filter((l) => l.includes('target 1'));
+    expect(verdicts).toHaveLength(1);
+    expect(verdicts[0]).toMatch(/^arrivals\.tsv \(3 traces pooled\): target 1/);
+    const csv = readFileSync(path.join(outDir, 'results.csv'), 'utf8');
+    expect(csv).toContain('arrivals.tsv (3 traces pooled),100,timeout,');
+    const apart = captureIo();
+    expect(await runLab([...args, `${outDir}-apart`, '--per-node'], apart.io)).toBe(0);
+    expect(apart.out.filter((l) => l.includes('target 1'))).toHaveLength(3);
   });
 
   it('notes a trace too short for its budget, and only then', () => {
