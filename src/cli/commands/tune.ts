@@ -112,7 +112,7 @@ export function shortTraceNote(
   const allowed = (target.perDay / 24) * headroom * hours;
   if (allowed >= 1) return undefined;
   const needed = 24 / (target.perDay * headroom);
-  return `note: over ${f(hours, 3)} node-hours this budget allows ${allowed.toPrecision(2)} mistakes, so the choice only covers the longest gap seen; ${needed.toPrecision(3)} node-hours would allow one (record longer, or more nodes)`;
+  return `note: over ${hours.toPrecision(2)} node-hours this budget allows ${allowed.toPrecision(2)} mistakes, so the choice only covers the longest gap seen; ${needed.toPrecision(2)} node-hours would allow one (record longer, or more nodes)`;
 }
 
 export async function run(argv: string[], io: TuneIo): Promise<number> {

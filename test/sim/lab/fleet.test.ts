@@ -158,7 +158,7 @@ describe('tune on a monitor recording', () => {
     // 24/day = 1/h; at headroom 0.5 two hours allow exactly one mistake
     expect(shortTraceNote(mistakes, 0.5, 2)).toBeUndefined();
     expect(shortTraceNote(mistakes, 0.5, 1)).toBe(
-      'note: over 1.000 node-hours this budget allows 0.50 mistakes, so the choice only covers the longest gap seen; 2.00 node-hours would allow one (record longer, or more nodes)',
+      'note: over 1.0 node-hours this budget allows 0.50 mistakes, so the choice only covers the longest gap seen; 2.0 node-hours would allow one (record longer, or more nodes)',
     );
     expect(shortTraceNote({ kind: 'detection', detectionMs: 500 }, 0.5, 0.01)).toBeUndefined();
   });
