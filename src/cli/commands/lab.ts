@@ -11,7 +11,8 @@ import { checkGeneralisation, generalisationMarkdown } from '../../sim/lab/gener
 import { ProgressBar } from '../../sim/lab/progress-bar.js';
 import { createQosEvaluate } from '../../sim/lab/qos-evaluate.js';
 import { poolRecordings } from '../../sim/lab/fleet.js';
-import { readTraceInputs } from '../../sim/lab/trace-inputs.js';
+import { readTraceInputs, traceFormatFlag } from '../../sim/lab/trace-inputs.js';
+import type { TraceFormat } from '../../sim/traces/read-trace.js';
 import { scenarioToTrace } from '../../sim/scenario-trace.js';
 import { standardScenarios } from '../../sim/scenarios/index.js';
 import type { ArrivalTrace } from '../../sim/traces/arrival-trace.js';
@@ -39,6 +40,8 @@ Options:
   --out DIR            output directory (default: lab-results)
   --points N           settings per detector, 4 to 200 (default: 28)
   --ping-period-ms MS  sending period of plain ping logs without timestamps (default: 1000)
+  --format NAME        read every file as this format instead of detecting it: recording,
+                       starlink-tsv, ping-timestamped, ping or cellular-att
   --headroom F         generalise: share of the budget the tuner may use on the first half
                        (default: 0.5, as heartbeat tune)
   --scenarios          also run the standard synthetic scenarios (lan, wan, lossy-wifi,
@@ -60,6 +63,7 @@ interface LabArgs {
   outDir: string;
   points: number;
   pingPeriodMs: number | undefined;
+  format: TraceFormat | undefined;
   quiet: boolean;
   perDay: number[];
   headroom: number;
@@ -74,6 +78,7 @@ function parseArgs(argv: string[]): LabArgs {
     outDir: 'lab-results',
     points: 28,
     pingPeriodMs: undefined,
+    format: undefined,
     quiet: false,
     perDay: [24, 240],
     headroom: 0.5,
@@ -90,6 +95,7 @@ function parseArgs(argv: string[]): LabArgs {
     } else if (a === '--points') args.points = Math.round(numberInRange(a, argv[++i], 4, 200));
     else if (a === '--ping-period-ms')
       args.pingPeriodMs = numberInRange(a, argv[++i], 0.001, 3_600_000);
+    else if (a === '--format') args.format = traceFormatFlag(argv[++i]);
     else if (a === '--quiet') args.quiet = true;
     else if (a === '--scenarios') args.scenarios = true;
     else if (a === '--per-node') args.perNode = true;
@@ -133,7 +139,10 @@ export async function run(argv: string[], io: LabIo): Promise<number> {
     return 2;
   }
   try {
-    const read = readTraceInputs(args.paths, args.pingPeriodMs);
+    const read = readTraceInputs(args.paths, {
+      pingPeriodMs: args.pingPeriodMs,
+      format: args.format,
+    });
     const traces: ArrivalTrace[] = args.perNode ? read : poolRecordings(read);
     if (args.scenarios) {
       for (const scenario of standardScenarios()) traces.push(scenarioToTrace(scenario, args.seed));

@@ -9,7 +9,8 @@ import { pickFleet } from '../../sim/lab/fleet.js';
 import { ProgressBar } from '../../sim/lab/progress-bar.js';
 import { createQosEvaluate } from '../../sim/lab/qos-evaluate.js';
 import type { QualityPoint } from '../../sim/lab/quality-point.js';
-import { readTraceInputs } from '../../sim/lab/trace-inputs.js';
+import { readTraceInputs, traceFormatFlag } from '../../sim/lab/trace-inputs.js';
+import type { TraceFormat } from '../../sim/traces/read-trace.js';
 import { configSnippet, tune, type TuneTarget } from '../../sim/lab/tuner.js';
 import { numberInRange } from '../usage.js';
 
@@ -31,6 +32,8 @@ Options:
                        (default: 0.5, because the future is rarely kinder than the past)
   --points N           settings per detector, 4 to 200 (default: 28)
   --ping-period-ms MS  sending period of plain ping logs without timestamps (default: 1000)
+  --format NAME        read every file as this format instead of detecting it: recording,
+                       starlink-tsv, ping-timestamped, ping or cellular-att
   --json               print the result as JSON
   --quiet              no progress bar
   -h, --help           this text
@@ -48,6 +51,7 @@ interface TuneArgs {
   headroom: number;
   points: number;
   pingPeriodMs: number | undefined;
+  format: TraceFormat | undefined;
   node: string | undefined;
   json: boolean;
   quiet: boolean;
@@ -60,6 +64,7 @@ function parseArgs(argv: string[]): TuneArgs {
     headroom: 0.5,
     points: 28,
     pingPeriodMs: undefined as number | undefined,
+    format: undefined as TraceFormat | undefined,
     node: undefined as string | undefined,
     json: false,
     quiet: false,
@@ -77,6 +82,7 @@ function parseArgs(argv: string[]): TuneArgs {
     else if (a === '--points') args.points = Math.round(numberInRange(a, argv[++i], 4, 200));
     else if (a === '--ping-period-ms')
       args.pingPeriodMs = numberInRange(a, argv[++i], 0.001, 3_600_000);
+    else if (a === '--format') args.format = traceFormatFlag(argv[++i]);
     else if (a === '--node') {
       const id = argv[++i];
       if (id === undefined || id === '') throw new ConfigError('--node needs a node id');
@@ -128,7 +134,10 @@ export async function run(argv: string[], io: TuneIo): Promise<number> {
     return 2;
   }
   try {
-    const traces = readTraceInputs([args.path], args.pingPeriodMs);
+    const traces = readTraceInputs([args.path], {
+      pingPeriodMs: args.pingPeriodMs,
+      format: args.format,
+    });
     if (traces.length === 0) {
       io.err('heartbeat tune: no heartbeat arrived in the trace');
       return 1;

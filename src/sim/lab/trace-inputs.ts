@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { concatTraces, type ArrivalTrace } from '../traces/arrival-trace.js';
-import { readTrace } from '../traces/read-trace.js';
+import { ConfigError } from '../../core/errors.js';
+import { readTrace, TRACE_FORMATS, type TraceFormat } from '../traces/read-trace.js';
 
 /** File names of one run of a cellular measurement (`ping_<time>.out`). */
 const RUN_FILE = /(^|\/)ping_\d+\.out$/;
@@ -11,9 +12,15 @@ const RUN_FILE = /(^|\/)ping_\d+\.out$/;
  * to measure a mistake rate on) are joined into one trace per top-level folder. Traces in which
  * nothing arrived are dropped.
  */
-export function readTraceInputs(paths: readonly string[], pingPeriodMs?: number): ArrivalTrace[] {
+export function readTraceInputs(
+  paths: readonly string[],
+  read: { pingPeriodMs?: number | undefined; format?: TraceFormat | undefined } = {},
+): ArrivalTrace[] {
   const out: ArrivalTrace[] = [];
-  const options = pingPeriodMs === undefined ? {} : { pingPeriodMs };
+  const options = {
+    ...(read.pingPeriodMs === undefined ? {} : { pingPeriodMs: read.pingPeriodMs }),
+    ...(read.format === undefined ? {} : { format: read.format }),
+  };
   for (const p of paths) {
     const runs = new Map<string, ArrivalTrace[]>();
     for (const t of readTrace(p, options)) {
@@ -31,4 +38,12 @@ export function readTraceInputs(paths: readonly string[], pingPeriodMs?: number)
     for (const [name, group] of runs) out.push(concatTraces(name, group));
   }
   return out.filter((t) => t.arrivals.some((a) => a.recvMs !== null));
+}
+
+/** A trace format named by `--format` (lab, tune), or a ConfigError listing the formats. */
+export function traceFormatFlag(value: string | undefined): TraceFormat {
+  const format = TRACE_FORMATS.find((f) => f === value);
+  if (format === undefined)
+    throw new ConfigError(`--format must be one of ${TRACE_FORMATS.join(', ')}`);
+  return format;
 }

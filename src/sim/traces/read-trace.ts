@@ -109,7 +109,7 @@ function readTraceFile(file: string, name: string, options: ReadTraceOptions): A
   const format = options.format ?? detectTraceFormat(file);
   if (format === undefined) {
     throw new ConfigError(
-      `${file}:1: unknown trace format (expected one of ${TRACE_FORMATS.join(', ')}; pass format to choose)`,
+      `${file}:1: unknown trace format (expected one of ${TRACE_FORMATS.join(', ')}; name one with the format option, --format on the command line)`,
     );
   }
   const lines: Iterable<Line> = readLines(file);

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { run as runLab } from '../../../src/cli/commands/lab.js';
 import { run as runTune } from '../../../src/cli/commands/tune.js';
@@ -202,6 +203,24 @@ describe('lab and tune commands', () => {
     expect(b.err[0]).toContain('target');
     const c = captureIo();
     expect(await runLab(['frobnicate'], c.io)).toBe(2);
+  });
+
+  it('read every file as the format --format names, and refuse an unknown one', async () => {
+    const fixture = fileURLToPath(new URL('../fixtures/ping-d.txt', import.meta.url));
+    const args = [fixture, '--mistakes-per-day', '24', '--points', '4', '--quiet', '--json'];
+    const detected = captureIo();
+    expect(await runTune(args, detected.io)).toBe(0);
+    // detected as `ping -D`: the interval is measured from the timestamps
+    expect(JSON.parse(detected.out.join('\n'))).toMatchObject({ intervalMs: 13.766 });
+    const forced = captureIo();
+    expect(await runTune([...args, '--format', 'ping'], forced.io)).toBe(0);
+    // read as plain ping: the timestamps are ignored and the period is ping's default
+    expect(JSON.parse(forced.out.join('\n'))).toMatchObject({ intervalMs: 1000 });
+    const bad = captureIo();
+    expect(await runLab(['compare', fixture, '--format', 'pcap'], bad.io)).toBe(2);
+    expect(bad.err).toEqual([
+      'heartbeat lab: --format must be one of recording, starlink-tsv, ping-timestamped, ping, cellular-att',
+    ]);
   });
 
   it('print help with exit status 0', async () => {
