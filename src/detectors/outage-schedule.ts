@@ -167,6 +167,8 @@ export class OutageSchedule {
     const rate = this.totalLate / this.totalExposure;
     const expected =
       (((this.exposure[b] as number) + (this.exposure[next] as number)) / currentWeight) * rate;
+    // At most the expected count is never significant (the tail is then above 0.3): skip it.
+    if (Math.floor(events) <= expected) return;
     if (poissonTail(Math.floor(events), expected) < RECURRING_SIGNIFICANCE) {
       this.flags[b] = 1;
       this.flags[next] = 1;

@@ -5,7 +5,7 @@ import { OutageSchedule } from './outage-schedule.js';
 import {
   MIN_TAIL_SCALE,
   survivalQuantile,
-  tailFit,
+  tailScale,
   tailQuantile,
   WAIT_BINS,
   waitBin,
@@ -282,13 +282,14 @@ export class QuantileDetector implements FailureDetector {
   private addArrival(nowMs: number, seq: number): void {
     this.arrivalMs[this.arrivalHead] = nowMs;
     this.seqs[this.arrivalHead] = seq;
-    this.arrivalHead = (this.arrivalHead + 1) % this.windowSize;
+    this.arrivalHead = this.arrivalHead + 1 === this.windowSize ? 0 : this.arrivalHead + 1;
     if (this.arrivals < this.windowSize) this.arrivals++;
   }
 
   /** Index in the rings of the `back`-th newest arrival (0 = newest). */
   private arrivalIndex(back: number): number {
-    return (this.arrivalHead - 1 - back + 2 * this.windowSize) % this.windowSize;
+    const i = this.arrivalHead - 1 - back; // back < windowSize: at most one lap behind
+    return i < 0 ? i + this.windowSize : i;
   }
 
   /** Mean time per sequence step across the window; the sender's word until it spans enough. */
@@ -403,14 +404,14 @@ export class QuantileDetector implements FailureDetector {
       const weight = this.classWeight[c] as number;
       this.tailScale[c] =
         weight > 0
-          ? tailFit(this.classHistogram(c), weight, this.classEffectiveSamples(c)).scale
+          ? tailScale(this.histograms, weight, this.classEffectiveSamples(c), c * WAIT_BINS)
           : MIN_TAIL_SCALE;
     }
     const total = this.classWeight[CLASSES] as number;
     if (this.schedule !== undefined) {
-      const pooled = this.classHistogram(CLASSES);
-      const median = survivalQuantile(pooled, total, 0.5);
-      const p90 = survivalQuantile(pooled, total, 0.1);
+      const pooled = CLASSES * WAIT_BINS;
+      const median = survivalQuantile(this.histograms, total, 0.5, pooled);
+      const p90 = survivalQuantile(this.histograms, total, 0.1, pooled);
       this.lateIntervals = Math.max(LATE_INTERVALS, median + LATE_SPREADS * (p90 - median));
     }
     let meanScale = 0;
@@ -432,10 +433,6 @@ export class QuantileDetector implements FailureDetector {
     return (this.classSamples[c] as number) >= own ? c : CLASSES;
   }
 
-  private classHistogram(c: number): Float32Array {
-    return this.histograms.subarray(c * WAIT_BINS, (c + 1) * WAIT_BINS);
-  }
-
   private classEffectiveSamples(c: number): number {
     return Math.min(
       this.classSamples[c] as number,
@@ -446,14 +443,17 @@ export class QuantileDetector implements FailureDetector {
   private classQuantile(c: number, p: number): number {
     if (c === SCHEDULED) {
       const n = Math.max(1, this.classEffectiveSamples(c));
-      const q = survivalQuantile(this.classHistogram(c), this.classWeight[c] as number, 1 / n);
+      const weight = this.classWeight[c] as number;
+      const q = survivalQuantile(this.histograms, weight, 1 / n, c * WAIT_BINS);
       if (p * n < 1) return q + SCHEDULED_HEADROOM * Math.max(0, q);
     }
     return tailQuantile(
-      this.classHistogram(c),
+      this.histograms,
       this.classWeight[c] as number,
       this.classEffectiveSamples(c),
       p,
+      this.tailScale[c], // fitted by refreshMargins, which calls this
+      c * WAIT_BINS,
     );
   }
 }

@@ -53,61 +53,70 @@ export function waitBinUpper(bin: number): number {
 }
 
 /**
- * The exponential tail fitted beyond the largest `TAIL_SAMPLES` waits: its threshold `u` (the
- * wait exceeded by a share `q = k/n`) and its scale (the mean excess over `u`, at least
- * `MIN_TAIL_SCALE`).
+ * The scale of the exponential tail fitted beyond the largest `TAIL_SAMPLES` waits: the mean
+ * excess over the wait `u` that a share `k/n` exceeds, at least `MIN_TAIL_SCALE`. Histograms are
+ * `WAIT_BINS` weights from index `base` of `histogram` (several may share one array).
  */
-export function tailFit(
+export function tailScale(
   histogram: Histogram,
   totalWeight: number,
   effectiveSamples: number,
-): { q: number; u: number; scale: number } {
+  base = 0,
+): number {
   const q = Math.min(0.5, TAIL_SAMPLES / Math.max(1, effectiveSamples));
-  const u = survivalQuantile(histogram, totalWeight, q);
+  const u = survivalQuantile(histogram, totalWeight, q, base);
   let weight = 0;
   let excess = 0;
-  for (let bin = waitBin(u); bin < histogram.length; bin++) {
-    const w = histogram[bin] as number;
+  for (let bin = waitBin(u); bin < WAIT_BINS; bin++) {
+    const w = histogram[base + bin] as number;
     if (w === 0) continue;
     const mid = BIN_MID[bin] as number;
     if (mid <= u) continue;
     weight += w;
     excess += w * (mid - u);
   }
-  return { q, u, scale: Math.max(MIN_TAIL_SCALE, weight > 0 ? excess / weight : 0) };
+  return Math.max(MIN_TAIL_SCALE, weight > 0 ? excess / weight : 0);
 }
 
 /**
  * The wait (in intervals) exceeded with probability `p`, from `n` effective samples. Where the
  * samples resolve it (`p·n ≥ 1`), the empirical quantile, rounded up to a bin edge. Where the
  * budget is finer than the samples can show, the tail continues past the largest wait as an
- * exponential whose scale is fitted to the largest `TAIL_SAMPLES` waits (`tailFit`):
+ * exponential whose scale is fitted to the largest `TAIL_SAMPLES` waits (`tailScale`):
  * `largest + scale · ln(1 / (n·p))`. So a wait never seen — two heartbeats lost in a row, a stall
  * a little longer than any so far — is still covered in proportion to how heavy the tail is.
+ * A caller that has fitted the tail already passes its `scale`.
  */
 export function tailQuantile(
   histogram: Histogram,
   totalWeight: number,
   effectiveSamples: number,
   p: number,
+  scale?: number,
+  base = 0,
 ): number {
-  if (p * effectiveSamples >= 1) return survivalQuantile(histogram, totalWeight, p);
+  if (p * effectiveSamples >= 1) return survivalQuantile(histogram, totalWeight, p, base);
   // Beyond the largest wait in memory: continue from it with the tail's fitted scale.
   const n = Math.max(1, effectiveSamples);
-  const largest = survivalQuantile(histogram, totalWeight, 1 / n);
-  const fit = tailFit(histogram, totalWeight, effectiveSamples);
-  return largest + fit.scale * Math.log(1 / (n * p));
+  const largest = survivalQuantile(histogram, totalWeight, 1 / n, base);
+  const s = scale ?? tailScale(histogram, totalWeight, effectiveSamples, base);
+  return largest + s * Math.log(1 / (n * p));
 }
 
 /**
  * The smallest bin edge (in intervals) beyond which at most a share `p` of the weight lies: the
  * (1 − p) quantile, rounded up to the bin's upper edge so the estimate errs towards patience.
  */
-export function survivalQuantile(histogram: Histogram, totalWeight: number, p: number): number {
+export function survivalQuantile(
+  histogram: Histogram,
+  totalWeight: number,
+  p: number,
+  base = 0,
+): number {
   const allowed = p * totalWeight;
   let above = 0;
-  for (let bin = histogram.length - 1; bin >= 0; bin--) {
-    above += histogram[bin] as number;
+  for (let bin = WAIT_BINS - 1; bin >= 0; bin--) {
+    above += histogram[base + bin] as number;
     if (above > allowed) return waitBinUpper(bin);
   }
   return waitBinUpper(0);
