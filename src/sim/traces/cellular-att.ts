@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Line } from './line-reader.js';
 import { buildTrace, type ArrivalTrace, type Probe } from './arrival-trace.js';
-import { parsePingReply, parsePingSummary, SeqUnwrapper } from './ping-reply.js';
+import { observedLastSeq, parsePingReply, parsePingSummary, SeqUnwrapper } from './ping-reply.js';
 import { traceError } from './trace-error.js';
 
 /** The cellular measurement pinged every 0.2 s. */
@@ -33,6 +33,7 @@ export function parseCellularRun(
   let offsetMs: number | undefined;
   let transmitted: number | undefined;
   let firstSeq: number | undefined;
+  let lastReplied: number | undefined;
   let firstStampMs: number | undefined;
   for (const line of lines) {
     const start = START.exec(line.text);
@@ -61,17 +62,19 @@ export function parseCellularRun(
     }
     const seq = seqs.unwrap(reply.rawSeq);
     firstSeq = Math.min(firstSeq ?? seq, seq);
+    lastReplied = Math.max(lastReplied ?? seq, seq);
     const replyMs = localMs - (offsetMs ?? 0);
     probes.push({ seq, sentMs: replyMs - reply.rttMs, delayMs: reply.rttMs / 2 });
   }
   const base = Math.min(1, firstSeq ?? 1);
+  const lastSeq = observedLastSeq(base, transmitted, lastReplied);
   return [
     buildTrace(name, probes, periodMs, {
       firstSeq: base,
       wallClock: offsetMs !== undefined,
       // A run with no reply at all: its sends start when ping printed its banner.
       ...(firstStampMs !== undefined && { originMs: firstStampMs }),
-      ...(transmitted !== undefined && { lastSeq: base + transmitted - 1 }),
+      ...(lastSeq !== undefined && { lastSeq }),
     }),
   ];
 }

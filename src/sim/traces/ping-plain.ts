@@ -1,6 +1,6 @@
 import type { Line } from './line-reader.js';
 import { buildTrace, type ArrivalTrace, type Probe } from './arrival-trace.js';
-import { parsePingReply, parsePingSummary, SeqUnwrapper } from './ping-reply.js';
+import { observedLastSeq, parsePingReply, parsePingSummary, SeqUnwrapper } from './ping-reply.js';
 
 /** The period plain `ping` uses when not told otherwise. */
 export const PLAIN_PING_PERIOD_MS = 1000;
@@ -23,6 +23,7 @@ export function parsePingPlain(
   const seqs = new SeqUnwrapper();
   let transmitted: number | undefined;
   let firstSeq: number | undefined;
+  let lastReplied: number | undefined;
   for (const line of lines) {
     const reply = parsePingReply(line.text);
     if (reply === undefined) {
@@ -32,13 +33,15 @@ export function parsePingPlain(
     if (reply.duplicate) continue;
     const seq = seqs.unwrap(reply.rawSeq);
     firstSeq = Math.min(firstSeq ?? seq, seq);
+    lastReplied = Math.max(lastReplied ?? seq, seq);
     probes.push({ seq, delayMs: reply.rttMs / 2 });
   }
   const base = Math.min(1, firstSeq ?? 1); // Linux ping counts from 1, BSD and macOS from 0
+  const lastSeq = observedLastSeq(base, transmitted, lastReplied);
   return [
     buildTrace(name, probes, periodMs, {
       firstSeq: base,
-      ...(transmitted !== undefined && { lastSeq: base + transmitted - 1 }),
+      ...(lastSeq !== undefined && { lastSeq }),
     }),
   ];
 }

@@ -31,6 +31,24 @@ export function parsePingSummary(text: string): number | undefined {
   return m === null ? undefined : Number(m[1]);
 }
 
+/**
+ * The last sequence number a ping log observed: the summary's count of probes transmitted, less
+ * the final probe when it has no reply. Ping stops (at its deadline, or on Ctrl-C) right after
+ * sending its last probe, before that probe's reply can come back, so its fate is not observed:
+ * in the cellular runs of `../shared/traces` the final probe is unanswered in 74 % of runs, the
+ * one before it in 2.5 %, any other in 1.2 %. Earlier unanswered probes were waited for, and
+ * stay losses. `undefined` without a summary.
+ */
+export function observedLastSeq(
+  firstSeq: number,
+  transmitted: number | undefined,
+  lastReplied: number | undefined,
+): number | undefined {
+  if (transmitted === undefined) return undefined;
+  const last = firstSeq + transmitted - 1;
+  return lastReplied !== undefined && lastReplied >= last ? last : last - 1;
+}
+
 /** Whether a line is a ping reply, in any of the formats (used to detect a format). */
 export function looksLikePingReply(text: string): boolean {
   return REPLY.test(text) && /\bbytes from\b/.test(text);

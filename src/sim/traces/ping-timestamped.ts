@@ -1,6 +1,6 @@
 import type { Line } from './line-reader.js';
 import { buildTrace, medianSendGapMs, type ArrivalTrace, type Probe } from './arrival-trace.js';
-import { parsePingReply, parsePingSummary, SeqUnwrapper } from './ping-reply.js';
+import { observedLastSeq, parsePingReply, parsePingSummary, SeqUnwrapper } from './ping-reply.js';
 import { traceError } from './trace-error.js';
 
 const PREFIX = /^\[(\d+(?:\.\d+)?)\]\s/;
@@ -20,6 +20,7 @@ export function parsePingTimestamped(
   const seqs = new SeqUnwrapper();
   let transmitted: number | undefined;
   let firstSeq: number | undefined;
+  let lastReplied: number | undefined;
   for (const line of lines) {
     const reply = parsePingReply(line.text);
     if (reply === undefined) {
@@ -34,16 +35,18 @@ export function parsePingTimestamped(
     if (reply.duplicate) continue;
     const seq = seqs.unwrap(reply.rawSeq);
     firstSeq = Math.min(firstSeq ?? seq, seq);
+    lastReplied = Math.max(lastReplied ?? seq, seq);
     const replyMs = Number(m[1]) * 1000;
     probes.push({ seq, sentMs: replyMs - reply.rttMs, delayMs: reply.rttMs / 2 });
   }
   const base = Math.min(1, firstSeq ?? 1);
+  const lastSeq = observedLastSeq(base, transmitted, lastReplied);
   const intervalMs = medianSendGapMs(probes, 1000);
   return [
     buildTrace(name, probes, intervalMs, {
       firstSeq: base,
       wallClock: true,
-      ...(transmitted !== undefined && { lastSeq: base + transmitted - 1 }),
+      ...(lastSeq !== undefined && { lastSeq }),
     }),
   ];
 }

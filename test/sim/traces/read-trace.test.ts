@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/core/errors.js';
 import { concatTraces } from '../../../src/sim/traces/arrival-trace.js';
+import { observedLastSeq } from '../../../src/sim/traces/ping-reply.js';
 import { detectFormatOfLines, readTrace } from '../../../src/sim/traces/read-trace.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
@@ -69,7 +70,7 @@ describe('readTrace on each format', () => {
     ]);
   });
 
-  it('reads plain ping at 1 s: gaps and the summary count give losses, a multi-second RTT stays', () => {
+  it('reads plain ping at 1 s: gaps give losses, a multi-second RTT stays, the final probe in flight is not a loss', () => {
     expect(readTrace(fixture('ping-plain.txt'))).toEqual([
       {
         name: 'ping-plain.txt',
@@ -82,7 +83,7 @@ describe('readTrace on each format', () => {
           { seq: 5, sentMs: 4000, recvMs: null },
           { seq: 6, sentMs: 5000, recvMs: 7970.5 },
           { seq: 7, sentMs: 6000, recvMs: 8458.5 },
-          { seq: 8, sentMs: 7000, recvMs: null },
+          // seq 8, sent 12 ms before ping stopped, was in flight: not observed
         ],
       },
     ]);
@@ -103,7 +104,7 @@ describe('readTrace on each format', () => {
     ]);
   });
 
-  it('reads a cellular run: US/Eastern stamps calibrated by Start time, DUP! ignored, trailing loss from the summary', () => {
+  it('reads a cellular run: US/Eastern stamps calibrated by Start time, DUP! ignored, the final unanswered probe left out', () => {
     expect(readTrace(fixture('cellular-run.out'))).toEqual([
       {
         name: 'cellular-run.out',
@@ -119,7 +120,7 @@ describe('readTrace on each format', () => {
           { seq: 7, sentMs: 1204.551, recvMs: 1261.551 },
           { seq: 8, sentMs: 1404.056, recvMs: 1442.656 },
           { seq: 9, sentMs: 1604.922, recvMs: 1631.722 },
-          { seq: 10, sentMs: 1804.922, recvMs: null },
+          // the summary says 10 transmitted: the 10th was in flight when ping stopped
         ],
       },
     ]);
@@ -176,7 +177,7 @@ describe('readTrace on each format', () => {
     ]);
   });
 
-  it('reads macOS/BSD ping, which counts from 0 and reports timeouts on their own lines', () => {
+  it('reads macOS/BSD ping, which counts from 0 and reports timeouts on their own lines; the summary adds losses at the end but the last', () => {
     const file = tempFile(
       'mac.txt',
       [
@@ -186,7 +187,7 @@ describe('readTrace on each format', () => {
         '64 bytes from 93.184.216.34: icmp_seq=2 ttl=56 time=11.250 ms',
         '',
         '--- example.com ping statistics ---',
-        '4 packets transmitted, 2 packets received, 50.0% packet loss',
+        '5 packets transmitted, 2 packets received, 60.0% packet loss',
         'round-trip min/avg/max/stddev = 11.250/11.881/12.512/0.631 ms',
         '',
       ].join('\n'),
@@ -195,7 +196,8 @@ describe('readTrace on each format', () => {
       { seq: 1, sentMs: 0, recvMs: 6.256 },
       { seq: 2, sentMs: 1000, recvMs: null },
       { seq: 3, sentMs: 2000, recvMs: 2005.625 },
-      { seq: 4, sentMs: 3000, recvMs: null },
+      { seq: 4, sentMs: 3000, recvMs: null }, // waited for, never answered: lost
+      // the 5th was in flight when ping stopped: not observed
     ]);
   });
 
@@ -280,5 +282,20 @@ describe('format detection and errors', () => {
         expect((error as Error).message).not.toContain('\n');
       }
     }
+  });
+});
+
+describe('the last probe a ping log observed', () => {
+  it('is the summary count, less the final probe when it has no reply', () => {
+    // Linux counts from 1: 150 transmitted, the 150th answered
+    expect(observedLastSeq(1, 150, 150)).toBe(150);
+    // the 150th unanswered: ping stopped before its reply could come
+    expect(observedLastSeq(1, 150, 149)).toBe(149);
+    // only the final one is in doubt: 147 and 148 were waited for, and stay losses
+    expect(observedLastSeq(1, 150, 146)).toBe(149);
+    // BSD counts from 0; no reply at all
+    expect(observedLastSeq(0, 7, undefined)).toBe(5);
+    // no summary: the log says nothing beyond its replies
+    expect(observedLastSeq(1, undefined, 10)).toBeUndefined();
   });
 });
