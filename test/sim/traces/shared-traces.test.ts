@@ -75,7 +75,7 @@ describe('the shared real traces', () => {
     }
   });
 
-  it('cellular AT&T: 129 runs, 150 probes at 0.2 s, ~2.2 % lost', () => {
+  it('cellular AT&T: 129 runs, up to 150 probes at 0.2 s, 1.7 % lost', () => {
     const runs = readCellularRuns(path.join(traces, 'cellular-att'));
     expect(runs.length).toBe(129);
     const nonEmpty = runs.filter((r) => r.arrivals.length > 0);
@@ -90,8 +90,10 @@ describe('the shared real traces', () => {
       expect(r.startWallMs).toBeLessThan(Date.UTC(2024, 5, 1));
       wellFormed(r);
     }
-    expect(lost / probes).toBeGreaterThan(0.015);
-    expect(lost / probes).toBeLessThan(0.03);
+    // The README's ~2.2 % counts the final probe of 92 runs, which ping stopped before its reply
+    // could come (observedLastSeq): those are not observed, so not lost.
+    expect(probes).toBe(18_369);
+    expect(lost).toBe(305);
     const [joined] = readTrace(path.join(traces, 'cellular-att'), { concat: true });
     expect(joined?.arrivals.length).toBe(probes);
     expect(lostCount(joined as ArrivalTrace)).toBe(lost);
