@@ -1,4 +1,5 @@
 import { objectBytes, TYPED_ARRAY_HEADER_BYTES } from './footprint.js';
+import { findPeriod } from './period-search.js';
 
 /** Phase bins per period: 250 ms each at Starlink's 15 s. */
 export const SCHEDULE_BINS = 60;
@@ -16,9 +17,13 @@ export const RECURRING_SIGNIFICANCE = 1e-3;
 const REFRESH_EVERY = 64;
 /** Late waits remembered one by one, to be moved when their phase turns out to recur. */
 export const RECENT_LATE = 32;
+/** Stalls remembered for the period search. */
+export const RECENT_STALLS = 16;
+/** Longest period searched for. */
+export const MAX_SEARCHED_PERIOD_MS = 600_000;
 /** Fields of the object and its typed arrays, for `memoryBytes()` (footprint.ts). */
-const FIELDS = 15;
-const TYPED_ARRAYS = 8;
+const FIELDS = 19;
+const TYPED_ARRAYS = 9;
 
 /**
  * Moves one late wait, filed earlier under `tag` in wait-histogram bin `waitBin` with weight
@@ -59,8 +64,17 @@ export class OutageSchedule {
   private readonly recentTag = new Uint8Array(RECENT_LATE);
   private readonly recentWaitBin = new Uint16Array(RECENT_LATE);
   private readonly recentWeight = new Float64Array(RECENT_LATE);
+  /**
+   * When each remembered late wait was expected (monotonic ms), then (from `RECENT_LATE` on) when
+   * each remembered stall was: one array for both, as each typed array costs a header.
+   */
+  private readonly atMs = new Float64Array(RECENT_LATE + RECENT_STALLS);
   private recentHead = 0;
-  private readonly binsPerMs: number;
+  private recentCount = 0;
+  private stallHead = 0;
+  private stallCount = 0;
+  private periodMs: number;
+  private binsPerMs: number;
   private lastAtMs = Number.NaN;
   private lastBin = 0;
 
@@ -70,11 +84,17 @@ export class OutageSchedule {
    * @param move takes a remembered late wait out of its class when its phase starts to recur
    */
   constructor(
-    readonly periodMs: number,
+    periodMs: number,
     private readonly recurringTag: number,
     private readonly move: MoveLateWait,
   ) {
+    this.periodMs = periodMs;
     this.binsPerMs = SCHEDULE_BINS / periodMs;
+  }
+
+  /** The period phases are taken in: the configured one, or one found by `searchPeriod`. */
+  get period(): number {
+    return this.periodMs;
   }
 
   /** Phase bin of a monotonic time (the last answer is kept: each time is asked about twice). */
@@ -105,7 +125,9 @@ export class OutageSchedule {
       this.recentTag[i] = tag;
       this.recentWaitBin[i] = waitBin;
       this.recentWeight[i] = weight;
+      this.atMs[i] = expectedMs;
       this.recentHead = (i + 1) % RECENT_LATE;
+      this.recentCount = Math.min(RECENT_LATE, this.recentCount + 1);
     }
     if (++this.sinceRefresh >= REFRESH_EVERY) this.refresh(weight);
     else if (late) this.checkAround(bin, weight);
@@ -114,6 +136,83 @@ export class OutageSchedule {
   /** Whether the arrival expected at `expectedMs` falls in a recurring outage window. */
   recurring(expectedMs: number): boolean {
     return this.flags[this.binOf(expectedMs)] === 1;
+  }
+
+  /**
+   * Notes a stall (a wait of several intervals, which single lost heartbeats do not make) expected
+   * at `expectedMs`, and looks for the period of the remembered stalls (period-search.ts). When
+   * one is significant and not the current period, everything is re-filed under it
+   * (`adoptPeriod`): a window can recur at the configured period only by aliasing (stalls every
+   * 40 s meet every third 15 s cycle at the same phase), and the stalls' own period is better. `intervalMs` is the sender's interval: periods of fewer
+   * than `minIntervals` of it are not searched, and a stall may fall 1.5 intervals (plus 1 % of
+   * the period) off the period's grid and still match. Returns whether the period changed.
+   */
+  noteStall(
+    expectedMs: number,
+    intervalMs: number,
+    minIntervals: number,
+    currentWeight: number,
+  ): boolean {
+    this.atMs[RECENT_LATE + this.stallHead] = expectedMs;
+    this.stallHead = (this.stallHead + 1) % RECENT_STALLS;
+    this.stallCount = Math.min(RECENT_STALLS, this.stallCount + 1);
+    const stalls = this.atMs.subarray(RECENT_LATE, RECENT_LATE + this.stallCount);
+    const found = findPeriod(stalls, this.stallCount, {
+      minPeriodMs: minIntervals * intervalMs,
+      maxPeriodMs: MAX_SEARCHED_PERIOD_MS,
+      toleranceMs: (period) => 1.5 * intervalMs + 0.01 * period,
+    });
+    if (found === undefined || Math.abs(found.periodMs - this.periodMs) < 0.01 * this.periodMs) {
+      return false;
+    }
+    return this.adoptPeriod(found.periodMs, currentWeight);
+  }
+
+  /**
+   * Takes phases in a new period, if a window recurs in it. The counts by phase cannot be carried
+   * over: all waits are spread evenly over the new period (a periodic sender's waits are), and so
+   * is lateness, except the remembered stalls, the evidence for the period, which are filed at
+   * their phase (each at the newest weight: they are minutes old, the half-life is longer). Then
+   * the flags are computed afresh. If none is set, the old period and counts are kept and this
+   * returns false; else the remembered late waits of recurring windows are handed to `move`.
+   */
+  adoptPeriod(periodMs: number, currentWeight: number): boolean {
+    const old = {
+      periodMs: this.periodMs,
+      exposure: this.exposure.slice(),
+      late: this.late.slice(),
+      flags: this.flags.slice(),
+    };
+    this.setPeriod(periodMs);
+    const stallWeight = Math.min(this.totalLate, this.stallCount * currentWeight);
+    this.exposure.fill(this.totalExposure / SCHEDULE_BINS);
+    this.late.fill((this.totalLate - stallWeight) / SCHEDULE_BINS);
+    for (let i = 0; i < this.stallCount; i++) {
+      const bin = this.binOf(this.atMs[RECENT_LATE + i] as number);
+      this.late[bin] = (this.late[bin] as number) + stallWeight / this.stallCount;
+    }
+    this.flags.fill(0);
+    for (let b = 0; b < SCHEDULE_BINS; b++) this.flagPair(b, currentWeight);
+    if (!this.flags.includes(1)) {
+      this.setPeriod(old.periodMs);
+      this.exposure.set(old.exposure);
+      this.late.set(old.late);
+      this.flags.set(old.flags);
+      return false;
+    }
+    for (let i = 0; i < RECENT_LATE; i++) {
+      this.recentPhase[i] = this.binOf(this.atMs[i] as number);
+    }
+    this.previous.fill(0);
+    this.moveNewlyRecurring();
+    this.sinceRefresh = 0;
+    return true;
+  }
+
+  private setPeriod(periodMs: number): void {
+    this.periodMs = periodMs;
+    this.binsPerMs = SCHEDULE_BINS / periodMs;
+    this.lastAtMs = Number.NaN;
   }
 
   /** Divides every weight by `factor` (the caller rescaled its own). */
@@ -134,7 +233,8 @@ export class OutageSchedule {
       objectBytes(FIELDS) +
       TYPED_ARRAYS * TYPED_ARRAY_HEADER_BYTES +
       SCHEDULE_BINS * (8 + 8 + 1 + 1) +
-      RECENT_LATE * (1 + 1 + 2 + 8)
+      RECENT_LATE * (1 + 1 + 2 + 8 + 8) +
+      RECENT_STALLS * 8
     );
   }
 

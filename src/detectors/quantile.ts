@@ -35,10 +35,11 @@ export interface QuantileOptions {
    */
   windowSize?: number;
   /**
-   * Period of outages the link has on a schedule, in ms; 0 turns the schedule learning off. Waits
-   * are also filed by their phase in this period, and a phase where late heartbeats recur far more
-   * often than elsewhere (outage-schedule.ts) gets a histogram of its own, so the link is given
-   * patience at that moment of each period and a tight deadline the rest of the time.
+   * Period of outages the link has on a schedule, in ms, to start from; 0 turns schedules off.
+   * Waits are also filed by their phase in the period, and a phase where late heartbeats recur far
+   * more often than elsewhere (outage-schedule.ts) gets a histogram of its own, so the link is
+   * given patience at that moment of each period and a tight deadline the rest of the time. The
+   * stalls' own period is searched for too (period-search.ts) and taken on when found.
    * @default 15 000: Starlink reassigns every terminal to a satellite every 15 s, globally in
    * step, and drops packets for a moment at each reassignment. On a link without such a schedule
    * no phase stands out and nothing changes.
@@ -76,6 +77,11 @@ const CLASSES = SCHEDULED + 1;
  */
 const LATE_INTERVALS = 0.75;
 const LATE_SPREADS = 4;
+/**
+ * A wait of at least this many intervals is a stall: the schedule's period is searched for among
+ * stalls, which independent losses (one heartbeat, now and then) almost never make.
+ */
+const STALL_INTERVALS = 3;
 /** The schedule is learned only when the period holds at least this many intervals. */
 const MIN_INTERVALS_PER_PERIOD = 8;
 /** Gaps the turbulence looks back over. */
@@ -124,15 +130,17 @@ const TYPED_ARRAY_COUNT = 8;
  * - where the budget is finer than the samples can resolve, the tail continues past the largest
  *   wait in memory with an exponential fitted to the largest waits, so a stall a little longer
  *   than any seen is still covered;
- * - outages on a schedule are learned (`schedulePeriodMs`, outage-schedule.ts): an arrival
- *   expected at a phase of the period where late heartbeats recur goes to a class of its own,
- *   whatever its turbulence, so the patience those moments need is not spent on the rest.
+ * - outages on a schedule are learned (`schedulePeriodMs`, outage-schedule.ts), their period too
+ *   (period-search.ts): an arrival expected at a phase of the period where late heartbeats recur
+ *   goes to a class of its own, whatever its turbulence, so the patience those moments need is
+ *   not spent on the rest.
  *
  * Memory: five `Float32Array` histograms (four classes and the pooled one) of `WAIT_BINS` (211)
  * bins, two `Float64Array(windowSize)` rings (arrival times and sequence numbers), five small
- * per-class arrays, the schedule's arrays (60 phase bins, 32 remembered late waits) and a few
- * fields: 9.9 kB by `memoryBytes()` at the default window (7.0 kB with the schedule off), about
- * twenty times a windowed φ or Chen detector — for links whose detection quality matters.
+ * per-class arrays, the schedule's arrays (60 phase bins, 32 remembered late waits, 16 stalls)
+ * and a few fields: 10.4 kB by `memoryBytes()` at the default window (7.0 kB with the schedule
+ * off), about twenty times a windowed φ or Chen detector — for links whose detection quality
+ * matters.
  */
 export class QuantileDetector implements FailureDetector {
   readonly kind = 'quantile' as const;
@@ -265,6 +273,8 @@ export class QuantileDetector implements FailureDetector {
         samples: this.samples,
         // 1 while the next arrival is expected in a recurring outage window, else 0
         scheduledOutage: this.pendingClass === SCHEDULED ? 1 : 0,
+        // the period phases are taken in: schedulePeriodMs, or one found from the outages
+        schedulePeriodMs: this.schedule?.period ?? 0,
       },
     };
   }
@@ -321,13 +331,16 @@ export class QuantileDetector implements FailureDetector {
       this.stale = true;
     }
     // Filed first, so that if this wait makes its phase recur it is moved with the others.
-    this.schedule?.observe(
-      this.expectedMs,
-      this.sampleWeight,
-      waitIntervals >= this.lateIntervals,
-      this.pendingClass,
-      bin,
-    );
+    const late = waitIntervals >= this.lateIntervals;
+    this.schedule?.observe(this.expectedMs, this.sampleWeight, late, this.pendingClass, bin);
+    if (waitIntervals >= STALL_INTERVALS) {
+      this.schedule?.noteStall(
+        this.expectedMs,
+        this.intervalMs,
+        MIN_INTERVALS_PER_PERIOD,
+        this.sampleWeight,
+      );
+    }
   }
 
   /** Adds the current sample weight to one histogram's bin and totals. */

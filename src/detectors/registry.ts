@@ -159,7 +159,8 @@ const DETECTORS: { [K in DetectorKind]: DetectorDefinition<K> } = {
       schedulePeriodMs: {
         rule: 'non-negative',
         default: () => DEFAULT_SCHEDULE_PERIOD_MS,
-        reason: "15 s: Starlink's satellite reassignment period; 0 turns schedule learning off",
+        reason:
+          "15 s: Starlink's satellite reassignment period, where the search for the schedule's own starts; 0 turns schedules off",
       },
     },
     create: (spec, context) => new QuantileDetector(spec, context),

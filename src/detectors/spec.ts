@@ -47,6 +47,6 @@ export interface QuantileParams {
   halfLifeMs?: number;
   /** Arrivals kept to measure the sender's real interval. */
   windowSize?: number;
-  /** Period of outages on a schedule, learned per phase; 0 turns it off (see quantile.ts). */
+  /** Period of outages on a schedule to start from (another is searched for); 0: off (quantile.ts). */
   schedulePeriodMs?: number;
 }

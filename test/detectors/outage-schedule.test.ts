@@ -4,6 +4,7 @@ import {
   OutageSchedule,
   poissonTail,
   RECENT_LATE,
+  RECENT_STALLS,
   SCHEDULE_BINS,
 } from '../../src/detectors/outage-schedule.js';
 
@@ -130,7 +131,57 @@ describe('outage schedule', () => {
     const before = s.memoryBytes();
     period(s, 0, 100);
     expect(s.memoryBytes()).toBe(before);
-    expect(before).toBe(32 + 15 * 8 + 8 * 160 + SCHEDULE_BINS * 18 + RECENT_LATE * 12);
+    expect(before).toBe(
+      32 + 19 * 8 + 9 * 160 + SCHEDULE_BINS * 18 + RECENT_LATE * 20 + RECENT_STALLS * 8,
+    );
+  });
+});
+
+describe('a schedule of another period', () => {
+  /**
+   * Waits every 100 ms for `periods` periods of 40 s; the one expected at 3.3 s into each is a
+   * stall (late, tag 2, wait bin 150, and noted for the period search).
+   */
+  function fortySeconds(s: OutageSchedule, from: number, to: number): void {
+    for (let t = from * 40_000; t < to * 40_000; t += 100) {
+      const stall = t % 40_000 === 3_300;
+      s.observe(t, 1, stall, 2, 150);
+      if (stall) s.noteStall(t, 100, 8, 1);
+    }
+  }
+
+  it('is found among the stalls and taken on, the stalls already seen moved', () => {
+    const { s, moved } = schedule();
+    fortySeconds(s, 0, 5);
+    expect(s.period).toBe(PERIOD); // five cycles are not yet enough
+    fortySeconds(s, 5, 12);
+    expect(s.period).toBeCloseTo(40_000, 6);
+    // Every wait is re-filed at its phase in 40 s: the stalls' window recurs…
+    expect(s.recurring(12 * 40_000 + 3_300)).toBe(true);
+    // …and nothing else does (a 15 s phase of it no longer means anything).
+    expect(s.recurring(12 * 40_000 + 20_000)).toBe(false);
+    // The remembered stalls were handed back once each.
+    expect(moved.length).toBeGreaterThanOrEqual(MIN_RECURRING_EVENTS);
+    expect(moved.length).toBeLessThanOrEqual(RECENT_LATE);
+    expect(new Set(moved.map((m) => m.tag))).toEqual(new Set([2]));
+  });
+
+  it('replaces the configured period when the stalls have another', () => {
+    const { s } = schedule();
+    // Stalls every 45 s fall at one phase of 15 s too, and that window recurs first…
+    for (let k = 0; k < MIN_RECURRING_EVENTS; k++) period(s, 3 * k, 11_900);
+    expect(s.recurring(11_900)).toBe(true);
+    // …but their own period is 45 s, and once the search has the cycles it takes it.
+    for (let k = 0; k < RECENT_STALLS; k++) s.noteStall(11_900 + k * 45_000, 100, 8, 1);
+    expect(s.period).toBeCloseTo(45_000, 6);
+    expect(s.recurring(30 * 45_000 + 11_900)).toBe(true);
+  });
+
+  it('keeps its period when the stalls are in step with it', () => {
+    const { s } = schedule();
+    for (let k = 0; k < RECENT_STALLS; k++)
+      s.noteStall(11_900 + k * PERIOD + (k % 3) * 20, 100, 8, 1);
+    expect(s.period).toBe(PERIOD);
   });
 });
 

@@ -118,7 +118,7 @@ describe('quantile detector', () => {
     const before = d.memoryBytes();
     periodic(d, 10_000);
     expect(d.memoryBytes()).toBe(before);
-    const schedule = 32 + 15 * 8 + 8 * 160 + 60 * 18 + 32 * 12;
+    const schedule = 32 + 19 * 8 + 9 * 160 + 60 * 18 + 32 * 20 + 16 * 8;
     expect(before).toBe(
       32 + 29 * 8 + 8 * 160 + 4 * 5 * WAIT_BINS + 8 * (3 * 5 + 2 * 4 + 2 * 64) + schedule,
     );
@@ -140,17 +140,17 @@ describe('outages on a schedule', () => {
    * 5–15 ms of deterministic delay, for `steps` heartbeats into `d`. Returns how many arrivals
    * came after the detector's deadline (false suspicions), per period.
    */
-  function scheduledOutages(d: QuantileDetector, steps: number): number[] {
+  function scheduledOutages(d: QuantileDetector, steps: number, period = 15_000): number[] {
     let mistakes = 0;
     const byPeriod: number[] = [];
     for (let seq = 1; seq <= steps; seq++) {
       const sent = (seq - 1) * INTERVAL;
-      const phase = sent % 15_000;
+      const phase = sent % period;
       if (phase >= 11_900 && phase < 12_900) continue; // lost in the outage
       const at = sent + 5 + ((seq * 7) % 11);
       if (seq > 1 && at > d.suspectAtMs()) mistakes++;
       d.heartbeat(at, seq);
-      if (seq % 150 === 0) byPeriod.push(mistakes);
+      if (seq % (period / INTERVAL) === 0) byPeriod.push(mistakes);
     }
     return byPeriod;
   }
@@ -173,6 +173,24 @@ describe('outages on a schedule', () => {
     expect(learning.suspectAtMs()).toBeGreaterThan(last + 1_000 + INTERVAL);
     expect(learning.explain(last).details.scheduledOutage).toBe(1);
     expect(off.explain(0).details.scheduledOutage).toBe(0);
+  });
+
+  it('finds a schedule of another period from its stalls, and keeps tight away from it', () => {
+    const d = new QuantileDetector({ mistakesPerHour: 10 }, { intervalMs: INTERVAL });
+    // Outages every 40 s; the configured period is 15 s. Four periods are not enough evidence…
+    scheduledOutages(d, 4 * 400, 40_000);
+    expect(d.explain(0).details.schedulePeriodMs).toBe(15_000);
+    // …ten are, and then the outages cost nothing more.
+    const byPeriod = scheduledOutages(d, 20 * 400, 40_000);
+    expect(d.explain(0).details.schedulePeriodMs).toBeCloseTo(40_000, -1);
+    expect(byPeriod[19]).toBe(byPeriod[9]);
+    // The last heartbeat before an outage waits it out; 15 s after it the deadline is tight.
+    scheduledOutages(d, 20 * 400 + 119, 40_000);
+    expect(d.explain(0).details.scheduledOutage).toBe(1);
+    expect(d.suspectAtMs()).toBeGreaterThan(20 * 40_000 + 11_800 + 1_000 + INTERVAL);
+    scheduledOutages(d, 20 * 400 + 280, 40_000);
+    expect(d.explain(0).details.scheduledOutage).toBe(0);
+    expect(d.explain(0).details.marginMs).toBeLessThan(INTERVAL);
   });
 
   it('makes no mistake on an outage once the schedule is learned', () => {

@@ -192,6 +192,40 @@ describe('recurring partitions', () => {
     expect(learning.crashes[0]!.detectionMs!).toBeLessThan(500);
     expect(blind.crashes[0]!.detectionMs!).toBeGreaterThan(2 * learning.crashes[0]!.detectionMs!);
   });
+
+  it('of another period than the configured one are found from the stalls', () => {
+    // 0.7 s outages every 40 s on a link that also loses 1 % of heartbeats; the detector is
+    // configured for 15 s (the default). Crash at 1 525 s: 13.05 s before the next outage.
+    const every40s = (schedulePeriodMs: number) =>
+      parseScenario({
+        ...base,
+        durationMs: 1_600_000,
+        intervalMs: 100,
+        jitterRatio: 0,
+        delay: { kind: 'constant', ms: 20 },
+        loss: { kind: 'independent', probability: 0.01 },
+        partitions: [{ startMs: 11_950, durationMs: 700, everyMs: 40_000 }],
+        crash: { atMs: 1_525_000 },
+        monitor: {
+          detector: { kind: 'quantile', mistakesPerHour: 10, schedulePeriodMs },
+          deadAfterMs: 60_000,
+        },
+      });
+    const learning = runScenario(every40s(15_000), { seed: 5 });
+    const blind = runScenario(every40s(0), { seed: 5 });
+    // Once the period is found (within five outages), no outage is suspected: the heartbeat due
+    // in one is given the outage's length. Suspicions elsewhere come from the random losses.
+    const inOutage = (atMs: number): boolean => (atMs - 11_950 + 40_000) % 40_000 < 1_000;
+    const outageSuspicions = learning.transitions.filter(
+      (t) => t.to === 'suspect' && t.atMs < 1_525_000 && inOutage(t.atMs),
+    );
+    expect(outageSuspicions.length).toBeGreaterThan(0);
+    expect(outageSuspicions.every((t) => t.atMs < 200_000)).toBe(true);
+    expect(learning.falseSuspicions).toBeLessThanOrEqual(blind.falseSuspicions + 2);
+    // Away from the outages the deadline is tight: the crash is detected four times sooner.
+    expect(learning.crashes[0]!.detectionMs!).toBeLessThan(300);
+    expect(blind.crashes[0]!.detectionMs!).toBeGreaterThan(4 * learning.crashes[0]!.detectionMs!);
+  });
 });
 
 describe('scenarioToTrace', () => {
