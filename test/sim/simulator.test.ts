@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assertRun, checkRun } from '../../src/sim/checks.js';
 import { evaluateDetector } from '../../src/sim/qos.js';
-import { parseScenario } from '../../src/sim/scenario.js';
+import { parseScenario, type Scenario } from '../../src/sim/scenario.js';
 import { scenarioToTrace } from '../../src/sim/scenario-trace.js';
 import { standardScenario } from '../../src/sim/scenarios/index.js';
 import { runScenario, simNodeId } from '../../src/sim/simulator.js';
@@ -141,16 +141,39 @@ describe('runScenario', () => {
 });
 
 describe('recurring partitions', () => {
-  // A satellite-like link: 100 ms heartbeats, dropped for 0.7 s every 15 s, for 10 minutes.
-  const handovers = parseScenario({
-    ...base,
-    durationMs: 600_000,
-    intervalMs: 100,
-    jitterRatio: 0,
-    delay: { kind: 'constant', ms: 20 },
-    partitions: [{ startMs: 11_950, durationMs: 700, everyMs: 15_000 }],
-    monitor: { detector: { kind: 'quantile', mistakesPerHour: 10 }, deadAfterMs: 60_000 },
-  });
+  /**
+   * A satellite-like link: 100 ms heartbeats, dropped for 0.7 s every `everyMs` from 11.95 s on;
+   * watched by the quantile detector at 10 mistakes/h, from the schedule period given.
+   */
+  const scheduledLink = (o: {
+    durationMs: number;
+    everyMs: number;
+    schedulePeriodMs?: number;
+    crashAtMs?: number;
+    lossProbability?: number;
+  }): Scenario =>
+    parseScenario({
+      ...base,
+      durationMs: o.durationMs,
+      intervalMs: 100,
+      jitterRatio: 0,
+      delay: { kind: 'constant', ms: 20 },
+      ...(o.lossProbability !== undefined && {
+        loss: { kind: 'independent', probability: o.lossProbability },
+      }),
+      partitions: [{ startMs: 11_950, durationMs: 700, everyMs: o.everyMs }],
+      ...(o.crashAtMs !== undefined && { crash: { atMs: o.crashAtMs } }),
+      monitor: {
+        detector: {
+          kind: 'quantile',
+          mistakesPerHour: 10,
+          ...(o.schedulePeriodMs !== undefined && { schedulePeriodMs: o.schedulePeriodMs }),
+        },
+        deadAfterMs: 60_000,
+      },
+    });
+  // Every 15 s for 10 minutes.
+  const handovers = scheduledLink({ durationMs: 600_000, everyMs: 15_000 });
 
   it('cut the link for its duration at every period, and agree with scenarioToTrace', () => {
     const r = runScenario(handovers, { seed: 3 });
@@ -163,19 +186,7 @@ describe('recurring partitions', () => {
   it('are learned by the quantile detector: no suspicion at each one, and a fast detection between', () => {
     // The same link, and the sender crashes at 545 s: 5 s into a period, far from a handover.
     const withCrash = (schedulePeriodMs: number) =>
-      parseScenario({
-        ...base,
-        durationMs: handovers.durationMs,
-        intervalMs: 100,
-        jitterRatio: 0,
-        delay: { kind: 'constant', ms: 20 },
-        partitions: handovers.partitions,
-        crash: { atMs: 545_000 },
-        monitor: {
-          detector: { kind: 'quantile', mistakesPerHour: 10, schedulePeriodMs },
-          deadAfterMs: 60_000,
-        },
-      });
+      scheduledLink({ durationMs: 600_000, everyMs: 15_000, schedulePeriodMs, crashAtMs: 545_000 });
     const learning = runScenario(withCrash(15_000), { seed: 3 });
     const blind = runScenario(withCrash(0), { seed: 3 });
     // The first handovers are suspected while the schedule is learned; none after 2 minutes.
@@ -197,19 +208,12 @@ describe('recurring partitions', () => {
     // 0.7 s outages every 40 s on a link that also loses 1 % of heartbeats; the detector is
     // configured for 15 s (the default). Crash at 1 525 s: 13.05 s before the next outage.
     const every40s = (schedulePeriodMs: number) =>
-      parseScenario({
-        ...base,
+      scheduledLink({
         durationMs: 1_600_000,
-        intervalMs: 100,
-        jitterRatio: 0,
-        delay: { kind: 'constant', ms: 20 },
-        loss: { kind: 'independent', probability: 0.01 },
-        partitions: [{ startMs: 11_950, durationMs: 700, everyMs: 40_000 }],
-        crash: { atMs: 1_525_000 },
-        monitor: {
-          detector: { kind: 'quantile', mistakesPerHour: 10, schedulePeriodMs },
-          deadAfterMs: 60_000,
-        },
+        everyMs: 40_000,
+        schedulePeriodMs,
+        crashAtMs: 1_525_000,
+        lossProbability: 0.01,
       });
     const learning = runScenario(every40s(15_000), { seed: 5 });
     const blind = runScenario(every40s(0), { seed: 5 });
