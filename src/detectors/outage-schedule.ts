@@ -22,7 +22,7 @@ export const RECENT_STALLS = 16;
 /** Longest period searched for. */
 export const MAX_SEARCHED_PERIOD_MS = 600_000;
 /** Fields of the object and its typed arrays, for `memoryBytes()` (footprint.ts). */
-const FIELDS = 19;
+const FIELDS = 18;
 const TYPED_ARRAYS = 9;
 
 /**
@@ -32,7 +32,7 @@ const TYPED_ARRAYS = 9;
 export type MoveLateWait = (tag: number, waitBin: number, weight: number) => void;
 
 /**
- * Where in a fixed period late heartbeats cluster: a link that fails on a schedule (a Starlink
+ * Where in a period late heartbeats cluster: a link that fails on a schedule (a Starlink
  * terminal is reassigned to a satellite every 15 s, globally in step, and loses packets for a
  * moment each time) shows it as late waits at one phase of the period, again and again. Every
  * wait is filed by the phase of the arrival it waited for (monotonic ms modulo the period, in
@@ -46,6 +46,10 @@ export type MoveLateWait = (tag: number, waitBin: number, weight: number) => voi
  * their wait-histogram bin and weight; when their phase becomes recurring they are handed back
  * through `move`, so the caller can take them out of the class they were filed under — the
  * outages seen before the schedule was recognised then stop making every other moment patient.
+ *
+ * The period need not be the one given: the last `RECENT_STALLS` stalls (waits of several
+ * intervals, noted by the caller) are searched for a period of their own (`noteStall`), and when
+ * one is found and a window recurs in it, the schedule takes it on (`adoptPeriod`).
  *
  * The counts are weights the caller decays (the quantile detector's sample weight, which grows
  * by 2^(elapsed / half-life)); `rescale` divides them all when the caller rescales its weights.
@@ -70,7 +74,6 @@ export class OutageSchedule {
    */
   private readonly atMs = new Float64Array(RECENT_LATE + RECENT_STALLS);
   private recentHead = 0;
-  private recentCount = 0;
   private stallHead = 0;
   private stallCount = 0;
   private periodMs: number;
@@ -92,7 +95,7 @@ export class OutageSchedule {
     this.binsPerMs = SCHEDULE_BINS / periodMs;
   }
 
-  /** The period phases are taken in: the configured one, or one found by `searchPeriod`. */
+  /** The period phases are taken in: the one given, or one found by `noteStall`. */
   get period(): number {
     return this.periodMs;
   }
@@ -127,7 +130,6 @@ export class OutageSchedule {
       this.recentWeight[i] = weight;
       this.atMs[i] = expectedMs;
       this.recentHead = (i + 1) % RECENT_LATE;
-      this.recentCount = Math.min(RECENT_LATE, this.recentCount + 1);
     }
     if (++this.sinceRefresh >= REFRESH_EVERY) this.refresh(weight);
     else if (late) this.checkAround(bin, weight);
@@ -142,10 +144,11 @@ export class OutageSchedule {
    * Notes a stall (a wait of several intervals, which single lost heartbeats do not make) expected
    * at `expectedMs`, and looks for the period of the remembered stalls (period-search.ts). When
    * one is significant and not the current period, everything is re-filed under it
-   * (`adoptPeriod`): a window can recur at the configured period only by aliasing (stalls every
-   * 40 s meet every third 15 s cycle at the same phase), and the stalls' own period is better. `intervalMs` is the sender's interval: periods of fewer
-   * than `minIntervals` of it are not searched, and a stall may fall 1.5 intervals (plus 1 % of
-   * the period) off the period's grid and still match. Returns whether the period changed.
+   * (`adoptPeriod`), even if a window recurs at the current one: that can be an alias (stalls
+   * every 45 s meet every third 15 s cycle at one phase), and the stalls' own period is better.
+   * `intervalMs` is the sender's interval: periods of fewer than `minIntervals` of it are not
+   * searched, and a stall may fall 1.5 intervals (plus 1 % of the period) off the period's grid
+   * and still match. Returns whether the period changed.
    */
   noteStall(
     expectedMs: number,
