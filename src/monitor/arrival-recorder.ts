@@ -17,9 +17,12 @@
  * delaying detection.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Clock, TimerHandle } from '../core/clock.js';
+import { ConfigError } from '../core/errors.js';
 import { MAX_RECORDING_BUFFER_BYTES } from '../core/limits.js';
 import type { Message } from '../protocol/message.js';
+import { fileErrorText } from '../store/open-error.js';
 
 export interface ArrivalRecorderOptions {
   /** How often collected lines are handed to the file. @default 200 — a few writes a second. */
@@ -52,13 +55,24 @@ export class ArrivalRecorder {
     this.maxBufferedBytes = init.maxBufferedBytes ?? MAX_RECORDING_BUFFER_BYTES;
   }
 
-  /** Opens the file for appending and writes a header; rejects when it cannot be opened. */
+  /**
+   * Opens the file for appending (creating its directory, as the history database does) and
+   * writes a header. Rejects with a ConfigError of one line when the file cannot be opened.
+   */
   async start(): Promise<void> {
-    const stream = fs.createWriteStream(this.path, { flags: 'a' });
-    await new Promise<void>((resolve, reject) => {
-      stream.once('open', () => resolve());
-      stream.once('error', reject);
-    });
+    let stream: fs.WriteStream;
+    try {
+      fs.mkdirSync(path.dirname(path.resolve(this.path)), { recursive: true });
+      stream = fs.createWriteStream(this.path, { flags: 'a' });
+      await new Promise<void>((resolve, reject) => {
+        stream.once('open', () => resolve());
+        stream.once('error', reject);
+      });
+    } catch (error) {
+      throw new ConfigError(`cannot open recording ${this.path}: ${fileErrorText(error)}`, {
+        cause: error,
+      });
+    }
     stream.on('error', (error) => {
       this.failure = error;
     });

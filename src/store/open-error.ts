@@ -30,6 +30,17 @@ export function openError(dbPath: string, error: unknown): ConfigError {
   });
 }
 
+/**
+ * What a failed file-system call says, in words an operator acts on: the text for its code, else
+ * its message (for the recording file, src/monitor/arrival-recorder.ts, as for the database).
+ */
+export function fileErrorText(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && ERRNO_TEXT[code] !== undefined) return ERRNO_TEXT[code];
+  if (code === 'ENOENT') return 'no such file or directory';
+  return error instanceof Error ? error.message : String(error);
+}
+
 function describe(dbPath: string, error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && code !== 'SQLITE_CANTOPEN' && ERRNO_TEXT[code] !== undefined) {

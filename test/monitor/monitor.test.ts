@@ -1,5 +1,5 @@
 import dgram from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -196,6 +196,30 @@ describe('Monitor restart on the same SQLite file', () => {
 describe('arrival recording', () => {
   let dir = '';
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('creates the directory of the recording, as of the database', async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'hb-record-'));
+    const recordPath = path.join(dir, 'not', 'yet', 'arrivals.tsv');
+    const config = testConfig({ udpPort: null, tcpPort: null, httpPort: null, recordPath });
+    const monitor = new Monitor({ clock: new ManualClock({ startMs: 0 }) }, config);
+    await monitor.start();
+    await monitor.stop();
+    expect(readFileSync(recordPath, 'utf8')).toMatch(/^#heartbeat-recording v1 /);
+  });
+
+  it('refuses to start, in one line, when the recording cannot be opened', async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'hb-record-'));
+    const file = path.join(dir, 'a-file');
+    writeFileSync(file, '');
+    const recordPath = path.join(file, 'arrivals.tsv');
+    const config = testConfig({ udpPort: null, tcpPort: null, httpPort: null, recordPath });
+    const monitor = new Monitor({ clock: new ManualClock({ startMs: 0 }) }, config);
+    const failure = monitor.start();
+    await expect(failure).rejects.toBeInstanceOf(ConfigError);
+    await expect(failure).rejects.toThrow(
+      `cannot open recording ${recordPath}: a parent is not a directory`,
+    );
+  });
 
   it('appends one TSV line per accepted arrival after a header per start', async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'hb-record-'));
