@@ -1,12 +1,12 @@
 /**
- * Finds the period of outages that recur on a schedule from the times of recent late heartbeats,
- * for a link whose schedule is not the one configured (outage-schedule.ts). Candidates are the
- * spacings between the newest late time and each earlier one, divided by 1…`MAX_CYCLES`; a
- * candidate is refined by least squares over the times that fall in step with it, and judged by
- * how improbable it would be, if outages came at random phases, that so many different cycles of
- * it hold one. Late heartbeats come in bursts (one stall delays several), so the evidence is
- * counted in episodes — late times closer together than the matching tolerance are one — and in
- * distinct cycles, never in waits.
+ * Finds the period of outages that recur on a schedule from the times of recent stalls (heartbeats
+ * late by several intervals; "late times" below), for a link whose schedule is not the one
+ * configured (outage-schedule.ts). Candidates are the spacings between the newest late time and
+ * each earlier one, divided by 1…`MAX_CYCLES`; a candidate is refined by least squares over the
+ * times that fall in step with it, and judged by how improbable it would be, if outages came at
+ * random phases, that so many different cycles of it hold one. Stalls come in bursts (a stall of
+ * the network delays the heartbeats of several intervals), so the evidence is counted in episodes
+ * — late times closer together than the matching tolerance are one — and in distinct cycles.
  */
 
 /** Periods tried per earlier late time: its spacing from the newest over 1, 2, … this many. */
