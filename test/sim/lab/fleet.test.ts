@@ -127,8 +127,18 @@ describe('tune on a monitor recording', () => {
         one.io,
       ),
     ).toBe(0);
-    const result = JSON.parse(one.out.join('\n')) as { pooled: string[]; trace: string };
+    const result = JSON.parse(one.out.join('\n')) as {
+      pooled: string[];
+      trace: string;
+      observedHours: number;
+      note: string | null;
+    };
     expect(result.pooled).toEqual(['arrivals.tsv#db-1/3']);
+    // 60 s of one node: 24/day at half allows 0.0083 mistakes, which the note says
+    expect(result.observedHours).toBeCloseTo(60 / 3600, 3);
+    expect(result.note).toMatch(
+      /^note: over 0\.017 node-hours this budget allows 0\.0083 mistakes/,
+    );
     expect(result.trace).toBe('arrivals.tsv#db-1/3');
     const bad = captureIo();
     expect(await runTune([file, '--mistakes-per-day', '24', '--node', 'nope'], bad.io)).toBe(2);
