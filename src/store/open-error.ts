@@ -35,20 +35,30 @@ export function openError(dbPath: string, error: unknown): ConfigError {
  * its message (for the recording file, src/monitor/arrival-recorder.ts, as for the database).
  */
 export function fileErrorText(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && ERRNO_TEXT[code] !== undefined) return ERRNO_TEXT[code];
-  if (code === 'ENOENT') return 'no such file or directory';
-  return error instanceof Error ? error.message : String(error);
+  const code = errorCode(error);
+  return codeText(code) ?? (code === 'ENOENT' ? 'no such file or directory' : messageOf(error));
 }
 
 function describe(dbPath: string, error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && code !== 'SQLITE_CANTOPEN' && ERRNO_TEXT[code] !== undefined) {
-    return ERRNO_TEXT[code];
-  }
+  const code = errorCode(error);
+  const known = code === 'SQLITE_CANTOPEN' ? undefined : codeText(code);
+  if (known !== undefined) return known;
   // SQLITE_CANTOPEN says nothing about why: find out from the file system.
   const found = diagnose(dbPath);
   if (found !== undefined) return found;
+  return messageOf(error);
+}
+
+function errorCode(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
+}
+
+/** The words for an error code, when it is one an operator can act on. */
+function codeText(code: unknown): string | undefined {
+  return typeof code === 'string' && Object.hasOwn(ERRNO_TEXT, code) ? ERRNO_TEXT[code] : undefined;
+}
+
+function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -42,7 +42,11 @@ export function pickFleet(traces: readonly ArrivalTrace[], node?: string): Fleet
     throw new ConfigError(`no trace of node ${node ?? ''} (there are: ${listed})`);
   }
   const groups = new Map<number, ArrivalTrace[]>();
-  for (const t of chosen) groups.set(t.intervalMs, [...(groups.get(t.intervalMs) ?? []), t]);
+  for (const t of chosen) {
+    const group = groups.get(t.intervalMs);
+    if (group === undefined) groups.set(t.intervalMs, [t]);
+    else group.push(t);
+  }
   let members: ArrivalTrace[] = [];
   let most = -1;
   for (const group of groups.values()) {
@@ -52,7 +56,8 @@ export function pickFleet(traces: readonly ArrivalTrace[], node?: string): Fleet
       most = arrivals;
     }
   }
-  const leftOut = chosen.filter((t) => !members.includes(t));
+  const pooled = new Set(members);
+  const leftOut = chosen.filter((t) => !pooled.has(t));
   const trace = members.length === 1 ? (members[0] as ArrivalTrace) : pool(members);
   return { trace, members, leftOut };
 }
