@@ -22,8 +22,8 @@ export const RECENT_STALLS = 16;
 /** Longest period searched for. */
 export const MAX_SEARCHED_PERIOD_MS = 600_000;
 /** Fields of the object and its typed arrays, for `memoryBytes()` (footprint.ts). */
-const FIELDS = 18;
-const TYPED_ARRAYS = 9;
+const FIELDS = 17;
+const TYPED_ARRAYS = 8;
 
 /**
  * Moves one late wait, filed earlier under `tag` in wait-histogram bin `waitBin` with weight
@@ -43,7 +43,7 @@ export type MoveLateWait = (tag: number, waitBin: number, weight: number) => voi
  * a bin edge is not split in two weaker halves.
  *
  * The last `RECENT_LATE` late waits are remembered with the caller's tag (its class for them),
- * their wait-histogram bin and weight; when their phase becomes recurring they are handed back
+ * their wait-histogram bin, weight and time; when their phase becomes recurring they are handed back
  * through `move`, so the caller can take them out of the class they were filed under — the
  * outages seen before the schedule was recognised then stop making every other moment patient.
  *
@@ -64,7 +64,6 @@ export class OutageSchedule {
   private totalExposure = 0;
   private totalLate = 0;
   private sinceRefresh = 0;
-  private readonly recentPhase = new Uint8Array(RECENT_LATE);
   private readonly recentTag = new Uint8Array(RECENT_LATE);
   private readonly recentWaitBin = new Uint16Array(RECENT_LATE);
   private readonly recentWeight = new Float64Array(RECENT_LATE);
@@ -103,9 +102,7 @@ export class OutageSchedule {
   /** Phase bin of a monotonic time (the last answer is kept: each time is asked about twice). */
   binOf(atMs: number): number {
     if (atMs === this.lastAtMs) return this.lastBin;
-    // floor division rather than %, which is a slow library call for doubles
-    const phase = atMs - Math.floor(atMs / this.periodMs) * this.periodMs;
-    const bin = Math.min(SCHEDULE_BINS - 1, Math.max(0, Math.floor(phase * this.binsPerMs)));
+    const bin = this.phaseBin(atMs);
     this.lastAtMs = atMs;
     this.lastBin = bin;
     return bin;
@@ -124,7 +121,6 @@ export class OutageSchedule {
       this.late[bin] = (this.late[bin] as number) + weight;
       this.totalLate += weight;
       const i = this.recentHead;
-      this.recentPhase[i] = bin;
       this.recentTag[i] = tag;
       this.recentWaitBin[i] = waitBin;
       this.recentWeight[i] = weight;
@@ -191,7 +187,7 @@ export class OutageSchedule {
     this.exposure.fill(this.totalExposure / SCHEDULE_BINS);
     this.late.fill((this.totalLate - stallWeight) / SCHEDULE_BINS);
     for (let i = 0; i < this.stallCount; i++) {
-      const bin = this.binOf(this.atMs[RECENT_LATE + i] as number);
+      const bin = this.phaseBin(this.atMs[RECENT_LATE + i] as number);
       this.late[bin] = (this.late[bin] as number) + stallWeight / this.stallCount;
     }
     this.flags.fill(0);
@@ -203,13 +199,16 @@ export class OutageSchedule {
       this.flags.set(old.flags);
       return false;
     }
-    for (let i = 0; i < RECENT_LATE; i++) {
-      this.recentPhase[i] = this.binOf(this.atMs[i] as number);
-    }
     this.previous.fill(0);
     this.moveNewlyRecurring();
     this.sinceRefresh = 0;
     return true;
+  }
+
+  /** Phase bin of a monotonic time: floor division rather than %, a slow call for doubles. */
+  private phaseBin(atMs: number): number {
+    const phase = atMs - Math.floor(atMs / this.periodMs) * this.periodMs;
+    return Math.min(SCHEDULE_BINS - 1, Math.max(0, Math.floor(phase * this.binsPerMs)));
   }
 
   private setPeriod(periodMs: number): void {
@@ -236,7 +235,7 @@ export class OutageSchedule {
       objectBytes(FIELDS) +
       TYPED_ARRAYS * TYPED_ARRAY_HEADER_BYTES +
       SCHEDULE_BINS * (8 + 8 + 1 + 1) +
-      RECENT_LATE * (1 + 1 + 2 + 8 + 8) +
+      RECENT_LATE * (1 + 2 + 8 + 8) +
       RECENT_STALLS * 8
     );
   }
@@ -280,10 +279,15 @@ export class OutageSchedule {
 
   /** Hands the remembered late waits of bins flagged since `previous` to `move`, once each. */
   private moveNewlyRecurring(): void {
+    let newly = false;
+    for (let b = 0; b < SCHEDULE_BINS && !newly; b++)
+      newly = this.flags[b] === 1 && this.previous[b] === 0;
+    if (!newly) return;
     for (let i = 0; i < RECENT_LATE; i++) {
       const w = this.recentWeight[i] as number;
-      const bin = this.recentPhase[i] as number;
       if (w === 0 || this.recentTag[i] === this.recurringTag) continue;
+      // The phase in the current period (it may have changed since the wait was filed).
+      const bin = this.phaseBin(this.atMs[i] as number);
       if (this.flags[bin] === 1 && this.previous[bin] === 0) {
         this.move(this.recentTag[i] as number, this.recentWaitBin[i] as number, w);
         this.recentTag[i] = this.recurringTag;

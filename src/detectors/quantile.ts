@@ -138,7 +138,7 @@ const TYPED_ARRAY_COUNT = 8;
  * Memory: five `Float32Array` histograms (four classes and the pooled one) of `WAIT_BINS` (211)
  * bins, two `Float64Array(windowSize)` rings (arrival times and sequence numbers), five small
  * per-class arrays, the schedule's arrays (60 phase bins, 32 remembered late waits, 16 stalls)
- * and a few fields: 10.4 kB by `memoryBytes()` at the default window (7.0 kB with the schedule
+ * and a few fields: 10.2 kB by `memoryBytes()` at the default window (7.0 kB with the schedule
  * off), about twenty times a windowed φ or Chen detector — for links whose detection quality
  * matters.
  */

@@ -132,7 +132,7 @@ describe('outage schedule', () => {
     period(s, 0, 100);
     expect(s.memoryBytes()).toBe(before);
     expect(before).toBe(
-      32 + 18 * 8 + 9 * 160 + SCHEDULE_BINS * 18 + RECENT_LATE * 20 + RECENT_STALLS * 8,
+      32 + 17 * 8 + 8 * 160 + SCHEDULE_BINS * 18 + RECENT_LATE * 19 + RECENT_STALLS * 8,
     );
   });
 });

@@ -118,7 +118,7 @@ describe('quantile detector', () => {
     const before = d.memoryBytes();
     periodic(d, 10_000);
     expect(d.memoryBytes()).toBe(before);
-    const schedule = 32 + 18 * 8 + 9 * 160 + 60 * 18 + 32 * 20 + 16 * 8;
+    const schedule = 32 + 17 * 8 + 8 * 160 + 60 * 18 + 32 * 19 + 16 * 8;
     expect(before).toBe(
       32 + 29 * 8 + 8 * 160 + 4 * 5 * WAIT_BINS + 8 * (3 * 5 + 2 * 4 + 2 * 64) + schedule,
     );
