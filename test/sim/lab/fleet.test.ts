@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { run as runLab } from '../../../src/cli/commands/lab.js';
 import { run as runTune, shortTraceNote } from '../../../src/cli/commands/tune.js';
 import { loadMonitorConfig } from '../../../src/config/index.js';
@@ -82,6 +82,10 @@ describe('the fleet a tuner tunes on', () => {
 });
 
 describe('tune on a monitor recording', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
   /** Three nodes at 100 ms for 60 s; node n loses every (7 + n)th heartbeat. */
   function recording(): string {
     const lines = ['#heartbeat-recording v1 wall_origin_ms=1700000000000'];
@@ -94,6 +98,7 @@ describe('tune on a monitor recording', () => {
       }
     }
     const dir = mkdtempSync(path.join(tmpdir(), 'tune-'));
+    dirs.push(dir);
     const file = path.join(dir, 'arrivals.tsv');
     writeFileSync(file, lines.join('\n') + '\n');
     return file;
