@@ -68,3 +68,58 @@ export class UnknownNodeError extends HeartbeatError {
     super('unknown-node', `no node with id ${JSON.stringify(nodeId)}`);
   }
 }
+
+/** A port a listener or the API was to bind is taken by another process. */
+export class AddressInUseError extends HeartbeatError {
+  constructor(
+    readonly port: number,
+    /** What was to bind it: `udp`, `tcp`, `tcp (http)`, … */
+    readonly what: string,
+    options?: { cause?: unknown },
+  ) {
+    super('address-in-use', `port ${port}/${what} is in use`, options);
+  }
+}
+
+/** The address to bind is not one of this machine's (EADDRNOTAVAIL) or cannot be resolved. */
+export class AddressNotAvailableError extends HeartbeatError {
+  constructor(
+    readonly host: string,
+    options?: { cause?: unknown },
+  ) {
+    super('address-not-available', `cannot bind ${host}: not an address of this machine`, options);
+  }
+}
+
+/** The history store could not be opened (permissions, a corrupt file, a full disk, …). */
+export class StoreOpenError extends HeartbeatError {
+  constructor(
+    readonly path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('store-open', message, options);
+  }
+}
+
+/** Another monitor process holds the history store: one writer per store. */
+export class StoreLockedError extends HeartbeatError {
+  constructor(
+    readonly path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('store-locked', message, options);
+  }
+}
+
+/** A component was used in a lifecycle state that does not allow it (start twice, use after stop). */
+export class StateError extends HeartbeatError {
+  constructor(
+    readonly component: string,
+    readonly state: string,
+    action: string,
+  ) {
+    super('state', `${component} cannot ${action}: it is ${state}`);
+  }
+}
