@@ -45,8 +45,8 @@ type SimLib = typeof sourceLib & Parts;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const starlink = path.resolve(
   root,
-  '..',
-  'shared',
+  'test',
+  'fixtures',
   'traces',
   'starlink',
   'isl-ping-gw-lagos-230911-172603-0.1s-60min.txt',

@@ -1,13 +1,12 @@
 /** The QoS replay on a real trace is deterministic: the same trace read twice gives the same numbers. */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { TRACE_DIR } from '../fixtures/trace-dir.js';
 import { describe, expect, it } from 'vitest';
 import type { DetectorSpec } from '../../src/detectors/spec.js';
 import { evaluateMany } from '../../src/sim/qos.js';
 import { readTrace } from '../../src/sim/traces/read-trace.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const file = path.resolve(root, '..', 'shared', 'traces', 'starlink', 'leo-isl-10ms-ping-D.txt');
+const file = path.join(TRACE_DIR, 'starlink', 'leo-isl-10ms-ping-D.txt');
 
 describe('QoS on a real trace', () => {
   it('gives identical numbers when the trace is replayed twice', () => {

@@ -35,7 +35,7 @@ export function parsePingSummary(text: string): number | undefined {
  * The last sequence number a ping log observed: the summary's count of probes transmitted, less
  * the final probe when it has no reply. Ping stops (at its deadline, or on Ctrl-C) right after
  * sending its last probe, before that probe's reply can come back, so its fate is not observed:
- * in the cellular runs of `../shared/traces` the final probe is unanswered in 74 % of runs, the
+ * in the cellular runs of `test/fixtures/traces` the final probe is unanswered in 74 % of runs, the
  * one before it in 2.5 %, any other in 1.2 %. Earlier unanswered probes were waited for, and
  * stay losses. `undefined` without a summary.
  */

@@ -1,10 +1,10 @@
 /**
- * The tuner's generalisation check on two of the real 5G traces (../shared/traces, small enough
+ * The tuner's generalisation check on two of the real 5G traces (test/fixtures/traces, small enough
  * for the test suite); docs/quality/GENERALISATION.md has every trace, from `heartbeat lab
  * generalise`.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { TRACE_DIR } from '../../fixtures/trace-dir.js';
 import { describe, expect, it } from 'vitest';
 import { bestAtRate } from '../../../src/sim/lab/frontier.js';
 import { checkGeneralisation, splitTrace } from '../../../src/sim/lab/generalisation.js';
@@ -13,8 +13,7 @@ import { sweepTrace } from '../../../src/sim/lab/sweep.js';
 import { chooseSetting } from '../../../src/sim/lab/tuner.js';
 import { readTrace } from '../../../src/sim/traces/read-trace.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const traces = path.resolve(root, '..', 'shared', 'traces');
+const traces = TRACE_DIR;
 const POINTS = 10;
 const PER_DAY = 240;
 

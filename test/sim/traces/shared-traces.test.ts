@@ -1,16 +1,15 @@
 /**
- * Every real trace the project ships with (../shared/traces from the project root) parses, with
+ * Every real trace the project ships with (test/fixtures/traces) parses, with
  * the probe and loss counts its README gives.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { TRACE_DIR } from '../../fixtures/trace-dir.js';
 import { describe, expect, it } from 'vitest';
 import { lostCount, type ArrivalTrace } from '../../../src/sim/traces/arrival-trace.js';
 import { readCellularRuns, readTrace } from '../../../src/sim/traces/read-trace.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const traces = path.resolve(root, '..', 'shared', 'traces');
+const traces = TRACE_DIR;
 
 /** Seq 1, 2, 3, …; sends in order (1 ms rounding slack in RTT-derived ones); nothing arrives before it was sent. */
 function wellFormed(t: ArrivalTrace): void {
