@@ -8,11 +8,12 @@
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { TypedEmitter } from '../core/emitter.js';
 import { ConfigError, HeartbeatError, LimitError, UnknownNodeError } from '../core/errors.js';
-import { MAX_NODE_ID_BYTES, MAX_NODES, MAX_TRANSITIONS_PER_TICK } from '../core/limits.js';
+import { MAX_NODES, MAX_TRANSITIONS_PER_TICK } from '../core/limits.js';
 import type { DetectorContext, FailureDetector } from '../detectors/detector.js';
 import { SamplePool } from '../detectors/sample-pool.js';
 import type { DetectorSpec } from '../detectors/spec.js';
 import type { Message } from '../protocol/message.js';
+import { checkNodeId } from '../protocol/validate.js';
 import { classifyArrival, type ArrivalHistory } from './arrival.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import { describeStatus } from './describe-status.js';
@@ -138,14 +139,14 @@ const REASON_CODE = new Map(REASONS.map((r, i) => [r, i]));
 const isU32 = (v: unknown): boolean =>
   v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_U32);
 
-/** A cheap sanity check; decoders validate fully (src/protocol), this guards direct callers. */
+/**
+ * The decoders' checks (src/protocol/validate.ts) on what the table reads, for direct callers:
+ * the node id by the one validator every entry point uses, the numbered fields by range.
+ */
 function isWellFormed(m: Message): boolean {
-  const id: unknown = m.nodeId;
   return (
     (m.type === 'heartbeat' || m.type === 'leave') &&
-    typeof id === 'string' &&
-    id.length > 0 &&
-    (id.length * 3 <= MAX_NODE_ID_BYTES || Buffer.byteLength(id) <= MAX_NODE_ID_BYTES) &&
+    checkNodeId(m.nodeId) === undefined &&
     isU32(m.incarnation) &&
     isU32(m.seq) &&
     isU32(m.intervalMs) &&
@@ -836,10 +837,10 @@ export class NodeTable {
   }
 }
 
+/** The protocol's node-id rule (validate.ts), as a ConfigError for register and restore. */
 function checkId(id: unknown): void {
-  if (typeof id !== 'string' || id.length === 0 || Buffer.byteLength(id) > MAX_NODE_ID_BYTES) {
-    throw new ConfigError(`node id must be 1 to ${MAX_NODE_ID_BYTES} UTF-8 bytes`);
-  }
+  const problem = checkNodeId(id);
+  if (problem !== undefined) throw new ConfigError(`invalid node id: ${problem.message}`);
 }
 
 function positive(name: string, value: number | undefined): number | undefined {

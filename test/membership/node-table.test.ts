@@ -12,6 +12,7 @@ import type { DetectorSpec } from '../../src/detectors/spec.js';
 import { MAX_TRANSITIONS_PER_TICK } from '../../src/core/limits.js';
 import { NodeTable } from '../../src/membership/node-table.js';
 import type { NodeTransition } from '../../src/membership/types.js';
+import { checkNodeId } from '../../src/protocol/validate.js';
 import { OPTIONS, hb, tableWithLog } from './helpers.js';
 
 describe('NodeTable lifecycle', () => {
@@ -423,6 +424,25 @@ describe('NodeTable limits and bad input', () => {
     expect(() => table.register('')).toThrow(ConfigError);
     expect(() => table.register('n', { intervalMs: -1 })).toThrow(ConfigError);
     expect(() => new NodeTable({ clock }, { pauseToleranceMs: NaN })).toThrow(ConfigError);
+  });
+
+  it('node ids follow the protocol rule (checkNodeId) in register and receive alike', () => {
+    const clock = new ManualClock();
+    const { table, take } = tableWithLog(clock);
+    for (const id of ['a b', 'x\ty', 'zero\u200bwidth', '\ud800']) {
+      expect(checkNodeId(id), id).toBeDefined();
+      expect(() => table.register(id), id).toThrow(ConfigError);
+      expect(table.receive(hb(id, { incarnation: 1, seq: 1 })), id).toBe('rejected-invalid');
+      expect(table.receive({ type: 'leave', nodeId: id }), id).toBe('rejected-invalid');
+    }
+    expect(() => table.register('a b')).toThrow(/invalid node id: node id contains whitespace/);
+    expect(table.size).toBe(0);
+    expect(take()).toEqual([]);
+    expect(table.counters().rejectedInvalid).toBe(8);
+    // What the protocol accepts, the table accepts.
+    expect(checkNodeId('web-1.example.com:9000')).toBeUndefined();
+    expect(table.register('web-1.example.com:9000').state).toBe('unknown');
+    expect(table.receive(hb('ünïcode-1'))).toBe('accepted');
   });
 
   it('a throwing listener neither stops other listeners nor the table', () => {
