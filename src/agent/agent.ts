@@ -15,8 +15,8 @@ import type { Rng } from '../core/rng.js';
 import { MAX_U32, checkNodeId } from '../protocol/index.js';
 import type { Message, MessageType, Payload } from '../protocol/message.js';
 import type { HttpSenderOptions } from '../transport/http-sender.js';
+import { createSender } from '../transport/create-sender.js';
 import {
-  createSender,
   mathRandom,
   type HeartbeatSender,
   type SenderStats,

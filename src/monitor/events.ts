@@ -3,7 +3,7 @@
  * monitor's own. `monitor.on('node:dead', …)` is the way to act on failures in-process.
  */
 import type { NodeEvents } from '../membership/types.js';
-import type { RejectReason } from '../transport/udp-listener.js';
+import type { RejectReason } from '../transport/listener.js';
 import type { Transport } from './ingest-stats.js';
 import type { StallEvent } from './stall-watchdog.js';
 

@@ -16,8 +16,9 @@ import { NodeTable, type ReceiveOutcome } from '../membership/node-table.js';
 import type { NodeEvents, NodeSnapshot, NodeTransition } from '../membership/types.js';
 import type { Message } from '../protocol/message.js';
 import { HistoryStore, type NodeRecord } from '../store/history-store.js';
+import type { ListenerSink, Peer } from '../transport/listener.js';
 import { TcpListener } from '../transport/tcp-listener.js';
-import { UdpListener, type ListenerSink, type Peer } from '../transport/udp-listener.js';
+import { UdpListener } from '../transport/udp-listener.js';
 import { ArrivalRecorder } from './arrival-recorder.js';
 import { detectorForGroups } from './detector-groups.js';
 import {

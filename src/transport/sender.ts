@@ -9,10 +9,7 @@ import { HeartbeatError } from '../core/errors.js';
 import type { TypedEmitter } from '../core/emitter.js';
 import type { Rng } from '../core/rng.js';
 import type { Message } from '../protocol/message.js';
-import { HttpSender, type HttpSenderOptions } from './http-sender.js';
 import type { Target } from './target.js';
-import { TcpSender, type TcpSenderOptions } from './tcp-sender.js';
-import { UdpSender } from './udp-sender.js';
 
 /** Counters of one sender since it was created. */
 export interface SenderStats {
@@ -92,27 +89,6 @@ export interface SenderComponents {
   clock: Clock;
   /** Jitter of reconnect delays. @default Math.random */
   rng?: Rng;
-}
-
-export interface SenderOptions {
-  tcp?: TcpSenderOptions;
-  http?: HttpSenderOptions;
-}
-
-/** Creates the sender for a parsed target (see `parseTarget`). */
-export function createSender(
-  components: SenderComponents,
-  target: Target,
-  init: SenderOptions = {},
-): HeartbeatSender {
-  switch (target.kind) {
-    case 'udp':
-      return new UdpSender(components, target);
-    case 'tcp':
-      return new TcpSender(components, target, init.tcp);
-    case 'http':
-      return new HttpSender(components, target, init.http);
-  }
 }
 
 /** Zeroed counters. */

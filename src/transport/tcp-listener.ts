@@ -19,7 +19,13 @@ import {
 } from '../core/limits.js';
 import type { Message } from '../protocol/message.js';
 import { StreamDecoder } from '../protocol/index.js';
-import type { ListenerSink, Peer } from './udp-listener.js';
+import type {
+  HeartbeatListener,
+  ListenerComponents,
+  ListenerFactory,
+  ListenerSink,
+  Peer,
+} from './listener.js';
 
 export interface TcpListenerOptions {
   /** Address to bind. @default '127.0.0.1' — listening on every interface is an explicit choice. */
@@ -46,7 +52,13 @@ interface Connection {
   bytesSinceMessage: number;
 }
 
-export class TcpListener {
+/** A factory of TCP listeners with these settings, for the monitor. */
+export function tcpListener(init: TcpListenerOptions = {}): ListenerFactory {
+  return (components) => new TcpListener(components, init);
+}
+
+export class TcpListener implements HeartbeatListener {
+  readonly transport = 'tcp' as const;
   private readonly clock: Clock;
   private readonly sink: ListenerSink;
   private readonly host: string;
@@ -58,7 +70,7 @@ export class TcpListener {
   private readonly connections = new Set<Connection>();
   private boundPort: number | null = null;
 
-  constructor(components: { clock: Clock; sink: ListenerSink }, init: TcpListenerOptions = {}) {
+  constructor(components: ListenerComponents, init: TcpListenerOptions = {}) {
     this.clock = components.clock;
     this.sink = components.sink;
     this.host = init.host ?? '127.0.0.1';

@@ -12,35 +12,18 @@
  */
 import { isUtf8 } from 'node:buffer';
 import dgram from 'node:dgram';
-import type { Clock } from '../core/clock.js';
-import { ConfigError, DecodeError, type DecodeErrorReason } from '../core/errors.js';
+import { ConfigError, DecodeError } from '../core/errors.js';
 import { MAX_DATAGRAM_BYTES } from '../core/limits.js';
 import type { Message } from '../protocol/message.js';
 import { MAGIC_0, decodeBinary, decodeJson, decodeTextLine } from '../protocol/index.js';
-
-/** Where a message came from. */
-export interface Peer {
-  transport: 'udp' | 'tcp' | 'http';
-  /** The sender's IP address as the socket saw it. */
-  address: string;
-  port: number;
-}
-
-/** Why a listener refused input; decode reasons come from the protocol's DecodeError. */
-export type RejectReason =
-  | DecodeErrorReason
-  /** A TCP connection beyond MAX_TCP_CONNECTIONS was refused. */
-  | 'connection-limit'
-  /** A TCP connection was closed because it sent too much it could not frame or decode. */
-  | 'connection-garbage'
-  /** A decoder threw something other than DecodeError (a bug; the input is still dropped). */
-  | 'internal';
-
-/** What listeners report to: the monitor wires this to the node table and its counters. */
-export interface ListenerSink {
-  onMessage(message: Message, from: Peer): void;
-  onReject(reason: RejectReason, from: Peer): void;
-}
+import type {
+  HeartbeatListener,
+  ListenerComponents,
+  ListenerFactory,
+  ListenerSink,
+  Peer,
+  RejectReason,
+} from './listener.js';
 
 export interface UdpListenerOptions {
   /** Address to bind. @default '127.0.0.1' — listening on every interface is an explicit choice. */
@@ -72,14 +55,20 @@ export function rejectReasonOf(error: unknown): RejectReason {
   return error instanceof DecodeError ? error.reason : 'internal';
 }
 
-export class UdpListener {
+/** A factory of UDP listeners with these settings, for the monitor. */
+export function udpListener(init: UdpListenerOptions = {}): ListenerFactory {
+  return (components) => new UdpListener(components, init);
+}
+
+export class UdpListener implements HeartbeatListener {
+  readonly transport = 'udp' as const;
   private readonly sink: ListenerSink;
   private readonly host: string;
   private readonly requestedPort: number;
   private socket: dgram.Socket | null = null;
   private boundPort: number | null = null;
 
-  constructor(components: { clock: Clock; sink: ListenerSink }, init: UdpListenerOptions = {}) {
+  constructor(components: ListenerComponents, init: UdpListenerOptions = {}) {
     this.sink = components.sink;
     this.host = init.host ?? '127.0.0.1';
     this.requestedPort = init.port ?? 0;

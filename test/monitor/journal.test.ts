@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import type { NodeTransition } from '../../src/membership/types.js';
 import { Monitor } from '../../src/monitor/monitor.js';
-import type { Peer } from '../../src/transport/udp-listener.js';
+import type { Peer } from '../../src/transport/listener.js';
 import { testConfig } from './helpers.js';
 
 const peer: Peer = { transport: 'udp', address: '10.0.0.9', port: 5000 };

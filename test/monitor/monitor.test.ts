@@ -8,7 +8,7 @@ import { ConfigError } from '../../src/core/errors.js';
 import type { NodeTransition } from '../../src/membership/types.js';
 import { Monitor } from '../../src/monitor/monitor.js';
 import { encodeBinary } from '../../src/protocol/index.js';
-import type { Peer } from '../../src/transport/udp-listener.js';
+import type { Peer } from '../../src/transport/listener.js';
 import { connectTcp, nextEvent, sendUdp, testConfig, until } from './helpers.js';
 
 const udpPeer: Peer = { transport: 'udp', address: '10.0.0.9', port: 5000 };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { NodeTransition } from '../../src/membership/types.js';
 import { Monitor } from '../../src/monitor/monitor.js';
 import type { StallEvent } from '../../src/monitor/stall-watchdog.js';
-import type { Peer } from '../../src/transport/udp-listener.js';
+import type { Peer } from '../../src/transport/listener.js';
 import { StallingClock, testConfig } from './helpers.js';
 
 const from: Peer = { transport: 'udp', address: '10.0.0.1', port: 4000 };

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, SystemClock } from '../../src/core/clock.js';
 import type { Message } from '../../src/protocol/index.js';
 import { HttpSender } from '../../src/transport/http-sender.js';
-import { createSender, type SenderErrorEvent, type SentEvent } from '../../src/transport/sender.js';
+import { createSender } from '../../src/transport/create-sender.js';
+import { type SenderErrorEvent, type SentEvent } from '../../src/transport/sender.js';
 import { parseTarget } from '../../src/transport/target.js';
 import { freePort, httpReceiver, nextEvent, type HttpReceiver } from '../agent/receivers.js';
 

@@ -5,7 +5,7 @@ import { MAX_TCP_DECODE_ERRORS, MAX_TCP_GARBAGE_BYTES } from '../../src/core/lim
 import { encodeBinary } from '../../src/protocol/index.js';
 import type { Message } from '../../src/protocol/message.js';
 import { TcpListener } from '../../src/transport/tcp-listener.js';
-import type { RejectReason } from '../../src/transport/udp-listener.js';
+import type { RejectReason } from '../../src/transport/listener.js';
 import { connectTcp, until } from '../monitor/helpers.js';
 
 const beat = (seq: number): Message => ({

@@ -4,12 +4,8 @@ import { DecodeError } from '../../src/core/errors.js';
 import { MAX_DATAGRAM_BYTES } from '../../src/core/limits.js';
 import { encodeBinary, encodeJson } from '../../src/protocol/index.js';
 import type { Message } from '../../src/protocol/message.js';
-import {
-  UdpListener,
-  decodeDatagram,
-  type Peer,
-  type RejectReason,
-} from '../../src/transport/udp-listener.js';
+import type { Peer, RejectReason } from '../../src/transport/listener.js';
+import { UdpListener, decodeDatagram } from '../../src/transport/udp-listener.js';
 import { sendUdp, until } from '../monitor/helpers.js';
 
 const beat: Message = {

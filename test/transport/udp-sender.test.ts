@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../src/core/clock.js';
 import type { Message } from '../../src/protocol/index.js';
-import { SendError, createSender, type SenderErrorEvent } from '../../src/transport/sender.js';
+import { createSender } from '../../src/transport/create-sender.js';
+import { SendError, type SenderErrorEvent } from '../../src/transport/sender.js';
 import { parseTarget } from '../../src/transport/target.js';
 import { UdpSender } from '../../src/transport/udp-sender.js';
 import { nextEvent, udpReceiver, type UdpReceiver } from '../agent/receivers.js';

@@ -11,7 +11,7 @@ import type { IncomingMessage } from 'node:http';
 import { DecodeError, LimitError, UnknownNodeError } from '../../core/errors.js';
 import type { ReceiveOutcome } from '../../membership/node-table.js';
 import { decodeJson } from '../../protocol/index.js';
-import type { Peer } from '../../transport/udp-listener.js';
+import type { Peer } from '../../transport/listener.js';
 import type { ApiBackend } from '../backend.js';
 import { parseJson, readBody, sendJson } from '../http-json.js';
 import type { RequestContext, Router } from '../router.js';
