@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { ConfigError } from '../core/errors.js';
+import { bindError } from '../core/bind-error.js';
 import { MAX_TCP_CONNECTIONS } from '../core/limits.js';
 import type { ApiBackend } from './backend.js';
 import { problemOf, sendProblem, type ApiProblem } from './http-json.js';
@@ -48,7 +48,7 @@ export class ApiServer {
     healthRoutes(this.router, this.monitor, this.metrics, this.sse);
   }
 
-  /** Binds the server; rejects with ConfigError `port N/tcp (http) is in use` when it is taken. */
+  /** Binds the server; rejects with AddressInUseError `port N/tcp (http) is in use` when it is taken. */
   async start(host: string, port: number): Promise<number> {
     if (this.server !== null) throw new Error('HTTP server already started');
     const server = http.createServer((req, res) => {
@@ -61,11 +61,7 @@ export class ApiServer {
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException): void => {
         server.close();
-        reject(
-          error.code === 'EADDRINUSE'
-            ? new ConfigError(`port ${port}/tcp (http) is in use`, { cause: error })
-            : error,
-        );
+        reject(bindError(error, host, port, 'tcp (http)'));
       };
       server.once('error', onError);
       server.listen(port, host, () => {

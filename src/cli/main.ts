@@ -4,7 +4,8 @@
  */
 import { createRequire } from 'node:module';
 import type { Command } from './command.js';
-import { exitCodeFor, type CliIo } from './usage.js';
+import { exitCodeFor } from './exit-codes.js';
+import type { CliIo } from './usage.js';
 
 /**
  * The commands, each loaded only when it runs: `heartbeat agent` must start fast and small

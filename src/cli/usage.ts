@@ -103,11 +103,6 @@ export function apiUrl(raw: string | undefined, env: NodeJS.ProcessEnv): URL {
   return url;
 }
 
-/** Exit status for an error thrown by a command: 2 for mistakes of usage or config. */
-export function exitCodeFor(error: unknown): number {
-  return error instanceof UsageError || error instanceof ConfigError ? 2 : 1;
-}
-
 /** A number in [lo, hi] from a flag's value, or a ConfigError naming the flag (exit status 2). */
 export function numberInRange(
   flag: string,

@@ -11,7 +11,8 @@
  */
 import net from 'node:net';
 import type { Clock, TimerHandle } from '../core/clock.js';
-import { ConfigError, DecodeError } from '../core/errors.js';
+import { bindError } from '../core/bind-error.js';
+import { DecodeError } from '../core/errors.js';
 import {
   MAX_TCP_CONNECTIONS,
   MAX_TCP_DECODE_ERRORS,
@@ -89,7 +90,7 @@ export class TcpListener implements HeartbeatListener {
     return this.connections.size;
   }
 
-  /** Binds the server; rejects with ConfigError `port N/tcp is in use` when it is taken. */
+  /** Binds the server; rejects with AddressInUseError `port N/tcp is in use` when it is taken. */
   async start(): Promise<number> {
     if (this.server !== null) throw new Error('TCP listener already started');
     const server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
@@ -104,11 +105,7 @@ export class TcpListener implements HeartbeatListener {
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException): void => {
         server.close();
-        reject(
-          error.code === 'EADDRINUSE'
-            ? new ConfigError(`port ${this.requestedPort}/tcp is in use`, { cause: error })
-            : error,
-        );
+        reject(bindError(error, this.host, this.requestedPort, 'tcp'));
       };
       server.once('error', onError);
       server.listen(this.requestedPort, this.host, () => {

@@ -12,7 +12,8 @@
  */
 import { isUtf8 } from 'node:buffer';
 import dgram from 'node:dgram';
-import { ConfigError, DecodeError } from '../core/errors.js';
+import { bindError } from '../core/bind-error.js';
+import { DecodeError } from '../core/errors.js';
 import { MAX_DATAGRAM_BYTES } from '../core/limits.js';
 import type { Message } from '../protocol/message.js';
 import { MAGIC_0, decodeBinary, decodeJson, decodeTextLine } from '../protocol/index.js';
@@ -79,7 +80,7 @@ export class UdpListener implements HeartbeatListener {
     return this.boundPort;
   }
 
-  /** Binds the socket; rejects with ConfigError `port N/udp is in use` when it is taken. */
+  /** Binds the socket; rejects with AddressInUseError `port N/udp is in use` when it is taken. */
   async start(): Promise<number> {
     if (this.socket !== null) throw new Error('UDP listener already started');
     const type = this.host.includes(':') ? 'udp6' : 'udp4';
@@ -87,11 +88,7 @@ export class UdpListener implements HeartbeatListener {
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException): void => {
         socket.close();
-        reject(
-          error.code === 'EADDRINUSE'
-            ? new ConfigError(`port ${this.requestedPort}/udp is in use`, { cause: error })
-            : error,
-        );
+        reject(bindError(error, this.host, this.requestedPort, 'udp'));
       };
       socket.once('error', onError);
       socket.bind(this.requestedPort, this.host, () => {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, SystemClock } from '../../src/core/clock.js';
-import { ConfigError } from '../../src/core/errors.js';
+import { AddressInUseError, ConfigError } from '../../src/core/errors.js';
 import type { NodeTransition } from '../../src/membership/types.js';
 import { Monitor } from '../../src/monitor/monitor.js';
 import { encodeBinary } from '../../src/protocol/index.js';
@@ -125,7 +125,7 @@ describe('Monitor over real sockets', () => {
     );
     const failure = second.start();
     await expect(failure).rejects.toThrow(`port ${ports.tcpPort}/tcp is in use`);
-    await expect(failure).rejects.toBeInstanceOf(ConfigError);
+    await expect(failure).rejects.toBeInstanceOf(AddressInUseError);
     // Its UDP listener bound before the TCP one failed; it must be free again.
     const again = dgram.createSocket('udp4');
     await new Promise<void>((resolve, reject) => {
