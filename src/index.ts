@@ -1,7 +1,8 @@
 /**
  * The public API of the `heartbeat` package: the clock, detectors, wire codecs, the node table,
- * the agent and the monitor as libraries, the history store, actions, configuration and the
- * simulator. Internals stay reachable by path for tests; this is what users import.
+ * the agent and the monitor as libraries, the history store, actions, configuration, the
+ * simulator and (as `transport`) the transports with the in-memory network. Internals stay
+ * reachable by path for tests; this is what users import.
  */
 export * from './core/clock.js';
 export * from './core/errors.js';
@@ -16,3 +17,4 @@ export * from './store/index.js';
 export * from './actions/index.js';
 export * from './config/index.js';
 export * as sim from './sim/index.js';
+export * as transport from './transport/index.js';
