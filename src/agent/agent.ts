@@ -354,7 +354,8 @@ export class Agent {
   private compose(type: MessageType, payload: Payload | undefined): Message {
     if (this.seq >= MAX_U32) {
       // Sequence numbers are u32: after 2^32 − 1 messages (497 days at 10 ms) start a new
-      // incarnation, which the monitor reads as a restart, rather than wrap to a "stale" 0.
+      // incarnation, which the monitor reads as a restart. (The monitor also follows a seq that
+      // wraps to 0, docs/PROTOCOL.md, but a monitor older than that rule would not.)
       this.incarnationValue = (this.incarnationValue + 1) % (MAX_U32 + 1);
       this.seq = 0;
     }

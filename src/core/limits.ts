@@ -31,6 +31,24 @@ export const MAX_DATAGRAM_BYTES = 1472;
  */
 export const MIN_HEARTBEAT_INTERVAL_MS = 10;
 
+/**
+ * Forward step of a heartbeat's seq accepted however little time passed since the newest one;
+ * on top of it, twice the heartbeats the sender's interval allows meanwhile (membership/arrival.ts).
+ * It covers what makes a real sender look faster than its interval: an agent's extra heartbeat
+ * on start or reconnect, reordering, timer jitter at short intervals, and heartbeats that waited
+ * in the monitor's socket buffer and are read together. 16 such heartbeats in a row are rare; a
+ * forged seq millions ahead is refused (`seq-jump`).
+ */
+export const SEQ_JUMP_SLACK = 16;
+
+/**
+ * Refused heartbeats (stale or seq-jump) of one incarnation in a row, each newer than the one
+ * before, after which the node's seq is re-synced to the sender's: what a forged seq costs the
+ * real sender, at most this many heartbeats (the φ default absorbs 3 intervals of silence). One
+ * or two stray or forged datagrams never move it.
+ */
+export const SEQ_RESYNC_RUN = 3;
+
 /** Longest plain text line (`node1\n`) over TCP before the connection is closed. */
 export const MAX_TEXT_LINE_BYTES = MAX_NODE_ID_BYTES + 1;
 

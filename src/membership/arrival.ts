@@ -1,7 +1,9 @@
 /**
  * What one heartbeat means for a node, from its incarnation and sequence number alone: a pure
- * function, so the rules can be read and table-tested in one place.
+ * function, so the rules can be read and table-tested in one place. docs/PROTOCOL.md
+ * ("Sequence numbers") states them for senders.
  */
+import { SEQ_JUMP_SLACK, SEQ_RESYNC_RUN } from '../core/limits.js';
 import type { NodeState } from './types.js';
 
 /** The verdict on one heartbeat. */
@@ -12,6 +14,13 @@ export type ArrivalKind =
   | 'duplicate'
   /** An older seq in this incarnation, or an older incarnation: ignored, counted. */
   | 'stale'
+  /** A seq further ahead of the newest than the time since it allows: ignored, counted. */
+  | 'seq-jump'
+  /**
+   * The last of SEQ_RESYNC_RUN refused heartbeats in a row, in order: the sender's sequence is
+   * taken as the newest from here on; refreshes liveness (gap 0: the losses are not known).
+   */
+  | 'resync'
   /** A new incarnation: the sender's process restarted; seq tracking starts over. */
   | 'restart';
 
@@ -19,6 +28,13 @@ export interface ArrivalVerdict {
   kind: ArrivalKind;
   /** Heartbeats missing between the newest seen and this one (only for `fresh`). */
   gap: number;
+  /**
+   * For `stale` and `seq-jump` in the current incarnation: the length of the run of refused
+   * heartbeats this one ends (1 … SEQ_RESYNC_RUN − 1); the caller keeps it with this seq. 0
+   * otherwise: an accepted heartbeat (`fresh`, `resync`, `restart`) ends the run; a duplicate or
+   * an older incarnation's heartbeat leaves it as it is.
+   */
+  run: number;
 }
 
 /** What the table knows about the node (null = not known yet). */
@@ -26,12 +42,70 @@ export interface ArrivalHistory {
   state: NodeState;
   incarnation: number | null;
   lastSeq: number | null;
+  /** Ms since the newest accepted heartbeat; null when none was heard (the jump is not bounded). */
+  sinceLastMs: number | null;
+  /** The sender's interval as the table knows it, ms. */
+  intervalMs: number;
+  /** Refused heartbeats in a row, in order, of the current incarnation (0 = none). */
+  refusedRun: number;
+  /** The seq of the last heartbeat of that run (read only when `refusedRun` > 0). */
+  refusedRunSeq: number;
 }
 
-const FRESH: ArrivalVerdict = { kind: 'fresh', gap: 0 };
-const DUPLICATE: ArrivalVerdict = { kind: 'duplicate', gap: 0 };
-const STALE: ArrivalVerdict = { kind: 'stale', gap: 0 };
-const RESTART: ArrivalVerdict = { kind: 'restart', gap: 0 };
+/** 2^32: seq is a u32 and wraps around to 0. */
+const SEQ_MODULUS = 2 ** 32;
+/** Half the seq space: a seq up to this far ahead is newer (RFC 1982 serial-number arithmetic). */
+const SEQ_HALF = 2 ** 31;
+
+const FRESH: ArrivalVerdict = { kind: 'fresh', gap: 0, run: 0 };
+const DUPLICATE: ArrivalVerdict = { kind: 'duplicate', gap: 0, run: 0 };
+const STALE: ArrivalVerdict = { kind: 'stale', gap: 0, run: 0 };
+const RESYNC: ArrivalVerdict = { kind: 'resync', gap: 0, run: 0 };
+const RESTART: ArrivalVerdict = { kind: 'restart', gap: 0, run: 0 };
+/** Refusals by kind and run length, made once so a heartbeat allocates nothing. */
+const REFUSED: Record<'stale' | 'seq-jump', ArrivalVerdict[]> = {
+  stale: Array.from({ length: SEQ_RESYNC_RUN }, (_, run) => ({ kind: 'stale', gap: 0, run })),
+  'seq-jump': Array.from({ length: SEQ_RESYNC_RUN }, (_, run) => ({
+    kind: 'seq-jump',
+    gap: 0,
+    run,
+  })),
+};
+
+/**
+ * How far `seq` is ahead of `from` in serial-number arithmetic over 2^32 (RFC 1982): 1 … 2^31 − 1
+ * when it is newer (across a wrap too: 0 is 1 ahead of 4 294 967 295), 0 when equal, −1 when it
+ * is older. Exactly 2^31 apart is undefined in RFC 1982; it counts as older here. Both are u32.
+ */
+export function seqAhead(seq: number, from: number): number {
+  const d = (seq - from + SEQ_MODULUS) % SEQ_MODULUS;
+  return d < SEQ_HALF ? d : -1;
+}
+
+/**
+ * The largest forward step of seq accepted `sinceLastMs` after the newest accepted heartbeat:
+ * twice the heartbeats the sender can have sent meanwhile at `intervalMs`, plus SEQ_JUMP_SLACK.
+ * Unbounded when nothing was heard yet (`sinceLastMs` null).
+ */
+export function allowedSeqJump(sinceLastMs: number | null, intervalMs: number): number {
+  if (sinceLastMs === null) return Infinity;
+  return SEQ_JUMP_SLACK + Math.ceil((2 * Math.max(0, sinceLastMs)) / intervalMs);
+}
+
+/**
+ * Whether a seq may become the newest: no newest yet, or ahead of it by no more than
+ * allowedSeqJump. The leave path uses it so that a leave cannot move the seq either.
+ */
+export function seqMayAdvance(
+  lastSeq: number | null,
+  seq: number,
+  sinceLastMs: number | null,
+  intervalMs: number,
+): boolean {
+  if (lastSeq === null) return true;
+  const ahead = seqAhead(seq, lastSeq);
+  return ahead > 0 && ahead <= allowedSeqJump(sinceLastMs, intervalMs);
+}
 
 /**
  * The rules:
@@ -43,8 +117,16 @@ const RESTART: ArrivalVerdict = { kind: 'restart', gap: 0 };
  *   that much silence it cannot be a reordered packet, and a sender whose incarnation source went
  *   backwards (a stepped wall clock, a lost counter file) must not be locked out forever.
  * - Within an incarnation, a message without seq (text lines, bare pings), or the first seq
- *   seen, is fresh; seq equal to the newest is a duplicate; lower is stale; higher is fresh
- *   with `seq − newest − 1` lost.
+ *   seen, is fresh. Otherwise seq is compared with the newest by serial-number arithmetic over
+ *   2^32 (seqAhead), so a sender whose seq wraps goes on: equal is a duplicate; older is stale;
+ *   newer by `d` is fresh with `d − 1` lost — unless `d` is more than allowedSeqJump, which is a
+ *   `seq-jump` (one forged datagram cannot carry the newest seq so far ahead that the real sender
+ *   is refused as stale until it catches up).
+ * - SEQ_RESYNC_RUN refused (stale or seq-jump) heartbeats of the current incarnation in a row,
+ *   each newer than the one before, re-sync the node: the last of them is a `resync` and its seq
+ *   the newest. A duplicate or an older incarnation's heartbeat between them leaves the run as it
+ *   is; an accepted heartbeat ends it. Without authentication anyone can send a node's
+ *   heartbeats; this bounds what a forged one costs the real sender to SEQ_RESYNC_RUN heartbeats.
  */
 export function classifyArrival(
   node: ArrivalHistory,
@@ -56,8 +138,13 @@ export function classifyArrival(
     return node.state === 'alive' || node.state === 'suspect' ? STALE : RESTART;
   }
   if (seq === undefined || node.lastSeq === null) return FRESH;
-  if (seq === node.lastSeq) return DUPLICATE;
-  if (seq < node.lastSeq) return STALE;
-  const gap = seq - node.lastSeq - 1;
-  return gap === 0 ? FRESH : { kind: 'fresh', gap };
+  const ahead = seqAhead(seq, node.lastSeq);
+  if (ahead === 0) return DUPLICATE;
+  if (ahead > 0 && ahead <= allowedSeqJump(node.sinceLastMs, node.intervalMs)) {
+    return ahead === 1 ? FRESH : { kind: 'fresh', gap: ahead - 1, run: 0 };
+  }
+  const run =
+    node.refusedRun > 0 && seqAhead(seq, node.refusedRunSeq) > 0 ? node.refusedRun + 1 : 1;
+  if (run >= SEQ_RESYNC_RUN) return RESYNC;
+  return (REFUSED[ahead > 0 ? 'seq-jump' : 'stale'] as ArrivalVerdict[])[run] as ArrivalVerdict;
 }

@@ -14,7 +14,7 @@ import { SamplePool } from '../detectors/sample-pool.js';
 import type { DetectorSpec } from '../detectors/spec.js';
 import type { Message } from '../protocol/message.js';
 import { checkNodeId } from '../protocol/validate.js';
-import { classifyArrival, type ArrivalHistory } from './arrival.js';
+import { classifyArrival, seqMayAdvance, type ArrivalHistory } from './arrival.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import { describeStatus } from './describe-status.js';
 import { defaultDetectorFactory, type DetectorFactory } from './detector-factory.js';
@@ -84,6 +84,8 @@ export type ReceiveOutcome =
   | 'duplicate'
   /** Older seq or older incarnation, or a leave for a node unknown or already gone: ignored, counted. */
   | 'stale'
+  /** A seq further ahead than the time since the newest allows (arrival.ts): ignored, counted. */
+  | 'seq-jump'
   /** A leave message was applied. */
   | 'left'
   /** Table full: counted, no state change. */
@@ -97,6 +99,10 @@ export type ReceiveOutcome =
 export interface NodeTableCounters {
   duplicates: number;
   stale: number;
+  /** Heartbeats refused as `seq-jump`. */
+  seqJumps: number;
+  /** Nodes whose seq was re-synced to the sender's after a run of refused heartbeats. */
+  resyncs: number;
   rejectedLimit: number;
   rejectedInvalid: number;
   /** Times the pause guard saw the deadline timer fire late by more than the tolerance. */
@@ -182,6 +188,8 @@ export class NodeTable {
   private readonly stats: NodeTableCounters = {
     duplicates: 0,
     stale: 0,
+    seqJumps: 0,
+    resyncs: 0,
     rejectedLimit: 0,
     rejectedInvalid: 0,
     stalls: 0,
@@ -204,8 +212,21 @@ export class NodeTable {
   /** No conviction before this monotonic time. */
   private deferredUntilMs = -Infinity;
   private stopped = false;
+  /**
+   * Runs of refused heartbeats (arrival.ts) by slot: rare, so kept aside instead of in a column;
+   * an entry lives from the first refusal to the next accepted heartbeat.
+   */
+  private readonly refusedRuns = new Map<number, { run: number; seq: number }>();
   /** Scratch input of classifyArrival, reused so a heartbeat allocates nothing. */
-  private readonly history: ArrivalHistory = { state: 'unknown', incarnation: null, lastSeq: null };
+  private readonly history: ArrivalHistory = {
+    state: 'unknown',
+    incarnation: null,
+    lastSeq: null,
+    sinceLastMs: null,
+    intervalMs: 0,
+    refusedRun: 0,
+    refusedRunSeq: 0,
+  };
   /** The timer callback, bound once (no closure per arming). */
   private readonly onTimerBound = (): void => this.onTimer();
 
@@ -438,17 +459,29 @@ export class NodeTable {
     history.state = NODE_STATES[state] as NodeState;
     history.incarnation = orNull(c.incarnation[slot] as number);
     history.lastSeq = orNull(c.lastSeq[slot] as number);
+    history.sinceLastMs = this.sinceLastMs(slot, now);
+    history.intervalMs = c.intervalMs[slot] as number;
+    const refused = this.refusedRuns.size === 0 ? undefined : this.refusedRuns.get(slot);
+    history.refusedRun = refused?.run ?? 0;
+    history.refusedRunSeq = refused?.seq ?? 0;
     const verdict = classifyArrival(history, m.incarnation, m.seq);
     if (verdict.kind === 'duplicate') {
       this.stats.duplicates++;
       c.duplicates[slot] = (c.duplicates[slot] as number) + 1;
       return 'duplicate';
     }
-    if (verdict.kind === 'stale') {
+    if (verdict.kind === 'stale' || verdict.kind === 'seq-jump') {
+      if (verdict.run > 0) this.keepRefusedRun(slot, refused, verdict.run, m.seq as number);
+      if (verdict.kind === 'seq-jump') {
+        this.stats.seqJumps++;
+        return 'seq-jump';
+      }
       this.stats.stale++;
       c.stale[slot] = (c.stale[slot] as number) + 1;
       return 'stale';
     }
+    if (refused !== undefined) this.refusedRuns.delete(slot);
+    if (verdict.kind === 'resync') this.stats.resyncs++;
     if (address !== undefined && c.addresses[slot] !== address) c.addresses[slot] = address;
     if (m.payload !== undefined) c.payloads[slot] = m.payload;
     c.lastArrivalMs[slot] = now;
@@ -494,6 +527,7 @@ export class NodeTable {
   }
 
   private receiveLeave(m: Message, address: string | undefined): ReceiveOutcome {
+    const now = this.clock.monotonicMs();
     const slot = this.slotById.get(m.nodeId);
     const c = this.cols;
     if (slot === undefined || c.state[slot] === LEFT) {
@@ -512,12 +546,12 @@ export class NodeTable {
       c.incarnation[slot] = m.incarnation;
       c.lastSeq[slot] = m.seq ?? NaN;
     } else if (m.seq !== undefined) {
-      const last = c.lastSeq[slot] as number;
-      if (Number.isNaN(last) || m.seq > last) c.lastSeq[slot] = m.seq;
+      const last = orNull(c.lastSeq[slot] as number);
+      const since = this.sinceLastMs(slot, now);
+      if (seqMayAdvance(last, m.seq, since, c.intervalMs[slot] as number)) c.lastSeq[slot] = m.seq;
       if (m.incarnation !== undefined) c.incarnation[slot] = m.incarnation;
     }
     if (address !== undefined) c.addresses[slot] = address;
-    const now = this.clock.monotonicMs();
     this.queue.delete(slot);
     c.failedSinceMs[slot] = NaN;
     this.changeState(slot, LEFT, 'leave', 'node:left', now);
@@ -526,6 +560,26 @@ export class NodeTable {
     c.detectors[slot] = undefined;
     this.arm();
     return 'left';
+  }
+
+  /** Ms since the node's newest accepted heartbeat, or null when none was heard. */
+  private sinceLastMs(slot: number, now: number): number | null {
+    const last = this.cols.lastArrivalMs[slot] as number;
+    return Number.isNaN(last) ? null : now - last;
+  }
+
+  /** Keeps the run of refused heartbeats a `stale` or `seq-jump` verdict reports (arrival.ts). */
+  private keepRefusedRun(
+    slot: number,
+    entry: { run: number; seq: number } | undefined,
+    run: number,
+    seq: number,
+  ): void {
+    if (entry === undefined) this.refusedRuns.set(slot, { run, seq });
+    else {
+      entry.run = run;
+      entry.seq = seq;
+    }
   }
 
   // --- deadlines and the one timer ----------------------------------------------------------
@@ -746,6 +800,7 @@ export class NodeTable {
 
   private allocate(id: string, intervalMs: number, now: number): number {
     const slot = this.freeSlots.pop() ?? this.nextSlot++;
+    this.refusedRuns.delete(slot);
     this.cols.init(slot, id, intervalMs, now);
     this.slotById.set(id, slot);
     this.bump(UNKNOWN, 1);

@@ -1,36 +1,190 @@
 import { describe, expect, it } from 'vitest';
-import { classifyArrival, type ArrivalHistory } from '../../src/membership/arrival.js';
+import { SEQ_JUMP_SLACK, SEQ_RESYNC_RUN } from '../../src/core/limits.js';
+import {
+  allowedSeqJump,
+  classifyArrival,
+  seqAhead,
+  seqMayAdvance,
+  type ArrivalHistory,
+} from '../../src/membership/arrival.js';
 import type { NodeState } from '../../src/membership/types.js';
 
+const MAX = 0xffff_ffff;
+
+/** A node heard 1 s ago at a 1 s interval, with no run of refused heartbeats, unless told. */
 const node = (
   state: NodeState,
   incarnation: number | null,
   lastSeq: number | null,
+  more: Partial<ArrivalHistory> = {},
 ): ArrivalHistory => ({
   state,
   incarnation,
   lastSeq,
+  sinceLastMs: 1000,
+  intervalMs: 1000,
+  refusedRun: 0,
+  refusedRunSeq: 0,
+  ...more,
 });
 
+/** A node whose last `run` heartbeats were refused, the newest of them with seq `runSeq`. */
+const refused = (
+  lastSeq: number,
+  run: number,
+  runSeq: number,
+  more: Partial<ArrivalHistory> = {},
+) => node('alive', 7, lastSeq, { refusedRun: run, refusedRunSeq: runSeq, ...more });
+
+type Case = [
+  string,
+  ArrivalHistory,
+  number | undefined,
+  number | undefined,
+  string,
+  number,
+  number,
+];
+
 describe('classifyArrival', () => {
-  const cases: [string, ArrivalHistory, number | undefined, number | undefined, string, number][] =
+  const cases: Case[] = [
+    ['first heartbeat adopts the incarnation', node('unknown', null, null), 7, 1, 'fresh', 0, 0],
+    ['next seq', node('alive', 7, 1), 7, 2, 'fresh', 0, 0],
+    ['gap of two', node('alive', 7, 1), 7, 4, 'fresh', 2, 0],
+    ['same seq', node('alive', 7, 4), 7, 4, 'duplicate', 0, 0],
+    ['older seq', node('alive', 7, 4), 7, 3, 'stale', 0, 1],
+    ['text line without seq', node('alive', 7, 4), undefined, undefined, 'fresh', 0, 0],
+    ['seq without incarnation compares seq', node('alive', 7, 4), undefined, 4, 'duplicate', 0, 0],
+    ['higher incarnation restarts', node('alive', 7, 4), 8, 1, 'restart', 0, 0],
+    ['lower incarnation while alive is stale', node('alive', 7, 4), 6, 9, 'stale', 0, 0],
+    ['lower incarnation while suspect is stale', node('suspect', 7, 4), 6, 9, 'stale', 0, 0],
+    ['lower incarnation while dead restarts', node('dead', 7, 4), 6, 1, 'restart', 0, 0],
+    ['lower incarnation after leaving restarts', node('left', 7, 4), 6, 1, 'restart', 0, 0],
+    ['lower incarnation while unknown restarts', node('unknown', 7, 4), 6, 1, 'restart', 0, 0],
+    ['after leaving, an older seq is stale', node('left', 7, 4), 7, 3, 'stale', 0, 1],
+
+    // Serial-number arithmetic (RFC 1982): a seq that wraps at 2^32 goes on.
+    ['wrap: 0 follows 4294967295', node('alive', 7, MAX), 7, 0, 'fresh', 0, 0],
+    ['wrap: 1 after 4294967294 lost two', node('alive', 7, MAX - 1), 7, 1, 'fresh', 2, 0],
+    ['wrap: 4294967295 is older than 3', node('alive', 7, 3), 7, MAX, 'stale', 0, 1],
+    ['half the space ahead counts as older', node('alive', 7, 0), 7, 2 ** 31, 'stale', 0, 1],
+    ['a forged 4294967295 after seq 1 is stale', node('alive', 7, 1), 7, MAX, 'stale', 0, 1],
+
+    // The forward jump is bounded by the time since the newest heartbeat.
+    ['a jump of 18 after 1 s is allowed', node('alive', 7, 100), 7, 118, 'fresh', 17, 0],
+    ['a jump of 19 after 1 s is refused', node('alive', 7, 100), 7, 119, 'seq-jump', 0, 1],
     [
-      ['first heartbeat adopts the incarnation', node('unknown', null, null), 7, 1, 'fresh', 0],
-      ['next seq', node('alive', 7, 1), 7, 2, 'fresh', 0],
-      ['gap of two', node('alive', 7, 1), 7, 4, 'fresh', 2],
-      ['same seq', node('alive', 7, 4), 7, 4, 'duplicate', 0],
-      ['older seq', node('alive', 7, 4), 7, 3, 'stale', 0],
-      ['text line without seq', node('alive', 7, 4), undefined, undefined, 'fresh', 0],
-      ['seq without incarnation compares seq', node('alive', 7, 4), undefined, 4, 'duplicate', 0],
-      ['higher incarnation restarts', node('alive', 7, 4), 8, 1, 'restart', 0],
-      ['lower incarnation while alive is stale', node('alive', 7, 4), 6, 9, 'stale', 0],
-      ['lower incarnation while suspect is stale', node('suspect', 7, 4), 6, 9, 'stale', 0],
-      ['lower incarnation while dead restarts', node('dead', 7, 4), 6, 1, 'restart', 0],
-      ['lower incarnation after leaving restarts', node('left', 7, 4), 6, 1, 'restart', 0],
-      ['lower incarnation while unknown restarts', node('unknown', 7, 4), 6, 1, 'restart', 0],
-      ['after leaving, an older seq is stale', node('left', 7, 4), 7, 3, 'stale', 0],
-    ];
-  it.each(cases)('%s', (_name, history, incarnation, seq, kind, gap) => {
-    expect(classifyArrival(history, incarnation, seq)).toEqual({ kind, gap });
+      'a jump of 16 at once is allowed',
+      node('alive', 7, 100, { sinceLastMs: 0 }),
+      7,
+      116,
+      'fresh',
+      15,
+      0,
+    ],
+    [
+      'a jump of 17 at once is refused',
+      node('alive', 7, 100, { sinceLastMs: 0 }),
+      7,
+      117,
+      'seq-jump',
+      0,
+      1,
+    ],
+    [
+      'after an hour of silence a jump of 3600 is allowed',
+      node('dead', 7, 100, { sinceLastMs: 3_600_000 }),
+      7,
+      3700,
+      'fresh',
+      3599,
+      0,
+    ],
+    [
+      'the jump scales with the known interval',
+      node('alive', 7, 100, { sinceLastMs: 60_000, intervalMs: 100 }),
+      7,
+      100 + 1216,
+      'fresh',
+      1215,
+      0,
+    ],
+    [
+      'a forged seq millions ahead is refused',
+      node('alive', 7, 100),
+      7,
+      4_000_000,
+      'seq-jump',
+      0,
+      1,
+    ],
+    [
+      'never heard (restored seq): the jump is not bounded',
+      node('unknown', 7, 100, { sinceLastMs: null }),
+      7,
+      4_000_000,
+      'fresh',
+      3_999_899,
+      0,
+    ],
+
+    // A run of refused heartbeats in order re-syncs the node.
+    ['a second stale one in order extends the run', refused(1000, 1, 50), 7, 51, 'stale', 0, 2],
+    ['the third in order re-syncs', refused(1000, 2, 51), 7, 52, 'resync', 0, 0],
+    ['the run may skip seqs (losses)', refused(1000, 2, 51), 7, 60, 'resync', 0, 0],
+    ['a run may wrap', refused(100, 2, MAX), 7, 0, 'resync', 0, 0],
+    ['refused jumps count as a run too', refused(100, 2, 5_000_001), 7, 5_000_002, 'resync', 0, 0],
+    ['jumps and stale ones mix in a run', refused(100, 2, 40), 7, 5_000_000, 'resync', 0, 0],
+    ['one out of order starts a new run', refused(1000, 2, 51), 7, 40, 'stale', 0, 1],
+    ['the same seq again starts a new run', refused(1000, 2, 51), 7, 51, 'stale', 0, 1],
+    ['a duplicate leaves the run alone', refused(1000, 2, 51), 7, 1000, 'duplicate', 0, 0],
+    ['an older incarnation leaves the run alone', refused(1000, 2, 51), 6, 52, 'stale', 0, 0],
+    ['an accepted one is fresh whatever the run', refused(100, 2, 51), 7, 101, 'fresh', 0, 0],
+  ];
+  it.each(cases)('%s', (_name, history, incarnation, seq, kind, gap, run) => {
+    expect(classifyArrival(history, incarnation, seq)).toEqual({ kind, gap, run });
+  });
+
+  it('re-syncs after SEQ_RESYNC_RUN refused heartbeats in order, never before', () => {
+    let history = node('alive', 7, 1000);
+    const kinds: string[] = [];
+    for (let seq = 10; seq < 10 + SEQ_RESYNC_RUN; seq++) {
+      const v = classifyArrival(history, 7, seq);
+      kinds.push(v.kind);
+      history = { ...history, refusedRun: v.run, refusedRunSeq: seq };
+    }
+    expect(kinds).toEqual([...Array<string>(SEQ_RESYNC_RUN - 1).fill('stale'), 'resync']);
+  });
+});
+
+describe('sequence arithmetic', () => {
+  it('seqAhead is serial-number arithmetic over 2^32', () => {
+    expect(seqAhead(5, 5)).toBe(0);
+    expect(seqAhead(6, 5)).toBe(1);
+    expect(seqAhead(4, 5)).toBe(-1);
+    expect(seqAhead(0, MAX)).toBe(1);
+    expect(seqAhead(MAX, 0)).toBe(-1);
+    expect(seqAhead(2 ** 31 - 1, 0)).toBe(2 ** 31 - 1);
+    expect(seqAhead(2 ** 31, 0)).toBe(-1);
+    expect(seqAhead(2 ** 31 + 5, 5)).toBe(-1);
+  });
+
+  it('allowedSeqJump is twice the heartbeats the interval allows plus the slack', () => {
+    expect(allowedSeqJump(0, 1000)).toBe(SEQ_JUMP_SLACK);
+    expect(allowedSeqJump(-5, 1000)).toBe(SEQ_JUMP_SLACK);
+    expect(allowedSeqJump(1000, 1000)).toBe(SEQ_JUMP_SLACK + 2);
+    expect(allowedSeqJump(1500, 1000)).toBe(SEQ_JUMP_SLACK + 3);
+    expect(allowedSeqJump(10_000, 10)).toBe(SEQ_JUMP_SLACK + 2000);
+    expect(allowedSeqJump(null, 1000)).toBe(Infinity);
+  });
+
+  it('seqMayAdvance: only forward and within the bound', () => {
+    expect(seqMayAdvance(null, MAX, 0, 1000)).toBe(true);
+    expect(seqMayAdvance(10, 11, 0, 1000)).toBe(true);
+    expect(seqMayAdvance(10, 10, 0, 1000)).toBe(false);
+    expect(seqMayAdvance(10, 9, 0, 1000)).toBe(false);
+    expect(seqMayAdvance(10, MAX, 0, 1000)).toBe(false);
+    expect(seqMayAdvance(10, 10 + SEQ_JUMP_SLACK + 1, 0, 1000)).toBe(false);
+    expect(seqMayAdvance(MAX, 3, 0, 1000)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
+import { SEQ_JUMP_SLACK, SEQ_RESYNC_RUN } from '../../src/core/limits.js';
 import { NodeTable } from '../../src/membership/node-table.js';
 import type { NodeState } from '../../src/membership/types.js';
 
@@ -8,11 +9,18 @@ const TIMEOUT_MS = 3000;
 const DEAD_AFTER_MS = 10_000;
 const STARTUP_GRACE_MS = 20_000;
 const MAX_NODES = 4;
+/** The table's default interval, which the seq-jump bound is measured in. */
+const INTERVAL_MS = 1000;
 
 interface RefNode {
   state: NodeState;
   incarnation: number | null;
   lastSeq: number | null;
+  /** When the newest heartbeat was accepted (null: never). */
+  lastArrivalMs: number | null;
+  /** Refused heartbeats in a row, in order, and the newest one's seq. */
+  run: number;
+  runSeq: number;
   /** When the next lifecycle step falls due if nothing arrives. */
   deadlineMs: number;
   lost: number;
@@ -52,6 +60,9 @@ class Reference {
       state: 'unknown',
       incarnation: null,
       lastSeq: null,
+      lastArrivalMs: null,
+      run: 0,
+      runSeq: 0,
       deadlineMs,
       lost: 0,
       duplicates: 0,
@@ -66,6 +77,12 @@ class Reference {
     if (this.nodes.size >= MAX_NODES) return 'LimitError';
     this.create(id, this.nowMs + STARTUP_GRACE_MS);
     return 'ok';
+  }
+
+  /** The largest forward step of seq accepted now (seqs here stay far from the 2^32 wrap). */
+  private allowedJump(n: RefNode): number {
+    if (n.lastArrivalMs === null) return Infinity;
+    return SEQ_JUMP_SLACK + Math.ceil((2 * (this.nowMs - n.lastArrivalMs)) / INTERVAL_MS);
   }
 
   heartbeat(id: string, incarnation?: number, seq?: number): string {
@@ -91,12 +108,20 @@ class Reference {
         n.duplicates++;
         return 'duplicate';
       }
-      if (seq < n.lastSeq) {
-        n.stale++;
-        return 'stale';
-      }
-      if (n.state !== 'left') n.lost += seq - n.lastSeq - 1;
+      const refused =
+        seq < n.lastSeq ? 'stale' : seq - n.lastSeq > this.allowedJump(n) ? 'seq-jump' : null;
+      if (refused !== null) {
+        n.run = n.run > 0 && seq > n.runSeq ? n.run + 1 : 1;
+        n.runSeq = seq;
+        if (n.run < SEQ_RESYNC_RUN) {
+          if (refused === 'stale') n.stale++;
+          return refused;
+        }
+        // The last of a run re-syncs: its seq is the newest, with no losses counted.
+      } else if (n.state !== 'left') n.lost += seq - n.lastSeq - 1;
     }
+    n.run = 0;
+    n.lastArrivalMs = this.nowMs;
     if (restart || n.state === 'left') {
       n.lost = 0;
       n.lastSeq = null;
@@ -122,7 +147,8 @@ class Reference {
       n.incarnation = incarnation;
       n.lastSeq = seq ?? null;
     } else if (seq !== undefined) {
-      if (n.lastSeq === null || seq > n.lastSeq) n.lastSeq = seq;
+      if (n.lastSeq === null || (seq > n.lastSeq && seq - n.lastSeq <= this.allowedJump(n)))
+        n.lastSeq = seq;
       if (incarnation !== undefined) n.incarnation = incarnation;
     }
     n.state = 'left';

@@ -386,6 +386,111 @@ describe('NodeTable lifecycle', () => {
   });
 });
 
+describe('NodeTable sequence numbers (arrival.ts rules)', () => {
+  const MAX_SEQ = 0xffff_ffff;
+  /** The real agent: incarnation 7, one heartbeat a second from `seq`, under the default detector. */
+  function agent(table: NodeTable, clock: ManualClock, from: number, count: number): string[] {
+    const outcomes: string[] = [];
+    for (let seq = from; seq < from + count; seq++) {
+      clock.advance(1000);
+      outcomes.push(table.receive(hb('a', { incarnation: 7, seq, intervalMs: 1000 })));
+    }
+    return outcomes;
+  }
+
+  it('a forged seq 4294967295 does not lock out the real sender: it stays alive', () => {
+    const clock = new ManualClock();
+    const { table, take } = tableWithLog(clock, {});
+    expect(agent(table, clock, 1, 10)).toEqual(Array(10).fill('accepted'));
+    take();
+    expect(table.receive(hb('a', { incarnation: 7, seq: MAX_SEQ, intervalMs: 1000 }))).toBe(
+      'stale',
+    );
+    expect(agent(table, clock, 11, 60)).toEqual(Array(60).fill('accepted'));
+    clock.advance(500);
+    expect(take()).toEqual([]);
+    expect(table.get('a')).toMatchObject({ state: 'alive', lastSeq: 70, lost: 0, stale: 1 });
+  });
+
+  it('a forged seq adopted first is re-synced by the real sender before suspicion', () => {
+    const clock = new ManualClock();
+    const { table, take } = tableWithLog(clock, {});
+    table.register('a', { intervalMs: 1000 });
+    // The forger speaks first: its seq is adopted, as any first seq is.
+    expect(table.receive(hb('a', { incarnation: 7, seq: MAX_SEQ, intervalMs: 1000 }))).toBe(
+      'accepted',
+    );
+    take();
+    // The real agent is at seq 5000: far ahead of the forged seq, too far for the time since.
+    expect(agent(table, clock, 5000, 3)).toEqual(['seq-jump', 'seq-jump', 'accepted']);
+    expect(agent(table, clock, 5003, 60)).toEqual(Array(60).fill('accepted'));
+    clock.advance(500);
+    expect(take()).toEqual([]);
+    expect(table.get('a')).toMatchObject({ state: 'alive', lastSeq: 5062, lost: 0 });
+    expect(table.counters()).toMatchObject({ seqJumps: 2, resyncs: 1, stale: 0 });
+  });
+
+  it('a node whose newest seq is far ahead of its sender recovers after SEQ_RESYNC_RUN', () => {
+    const clock = new ManualClock();
+    const { table, take } = tableWithLog(clock, {});
+    // An hour-long silence allows a jump of 7216: a forger uses it.
+    agent(table, clock, 1, 5);
+    clock.advance(3_600_000);
+    take();
+    expect(table.receive(hb('a', { incarnation: 7, seq: 7000 }))).toBe('accepted');
+    expect(take()).toEqual(['node:recovered a dead→alive heartbeat @3605000']);
+    // The real sender's next seqs are all older: three in a row re-sync it.
+    expect(agent(table, clock, 3606, 3)).toEqual(['stale', 'stale', 'accepted']);
+    expect(agent(table, clock, 3609, 30)).toEqual(Array(30).fill('accepted'));
+    clock.advance(500);
+    expect(take()).toEqual([]);
+    expect(table.get('a')).toMatchObject({ state: 'alive', lastSeq: 3638, stale: 2 });
+    expect(table.counters()).toMatchObject({ resyncs: 1 });
+  });
+
+  it('a sender whose seq wraps at 2^32 goes on, losses counted across the wrap', () => {
+    const clock = new ManualClock();
+    const { table, take } = tableWithLog(clock, {});
+    expect(agent(table, clock, MAX_SEQ - 2, 3)).toEqual(Array(3).fill('accepted'));
+    clock.advance(1000);
+    expect(table.receive(hb('a', { incarnation: 7, seq: 1 }))).toBe('accepted');
+    expect(agent(table, clock, 2, 20)).toEqual(Array(20).fill('accepted'));
+    expect(table.receive(hb('a', { incarnation: 7, seq: MAX_SEQ }))).toBe('stale');
+    take();
+    clock.advance(500);
+    expect(take()).toEqual([]);
+    expect(table.get('a')).toMatchObject({ state: 'alive', lastSeq: 21, lost: 1, stale: 1 });
+  });
+
+  it('a seq jump is refused, counted and changes nothing', () => {
+    const clock = new ManualClock();
+    const { table, take } = tableWithLog(clock);
+    table.receive(hb('a', { incarnation: 1, seq: 10 }));
+    take();
+    clock.advance(1000);
+    const before = table.get('a');
+    const jump = { ...hb('a', { incarnation: 1, seq: 10 + 19 }), payload: { x: 1 } };
+    expect(table.receive(jump)).toBe('seq-jump');
+    expect(table.receive({ type: 'leave', nodeId: 'a', incarnation: 1, seq: 2_000_000 })).toBe(
+      'left',
+    );
+    expect(table.get('a')).toMatchObject({
+      lastSeq: 10,
+      heartbeats: before?.heartbeats,
+      lastArrivalMs: 0,
+      payload: null,
+      stale: 0,
+      duplicates: 0,
+    });
+    expect(table.counters()).toMatchObject({ seqJumps: 1, stale: 0 });
+    // Within the bound (2 s since: 16 + 4) the same step is accepted.
+    clock.advance(1000);
+    expect(take()).toEqual(['node:left a alive→left leave @1000']);
+    expect(table.receive(hb('a', { incarnation: 1, seq: 29 }))).toBe('accepted');
+    expect(table.get('a')).toMatchObject({ state: 'alive', lastSeq: 29 });
+  });
+});
+
 describe('NodeTable limits and bad input', () => {
   it('a full table rejects new senders and registrations, without state change', () => {
     const clock = new ManualClock();
