@@ -3,6 +3,7 @@
  * errors turned into one clear line (exit status 2), and small converters for numbers and URLs.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { formatDuration, MAX_DURATION_MS, parseDuration } from '../config/duration.js';
 import { ConfigError, HeartbeatError } from '../core/errors.js';
 
 /** A mistake in how the command was called: one line, exit status 2. */
@@ -74,18 +75,25 @@ export function intFlag(
   return n;
 }
 
-/** A duration: `1500`, `1500ms`, `1.5s`, `2m`; returns milliseconds. */
-export function durationFlag(name: string, raw: string | undefined): number | undefined {
+/**
+ * A duration flag with its unit (`500ms`, `1.5s`, `2m`, `1h`, `1d`, `2w`; a bare number is refused,
+ * see src/config/duration.ts), in milliseconds within [minMs, maxMs], or a UsageError naming the
+ * flag.
+ */
+export function durationFlag(
+  name: string,
+  raw: string | undefined,
+  minMs = 0,
+  maxMs = MAX_DURATION_MS,
+): number | undefined {
   if (raw === undefined) return undefined;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(raw);
-  if (m === null) {
+  const ms = parseDuration(raw, `--${name}`);
+  if (ms < minMs || ms > maxMs) {
     throw new UsageError(
-      `--${name} must be a duration like 500ms, 1.5s or 2m, got ${JSON.stringify(raw)}`,
+      `--${name} must be from ${formatDuration(minMs)} to ${formatDuration(maxMs)}, got ${JSON.stringify(raw)}`,
     );
   }
-  const unit = m[2] ?? 'ms';
-  const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : 60_000;
-  return Number(m[1]) * factor;
+  return ms;
 }
 
 /** The base URL of a monitor's HTTP API, from `--url` or HEARTBEAT_URL. */

@@ -7,12 +7,10 @@
 import { ConfigError } from '../core/errors.js';
 import { parseDetectorSpec } from '../detectors/registry.js';
 import type { DetectorSpec } from '../detectors/spec.js';
+import { MAX_DURATION_MS } from './duration.js';
 
 /** A bad value; the message names the field but not the source. */
 export class FieldProblem extends Error {}
-
-/** Longest duration any timing field accepts: a day; anything longer is a typo (seconds × 1000 twice). */
-export const MAX_DURATION_MS = 86_400_000;
 
 /** Words that turn a port or a path off, for the environment and YAML (`udpPort: off`). */
 const OFF_WORDS = new Set(['off', 'none', 'null', 'disabled', 'false']);

@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCli } from './cli-process.js';
+import { startCli, startMonitor } from './cli-process.js';
 
 /** Runs `heartbeat …` to its end: the exit status and every line it printed. */
 async function run(...args: string[]): Promise<{ code: number | string; lines: string[] }> {
@@ -56,5 +56,41 @@ describe('heartbeat as a process, given a mistake', () => {
       code: 2,
       lines: [`heartbeat monitor: port ${port}/tcp (http) is in use`],
     });
+  });
+
+  it('a duration flag without its unit: exit 2, one line naming the flag', async () => {
+    expect(await run('monitor', '--dead-after', '10')).toEqual({
+      code: 2,
+      lines: ['heartbeat monitor: --dead-after: "10" needs a unit, e.g. 10s or 10ms'],
+    });
+    expect(await run('agent', '--interval', '30', '--monitor', 'udp://127.0.0.1:9')).toEqual({
+      code: 2,
+      lines: ['heartbeat agent: --interval: "30" needs a unit, e.g. 30s or 30ms'],
+    });
+  });
+
+  it('a duration beyond its range: exit 2, one line with the range', async () => {
+    expect(await run('monitor', '--startup-grace', '2w')).toEqual({
+      code: 2,
+      lines: ['heartbeat monitor: --startup-grace must be from 0ms to 1d, got "2w"'],
+    });
+    expect(await run('agent', '--interval', '5ms')).toEqual({
+      code: 2,
+      lines: ['heartbeat agent: --interval must be from 10ms to 1d, got "5ms"'],
+    });
+  });
+
+  it('durations in hours and days are taken', async () => {
+    const monitor = await startMonitor([
+      '--data',
+      ':memory:',
+      '--dead-after',
+      '1h',
+      '--startup-grace',
+      '1d',
+      '--interval',
+      '1m',
+    ]);
+    expect(await monitor.stop('SIGTERM'), monitor.lines.join('\n')).toBe(0);
   });
 });

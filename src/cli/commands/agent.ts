@@ -15,7 +15,7 @@ tcp://host:port or http://host:port. On SIGINT/SIGTERM it sends "leave" and exit
 Flags:
   --id ID               this node's id (default: the host name)
   --monitor URL         a monitor to send to; repeatable (default udp://127.0.0.1:9000)
-  --interval DURATION   time between heartbeats (default 1s)
+  --interval DURATION   time between heartbeats, with its unit: 500ms, 1s, 1m … (default 1s)
   --jitter RATIO        random spread of each interval, 0–0.5 (default 0.1)
   --metric KEY=VALUE    a custom metric in every heartbeat; repeatable
   --help                this text
@@ -67,9 +67,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
       );
     }
   }
-  const intervalMs = durationFlag('interval', flags.interval);
-  if (intervalMs !== undefined && intervalMs < 10)
-    throw new UsageError(`--interval must be at least 10ms`);
+  const intervalMs = durationFlag('interval', flags.interval, 10);
   return runAgent(
     {
       nodeId: flags.id ?? env['HEARTBEAT_NODE_ID'] ?? os.hostname(),

@@ -10,7 +10,7 @@ import type { NodeState, NodeTransition } from '../../membership/types.js';
 import { Monitor } from '../../monitor/monitor.js';
 import type { Command } from '../command.js';
 import { parseFlags, type CliIo } from '../usage.js';
-import { waitForSignal } from '../signals.js';
+import { listenForSignal } from '../signals.js';
 import { formatTransition } from './monitor.js';
 
 const help = `Usage: heartbeat demo [--stay]
@@ -139,8 +139,9 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
     io.out('');
     for (const node of monitor.table.list()) io.out(`  ${node.id.padEnd(8)} ${node.status}`);
     if (values.stay === true) {
+      const stop = listenForSignal(['SIGINT', 'SIGTERM']);
       io.out(`\nmonitor still running at ${api}/v1/nodes — Ctrl-C to stop`);
-      await waitForSignal(['SIGINT', 'SIGTERM']);
+      await stop.received;
     }
     return 0;
   } finally {

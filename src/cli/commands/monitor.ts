@@ -8,7 +8,7 @@ import { NODE_STATES, type NodeState, type NodeTransition } from '../../membersh
 import { Monitor } from '../../monitor/monitor.js';
 import type { Command } from '../command.js';
 import { durationFlag, intFlag, parseFlags, UsageError, type CliIo } from '../usage.js';
-import { waitForSignal } from '../signals.js';
+import { listenForSignal } from '../signals.js';
 
 const help = `Usage: heartbeat monitor [flags]
 
@@ -28,6 +28,7 @@ Flags:
   --interval DURATION    interval assumed for senders that do not say theirs (e.g. 1s)
   --dead-after DURATION  time a node stays suspect before it is dead (e.g. 10s)
   --startup-grace DURATION  a registered node never heard within this time is dead
+                         (a DURATION has its unit: ms, s, m, h, d or w, e.g. 500ms, 1.5s, 2m)
   --on STATE COMMAND     run COMMAND (sh -c) when a node enters STATE; repeatable
                          (the node, states and evidence are in HEARTBEAT_* variables)
   --webhook URL          POST every transition as JSON to URL; repeatable
@@ -143,7 +144,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
     httpPort: intFlag('http-port', flags['http-port'], 0, 65535),
     dataPath: flags.data,
     detector: detectorFlag(flags.detector) as MonitorConfigInput['detector'],
-    defaultIntervalMs: durationFlag('interval', flags.interval),
+    defaultIntervalMs: durationFlag('interval', flags.interval, 1),
     deadAfterMs: durationFlag('dead-after', flags['dead-after']),
     startupGraceMs: durationFlag('startup-grace', flags['startup-grace']),
     recordPath: flags.record,
@@ -160,7 +161,12 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
 
   const monitor = new Monitor({ clock: new SystemClock() }, config);
   if (flags.quiet !== true) monitor.on('transition', (t) => io.out(formatTransition(t)));
-  const ports = await monitor.start();
+  // Listening before the ready line below: a supervisor may signal as soon as it reads it.
+  const stop = listenForSignal(['SIGINT', 'SIGTERM']);
+  const ports = await monitor.start().catch((error: unknown) => {
+    stop.dispose();
+    throw error;
+  });
   const where = (port: number | null, proto: string) =>
     port === null ? `${proto} off` : `${proto} ${config.host}:${port}`;
   io.out(
@@ -170,7 +176,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
         : `http http://${config.host}:${ports.httpPort}/v1/nodes`) +
       `, history ${config.dataPath}`,
   );
-  const signal = await waitForSignal(['SIGINT', 'SIGTERM']);
+  const signal = await stop.received;
   io.err(`heartbeat monitor: ${signal}, stopping`);
   await monitor.stop();
   return 0;
