@@ -4,18 +4,10 @@
  * in flight waits in a single slot, and a newer one replaces it. A failed request is never
  * retried: by the time a retry could go out, the next heartbeat is due and says more.
  */
-import type { Clock } from '../core/clock.js';
-import { TypedEmitter } from '../core/emitter.js';
 import { encodeJson } from '../protocol/index.js';
 import type { Message } from '../protocol/message.js';
-import {
-  SendError,
-  emptyStats,
-  errorText,
-  type HeartbeatSender,
-  type SenderEvents,
-  type SenderStats,
-} from './sender.js';
+import { BaseSender } from './base-sender.js';
+import { errorText, type SenderComponents } from './sender.js';
 import type { HttpTarget } from './target.js';
 
 export interface HttpSenderOptions {
@@ -34,23 +26,14 @@ export interface HttpSenderOptions {
 
 export const DEFAULT_HTTP_TIMEOUT_MS = 3000;
 
-export class HttpSender implements HeartbeatSender {
-  readonly events = new TypedEmitter<SenderEvents>();
-  private readonly clock: Clock;
+export class HttpSender extends BaseSender<HttpTarget> {
   private readonly timeoutMs: number;
   private readonly headers: Record<string, string>;
-  private readonly counters: SenderStats = emptyStats();
   private pending: { msg: Message; body: string } | undefined;
   private inFlight: Promise<void> | undefined;
-  private closed = false;
-  private closing: Promise<void> | undefined;
 
-  constructor(
-    components: { clock: Clock },
-    readonly target: HttpTarget,
-    init: HttpSenderOptions = {},
-  ) {
-    this.clock = components.clock;
+  constructor(components: SenderComponents, target: HttpTarget, init: HttpSenderOptions = {}) {
+    super(components, target);
     this.timeoutMs = init.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
     this.headers = {
       'content-type': 'application/json',
@@ -60,34 +43,17 @@ export class HttpSender implements HeartbeatSender {
   }
 
   send(msg: Message): void {
-    if (this.closed) {
-      this.fail(new SendError('closed', this.target.url, 'sender is closed'), msg);
-      return;
-    }
-    let body: string;
-    try {
-      body = encodeJson(msg);
-    } catch (error) {
-      this.fail(new SendError('encode', this.target.url, errorText(error), { cause: error }), msg);
-      return;
-    }
-    if (this.pending !== undefined) this.counters.replaced++;
+    const body = this.admit(msg, encodeJson);
+    if (body === undefined) return;
+    if (this.pending !== undefined) this.replaced();
     this.pending = { msg, body };
     if (this.inFlight === undefined) this.next();
   }
 
-  close(): Promise<void> {
-    this.closing ??= (async () => {
-      this.closed = true;
-      // The request in flight, then the one waiting (a leave, typically), each bounded by the
-      // timeout.
-      while (this.inFlight !== undefined) await this.inFlight;
-    })();
-    return this.closing;
-  }
-
-  stats(): SenderStats {
-    return { ...this.counters };
+  protected async shutdown(): Promise<void> {
+    // The request in flight, then the one waiting (a leave, typically), each bounded by the
+    // timeout.
+    while (this.inFlight !== undefined) await this.inFlight;
   }
 
   /** Starts the request for the pending message, and the next one when it finishes. */
@@ -114,34 +80,20 @@ export class HttpSender implements HeartbeatSender {
       // Read the (small) answer so the connection can be reused.
       const text = await response.text();
       if (response.ok) {
-        const bytes = Buffer.byteLength(body);
-        this.counters.sent++;
-        this.counters.bytes += bytes;
-        this.events.emit('sent', { target: this.target.url, message: msg, bytes });
+        this.delivered(msg, Buffer.byteLength(body));
       } else {
         const detail = text.length > 200 ? `${text.slice(0, 200)}…` : text;
-        this.fail(
-          new SendError('http-status', this.target.url, `HTTP ${response.status} ${detail}`.trim()),
-          msg,
-        );
+        this.fail('http-status', `HTTP ${response.status} ${detail}`.trim(), msg);
       }
     } catch (error) {
-      const error_ = controller.signal.aborted
-        ? new SendError('timeout', this.target.url, `no answer within ${this.timeoutMs} ms`)
-        : new SendError('socket', this.target.url, fetchErrorText(error), { cause: error });
-      this.fail(error_, msg);
+      if (controller.signal.aborted) {
+        this.fail('timeout', `no answer within ${this.timeoutMs} ms`, msg);
+      } else {
+        this.fail('socket', fetchErrorText(error), msg, error);
+      }
     } finally {
       timer.cancel();
     }
-  }
-
-  private fail(error: SendError, message?: Message): void {
-    this.counters.failed++;
-    this.events.emit('error', {
-      target: this.target.url,
-      error,
-      ...(message !== undefined ? { message } : {}),
-    });
   }
 }
 

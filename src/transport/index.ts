@@ -3,15 +3,7 @@
  * implementations, and the in-memory network with its sender and listener, for wiring an Agent
  * to a monitor or a NodeTable in one process.
  */
-export type {
-  HeartbeatListener,
-  ListenerComponents,
-  ListenerFactory,
-  ListenerSink,
-  Peer,
-  RejectReason,
-  TransportName,
-} from './listener.js';
+export type * from './listener.js';
 export {
   SendError,
   type HeartbeatSender,

@@ -9,17 +9,14 @@
  * loss model is the link), so nothing waits to be replaced. A message to an address where no one
  * listens fails (`socket`), as a datagram to a closed port would be refused.
  */
-import type { Clock } from '../core/clock.js';
-import type { TypedEmitter } from '../core/emitter.js';
 import { decodeBinary, encodeBinary } from '../protocol/index.js';
 import type { Message } from '../protocol/message.js';
 import type { MemoryNetwork } from './memory-network.js';
-import { SendLedger } from './send-ledger.js';
-import type { HeartbeatSender, SenderEvents, SenderStats } from './sender.js';
+import { BaseSender } from './base-sender.js';
+import type { HeartbeatSender, SenderComponents } from './sender.js';
 import type { Target } from './target.js';
 
-export interface MemorySenderComponents {
-  clock: Clock;
+export interface MemorySenderComponents extends SenderComponents {
   network: MemoryNetwork;
 }
 
@@ -47,42 +44,30 @@ export function memorySenders(
   return (target) => new MemorySender(components, target, init);
 }
 
-export class MemorySender implements HeartbeatSender {
-  readonly events: TypedEmitter<SenderEvents>;
-  private readonly ledger: SendLedger;
+export class MemorySender extends BaseSender {
   private readonly network: MemoryNetwork;
   private readonly from: string;
   private readonly to: string;
-  private closed = false;
 
-  constructor(
-    components: MemorySenderComponents,
-    readonly target: Target,
-    init: MemorySenderOptions,
-  ) {
-    this.ledger = new SendLedger(target.url);
-    this.events = this.ledger.events;
+  constructor(components: MemorySenderComponents, target: Target, init: MemorySenderOptions) {
+    super(components, target);
     this.network = components.network;
     this.from = init.from;
     this.to = init.to ?? memoryAddressOf(target);
   }
 
   send(msg: Message): void {
-    const bytes = this.ledger.admit(msg, this.closed, encodeBinary);
+    const bytes = this.admit(msg, encodeBinary);
     if (bytes === undefined) return;
     if (this.network.send(this.from, this.to, decodeBinary(bytes)) === 'no-route') {
-      this.ledger.fail('socket', `no listener at ${this.to}`, msg);
+      this.fail('socket', `no listener at ${this.to}`, msg);
       return;
     }
-    this.ledger.sent(msg, bytes.length);
+    this.delivered(msg, bytes.length);
   }
 
-  close(): Promise<void> {
-    this.closed = true;
+  /** Nothing waits in a memory sender: what was sent is on the network already. */
+  protected shutdown(): Promise<void> {
     return Promise.resolve();
-  }
-
-  stats(): SenderStats {
-    return this.ledger.stats();
   }
 }

@@ -9,20 +9,12 @@
  * (a slow monitor) are treated the same way: one in the socket buffer, one newest waiting.
  */
 import net from 'node:net';
-import type { Clock, TimerHandle } from '../core/clock.js';
-import { TypedEmitter } from '../core/emitter.js';
+import type { TimerHandle } from '../core/clock.js';
 import type { Rng } from '../core/rng.js';
 import { encodeBinary } from '../protocol/index.js';
 import type { Message } from '../protocol/message.js';
-import {
-  SendError,
-  emptyStats,
-  errorText,
-  mathRandom,
-  type HeartbeatSender,
-  type SenderEvents,
-  type SenderStats,
-} from './sender.js';
+import { BaseSender } from './base-sender.js';
+import { SendError, errorText, mathRandom, type SenderComponents } from './sender.js';
 import type { SocketTarget } from './target.js';
 
 export interface TcpSenderOptions {
@@ -72,15 +64,12 @@ export function reconnectDelayMs(
 
 type State = 'idle' | 'connecting' | 'connected' | 'backoff' | 'closed';
 
-export class TcpSender implements HeartbeatSender {
-  readonly events = new TypedEmitter<SenderEvents>();
-  private readonly clock: Clock;
+export class TcpSender extends BaseSender<SocketTarget> {
   private readonly rng: Rng;
   private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly connectTimeoutMs: number;
   private readonly closeTimeoutMs: number;
-  private readonly counters: SenderStats = emptyStats();
   private state: State = 'idle';
   private socket: net.Socket | undefined;
   private timer: TimerHandle | undefined;
@@ -90,15 +79,10 @@ export class TcpSender implements HeartbeatSender {
   private pending: { msg: Message; bytes: Buffer } | undefined;
   /** The socket's buffer is full: wait for `drain` before writing again. */
   private blocked = false;
-  private closing: Promise<void> | undefined;
   private finished: (() => void) | undefined;
 
-  constructor(
-    components: { clock: Clock; rng?: Rng },
-    readonly target: SocketTarget,
-    init: TcpSenderOptions = {},
-  ) {
-    this.clock = components.clock;
+  constructor(components: SenderComponents, target: SocketTarget, init: TcpSenderOptions = {}) {
+    super(components, target);
     this.rng = components.rng ?? mathRandom;
     this.initialBackoffMs = init.initialBackoffMs ?? DEFAULT_TCP_INITIAL_BACKOFF_MS;
     this.maxBackoffMs = init.maxBackoffMs ?? DEFAULT_TCP_MAX_BACKOFF_MS;
@@ -112,33 +96,15 @@ export class TcpSender implements HeartbeatSender {
   }
 
   send(msg: Message): void {
-    if (this.state === 'closed' || this.closing !== undefined) {
-      this.fail(new SendError('closed', this.target.url, 'sender is closed'), msg);
-      return;
-    }
-    let bytes: Buffer;
-    try {
-      bytes = encodeBinary(msg);
-    } catch (error) {
-      this.fail(new SendError('encode', this.target.url, errorText(error), { cause: error }), msg);
-      return;
-    }
-    if (this.pending !== undefined) this.counters.replaced++;
+    const bytes = this.admit(msg, encodeBinary);
+    if (bytes === undefined) return;
+    if (this.pending !== undefined) this.replaced();
     this.pending = { msg, bytes };
     if (this.state === 'idle') this.connect();
     else this.flush();
   }
 
-  close(): Promise<void> {
-    this.closing ??= this.shutdown();
-    return this.closing;
-  }
-
-  stats(): SenderStats {
-    return { ...this.counters };
-  }
-
-  private async shutdown(): Promise<void> {
+  protected async shutdown(): Promise<void> {
     if (this.state === 'closed') return;
     const deadline = this.clock.setTimeout(() => this.abandon(), this.closeTimeoutMs);
     try {
@@ -177,10 +143,7 @@ export class TcpSender implements HeartbeatSender {
     const waiting = this.pending;
     this.pending = undefined;
     if (waiting !== undefined) {
-      this.fail(
-        new SendError('disconnected', this.target.url, 'closed before the message could be sent'),
-        waiting.msg,
-      );
+      this.fail('disconnected', 'closed before the message could be sent', waiting.msg);
     }
     const finished = this.finished;
     this.finished = undefined;
@@ -205,15 +168,14 @@ export class TcpSender implements HeartbeatSender {
       if (this.socket !== socket) return;
       this.state = 'connected';
       this.attempt = 0;
-      this.counters.connects++;
-      this.events.emit('connect', { target: this.target.url });
+      this.countConnect();
       this.flush();
-      if (this.closing !== undefined) this.endIfIdle();
+      if (this.isClosing) this.endIfIdle();
     });
     socket.on('drain', () => {
       this.blocked = false;
       this.flush();
-      if (this.closing !== undefined) this.endIfIdle();
+      if (this.isClosing) this.endIfIdle();
     });
     // The monitor does not answer on this stream; read and discard so nothing piles up.
     socket.on('data', () => {});
@@ -237,7 +199,7 @@ export class TcpSender implements HeartbeatSender {
           error: new SendError('connect', this.target.url, why, { cause: connectError }),
         });
       }
-      if (this.closing !== undefined) {
+      if (this.isClosing) {
         this.terminate();
         return;
       }
@@ -269,11 +231,9 @@ export class TcpSender implements HeartbeatSender {
     const { msg, bytes } = waiting;
     const accepted = socket.write(bytes, (error) => {
       if (error) {
-        this.fail(new SendError('socket', this.target.url, error.message, { cause: error }), msg);
+        this.fail('socket', error.message, msg, error);
       } else {
-        this.counters.sent++;
-        this.counters.bytes += bytes.length;
-        this.events.emit('sent', { target: this.target.url, message: msg, bytes: bytes.length });
+        this.delivered(msg, bytes.length);
       }
     });
     if (!accepted) this.blocked = true;
@@ -282,14 +242,5 @@ export class TcpSender implements HeartbeatSender {
   /** While closing: once nothing waits to be written, end the connection cleanly. */
   private endIfIdle(): void {
     if (this.pending === undefined && !this.blocked) this.socket?.end();
-  }
-
-  private fail(error: SendError, message?: Message): void {
-    this.counters.failed++;
-    this.events.emit('error', {
-      target: this.target.url,
-      error,
-      ...(message !== undefined ? { message } : {}),
-    });
   }
 }

@@ -7,18 +7,10 @@
 import dgram from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';
-import type { Clock } from '../core/clock.js';
-import { TypedEmitter } from '../core/emitter.js';
 import { encodeBinary } from '../protocol/index.js';
 import type { Message } from '../protocol/message.js';
-import {
-  SendError,
-  emptyStats,
-  errorText,
-  type HeartbeatSender,
-  type SenderEvents,
-  type SenderStats,
-} from './sender.js';
+import { BaseSender } from './base-sender.js';
+import { errorText, type SenderComponents } from './sender.js';
 import type { SocketTarget } from './target.js';
 
 interface Resolved {
@@ -26,68 +18,43 @@ interface Resolved {
   family: 4 | 6;
 }
 
-export class UdpSender implements HeartbeatSender {
-  readonly events = new TypedEmitter<SenderEvents>();
-  private readonly counters: SenderStats = emptyStats();
+export class UdpSender extends BaseSender<SocketTarget> {
   private socket: dgram.Socket | undefined;
   private socketFamily: 4 | 6 | undefined;
   private resolved: Resolved | undefined;
   private resolving: Promise<Resolved | undefined> | undefined;
-  /** The newest message waiting for the address lookup; older ones are replaced. */
-  private pending: Message | undefined;
+  /** The newest message waiting for the address lookup, encoded; older ones are replaced. */
+  private pending: { msg: Message; bytes: Buffer } | undefined;
   /** Datagrams handed to the socket whose callback has not run yet. */
   private inFlight = 0;
   private drained: (() => void) | undefined;
-  private closed = false;
-  private closing: Promise<void> | undefined;
 
-  constructor(
-    _components: { clock: Clock },
-    readonly target: SocketTarget,
-  ) {
+  constructor(components: SenderComponents, target: SocketTarget) {
+    super(components, target);
     const family = net.isIP(target.host);
     if (family === 4 || family === 6) this.resolved = { address: target.host, family };
   }
 
   send(msg: Message): void {
-    if (this.closed) {
-      this.fail(new SendError('closed', this.target.url, 'sender is closed'), msg);
-      return;
-    }
-    let bytes: Buffer;
-    try {
-      bytes = encodeBinary(msg);
-    } catch (error) {
-      this.fail(new SendError('encode', this.target.url, errorText(error), { cause: error }), msg);
-      return;
-    }
+    const bytes = this.admit(msg, encodeBinary);
+    if (bytes === undefined) return;
     if (this.resolved !== undefined) {
       this.transmit(this.resolved, msg, bytes);
       return;
     }
-    if (this.pending !== undefined) this.counters.replaced++;
-    this.pending = msg;
+    if (this.pending !== undefined) this.replaced();
+    this.pending = { msg, bytes };
     void this.resolve().then((resolved) => {
       const waiting = this.pending;
       this.pending = undefined;
       if (waiting === undefined || resolved === undefined) return;
-      this.transmit(resolved, waiting, encodeBinary(waiting));
+      this.transmit(resolved, waiting.msg, waiting.bytes);
     });
   }
 
-  close(): Promise<void> {
-    this.closing ??= this.shutdown();
-    return this.closing;
-  }
-
-  stats(): SenderStats {
-    return { ...this.counters };
-  }
-
-  private async shutdown(): Promise<void> {
-    // Let a message that waits for the lookup go out first (a leave, typically).
+  protected async shutdown(): Promise<void> {
+    // A message that waits for the lookup still goes out first (a leave, typically).
     if (this.resolving !== undefined) await this.resolving;
-    this.closed = true;
     if (this.inFlight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
     const socket = this.socket;
     this.socket = undefined;
@@ -105,17 +72,8 @@ export class UdpSender implements HeartbeatSender {
         this.resolving = undefined;
         const waiting = this.pending;
         this.pending = undefined;
-        this.fail(
-          new SendError(
-            'resolve',
-            this.target.url,
-            `cannot resolve ${this.target.host}: ${errorText(error)}`,
-            {
-              cause: error,
-            },
-          ),
-          waiting,
-        );
+        const text = `cannot resolve ${this.target.host}: ${errorText(error)}`;
+        this.fail('resolve', text, waiting?.msg, error);
         return undefined;
       },
     );
@@ -130,11 +88,9 @@ export class UdpSender implements HeartbeatSender {
       if (error) {
         // Look the name up again next time: the address may have moved.
         if (!net.isIP(this.target.host)) this.resolved = undefined;
-        this.fail(new SendError('socket', this.target.url, error.message, { cause: error }), msg);
+        this.fail('socket', error.message, msg, error);
       } else {
-        this.counters.sent++;
-        this.counters.bytes += bytes.length;
-        this.events.emit('sent', { target: this.target.url, message: msg, bytes: bytes.length });
+        this.delivered(msg, bytes.length);
       }
       if (this.inFlight === 0) this.drained?.();
     });
@@ -145,23 +101,12 @@ export class UdpSender implements HeartbeatSender {
     this.socket?.close();
     const socket = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
     // Asynchronous socket errors (ICMP unreachable on some systems) are counted, never thrown.
-    socket.on('error', (error) =>
-      this.fail(new SendError('socket', this.target.url, error.message, { cause: error })),
-    );
+    socket.on('error', (error) => this.fail('socket', error.message, undefined, error));
     // The agent's timer keeps the process alive while it runs; the socket alone should not.
     socket.unref();
     this.socket = socket;
     this.socketFamily = family;
     return socket;
-  }
-
-  private fail(error: SendError, message?: Message): void {
-    this.counters.failed++;
-    this.events.emit('error', {
-      target: this.target.url,
-      error,
-      ...(message !== undefined ? { message } : {}),
-    });
   }
 }
 
