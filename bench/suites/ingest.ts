@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { MonitorConfig } from '../../src/config/types.js';
 import { SystemClock } from '../../src/core/clock.js';
-import { Monitor } from '../../src/monitor/monitor.js';
+import { createMonitor } from '../../src/daemon/create-monitor.js';
 import { encodeBinary } from '../../src/protocol/binary.js';
 import { fmt, table, type BenchSuite } from '../harness.js';
 
@@ -199,7 +199,7 @@ async function monitorReceiver(transport: Transport): Promise<Receiver> {
     actions: { on: [], webhooks: [] },
     recordPath: null,
   };
-  const monitor = new Monitor({ clock: new SystemClock() }, config, {
+  const monitor = createMonitor({ clock: new SystemClock() }, config, {
     api: { processMetrics: false },
   });
   const ports = await monitor.start();

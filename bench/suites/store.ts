@@ -13,7 +13,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { NodeTransition } from '../../src/membership/types.js';
 import { transition } from '../../test/store/transition-fixture.js';
-import { HistoryStore } from '../../src/store/history-store.js';
+import { SqliteHistoryStore } from '../../src/store/sqlite-store.js';
 import { fmt, table, type BenchSuite } from '../harness.js';
 
 const t: NodeTransition = transition({
@@ -36,7 +36,7 @@ const BURST_ROUNDS = 5;
 
 /** Milliseconds to store BURST transitions, one commit each or one commit for all. */
 function burstMs(file: string, batched: boolean): number {
-  const store = HistoryStore.open(file);
+  const store = SqliteHistoryStore.open(file);
   const burst = Array.from({ length: BURST }, (_, i) => ({ ...t, nodeId: `n${i}` }));
   const start = performance.now();
   if (batched) store.appendTransitions(burst);
@@ -59,10 +59,10 @@ const suite: BenchSuite = {
     try {
       const append = (
         file: string,
-        options: Parameters<typeof HistoryStore.open>[1],
+        options: Parameters<typeof SqliteHistoryStore.open>[1],
         n: number,
       ) => {
-        const store = HistoryStore.open(file, options);
+        const store = SqliteHistoryStore.open(file, options);
         const us = usPerOp(n, (i) => store.appendTransition({ ...t, nodeId: `n${i % 1000}` }));
         store.close();
         return us;
@@ -71,7 +71,7 @@ const suite: BenchSuite = {
       const normal = append(path.join(dir, 'normal.db'), { synchronous: 'normal' }, 20_000);
       const full = append(path.join(dir, 'full.db'), { synchronous: 'full' }, 1_000);
 
-      const store = HistoryStore.open(path.join(dir, 'normal.db'));
+      const store = SqliteHistoryStore.open(path.join(dir, 'normal.db'));
       const upsert = usPerOp(20_000, (i) =>
         store.upsertNode({
           id: `n${i % 1000}`,

@@ -86,6 +86,12 @@ export const MAX_RECORDING_BUFFER_BYTES = 4 * 1024 * 1024;
 export const MAX_HISTORY_PAGE = 1000;
 
 /**
+ * Stored transitions an event stream replays after `Last-Event-ID` before going live: ten
+ * pages. A client further behind gets a `gap` event and pages GET /v1/events instead.
+ */
+export const MAX_SSE_REPLAY = 10 * MAX_HISTORY_PAGE;
+
+/**
  * Exec hooks waiting for a free slot; beyond this the oldest are dropped and counted. A mass
  * failure of 10 k nodes must not fork 10 k shells.
  */
@@ -135,3 +141,10 @@ export const MAX_SIM_TRANSITIONS = 1_000_000;
  * commits early, so pending work stays under ~20 MB (about 1 kB per transition with evidence).
  */
 export const MAX_JOURNAL_ENTRIES = 20_000;
+
+/**
+ * Journal entries kept for a retry while the history store cannot be written (a full disk, a
+ * database that went away): announced already, stored once the store takes writes again.
+ * Ten full journals (~200 MB at worst); beyond it the oldest are dropped and counted.
+ */
+export const MAX_UNSTORED_ENTRIES = 10 * MAX_JOURNAL_ENTRIES;

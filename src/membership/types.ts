@@ -57,6 +57,11 @@ export interface NodeTransition {
   detectionMs?: number;
   /** Free text given with the transition, e.g. by `reportFailure(nodeId, note)`. */
   note?: string;
+  /**
+   * The history row id, set by a monitor once the transition is stored (the SSE `id:`, the
+   * resume cursor); absent from the node table's own events and when the store was down.
+   */
+  id?: number;
 }
 
 /** The node table postponed every conviction (→ suspect/dead) until `untilMs`. */

@@ -2,7 +2,7 @@
  * Events of a Monitor: every node-table event (transitions, `convictions:deferred`) plus the
  * monitor's own. `monitor.on('node:dead', …)` is the way to act on failures in-process.
  */
-import type { NodeEvents } from '../membership/types.js';
+import type { NodeEvents, NodeState, TransitionReason } from '../membership/types.js';
 import type { RejectReason } from '../transport/listener.js';
 import type { Transport } from './ingest-stats.js';
 import type { StallEvent } from './stall-watchdog.js';
@@ -60,4 +60,29 @@ export const TRANSITION_EVENT_NAMES = [
 
 export function isNodeEventName(name: string): name is keyof NodeEvents {
   return (NODE_EVENT_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * The event a transition was announced as, from its states and reason (how the node table
+ * emits them); for a stored row, which keeps no event name.
+ */
+export function transitionEventName(t: {
+  from: NodeState;
+  to: NodeState;
+  reason: TransitionReason | string;
+}): (typeof TRANSITION_EVENT_NAMES)[number] {
+  if (t.reason === 'removed') return 'node:removed';
+  switch (t.to) {
+    case 'unknown':
+      return 'node:joined';
+    case 'alive':
+      if (t.reason === 'restarted') return 'node:restarted';
+      return t.from === 'suspect' || t.from === 'dead' ? 'node:recovered' : 'node:alive';
+    case 'suspect':
+      return 'node:suspect';
+    case 'dead':
+      return 'node:dead';
+    case 'left':
+      return 'node:left';
+  }
 }

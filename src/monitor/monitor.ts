@@ -1,24 +1,30 @@
 /**
- * The monitor daemon's wiring: UDP, TCP and HTTP listeners feed decoded heartbeats to one node
- * table; its transitions go through the transition journal, which stores each turn's worth in
- * one history transaction and only then announces them to the action runner, the SSE stream,
- * the metrics and `monitor.on` listeners (nothing is announced before it is on disk). The pause
- * guard (stall watchdog plus the table's late-timer check) keeps a stalled monitor from
- * convicting healthy nodes. Embeddable: `new Monitor({ clock }, config)`, `start()`,
- * `on('node:dead', …)`, `stop()`.
+ * The monitor: listeners feed decoded heartbeats to one node table; its transitions go through
+ * the transition journal, which stores each turn's worth in one history transaction and only
+ * then announces them to the action sink, the SSE stream, the metrics and `monitor.on`
+ * listeners (nothing is announced before it is stored). The pause guard (stall watchdog plus
+ * the table's late-timer check) keeps a stalled monitor from convicting healthy nodes.
+ *
+ * Assembled from parts (parts.ts) passed in as components: listeners, the HTTP part, the
+ * history store and the action sink; it builds none of them. `createMonitor` (src/daemon/)
+ * wires the defaults from a configuration. Embeddable: `new Monitor({ clock, … }, config)`,
+ * `start()`, `on('node:dead', …)`, `stop()`.
  */
-import { ActionRunner, type ActionStats } from '../actions/action-runner.js';
-import { ApiServer, type ApiServerOptions } from '../api/api-server.js';
+import type { ActionStats } from '../actions/action-runner.js';
 import type { MonitorConfig } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import { TypedEmitter } from '../core/emitter.js';
+import { StateError } from '../core/errors.js';
 import { NodeTable, type ReceiveOutcome } from '../membership/node-table.js';
 import type { NodeEvents, NodeSnapshot, NodeTransition } from '../membership/types.js';
 import type { Message } from '../protocol/message.js';
-import { HistoryStore, type NodeRecord } from '../store/history-store.js';
-import type { ListenerSink, Peer } from '../transport/listener.js';
-import { TcpListener } from '../transport/tcp-listener.js';
-import { UdpListener } from '../transport/udp-listener.js';
+import type { HistoryStore, NodeRecord, StoreBatch } from '../store/history-store.js';
+import type {
+  HeartbeatListener,
+  ListenerFactory,
+  ListenerSink,
+  Peer,
+} from '../transport/listener.js';
 import { ArrivalRecorder } from './arrival-recorder.js';
 import { detectorForGroups } from './detector-groups.js';
 import {
@@ -29,21 +35,30 @@ import {
   type RejectEvent,
 } from './events.js';
 import { IngestStats, type IngestSnapshot, type Transport } from './ingest-stats.js';
+import type { ActionSink, HttpPart, HttpPartFactory, StoreFactory } from './parts.js';
 import { StallWatchdog, type StallEvent } from './stall-watchdog.js';
 import {
   TransitionJournal,
-  type JournalBatch,
   type TransitionEventName,
   type TransitionJournalOptions,
 } from './transition-journal.js';
 
+/** The parts the monitor is assembled from; only the clock is required. */
+export interface MonitorComponents {
+  clock: Clock;
+  /** Opens the history store at start. @default none: transitions are announced, not kept. */
+  store?: StoreFactory;
+  /** The heartbeat listeners (UDP, TCP, …), started in order. @default none */
+  listeners?: readonly ListenerFactory[];
+  /** The HTTP API and push pings. @default none */
+  http?: HttpPartFactory<Monitor>;
+  /** Acts on announced transitions (exec hooks, webhooks). @default none */
+  actions?: (components: { clock: Clock }) => ActionSink;
+}
+
 export interface MonitorOptions {
   /** How often the stall watchdog ticks. @default 100 (see StallWatchdog) */
   stallCheckPeriodMs?: number;
-  /** TCP connections silent this long are closed. @default 120_000 (see TcpListener) */
-  tcpIdleTimeoutMs?: number;
-  /** Options of the HTTP API (SSE keep-alive period, …). */
-  api?: ApiServerOptions;
   /** Options of the transition journal (how many entries it holds before committing early). */
   journal?: TransitionJournalOptions;
 }
@@ -96,24 +111,23 @@ export class Monitor {
   private readonly journal: TransitionJournal;
   private readonly ingestStats = new IngestStats();
   private readonly watchdog: StallWatchdog;
-  private readonly api: ApiServer | null;
+  private readonly parts: MonitorComponents;
+  private readonly http: HttpPart | null;
   private readonly sink: ListenerSink;
-  private readonly tcpIdleTimeoutMs: number | undefined;
   private readonly registeredIds = new Set<string>();
   private readonly deferrals = new Map<string, number>();
   private readonly errorCounts = new Map<string, number>();
   private store: HistoryStore | null = null;
-  private actions: ActionRunner | null = null;
+  private actions: ActionSink | null = null;
   private recorder: ArrivalRecorder | null = null;
-  private udp: UdpListener | null = null;
-  private tcp: TcpListener | null = null;
+  private listeners: HeartbeatListener[] = [];
   private startedAtMs: number | null = null;
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
 
-  constructor(components: { clock: Clock }, config: MonitorConfig, init: MonitorOptions = {}) {
+  constructor(components: MonitorComponents, config: MonitorConfig, init: MonitorOptions = {}) {
     this.clock = components.clock;
+    this.parts = components;
     this.config = config;
-    this.tcpIdleTimeoutMs = init.tcpIdleTimeoutMs;
     this.table = new NodeTable(
       { clock: this.clock },
       {
@@ -152,7 +166,7 @@ export class Monitor {
       {
         clock: this.clock,
         commit: (batch) => this.commit(batch),
-        announce: (event, t) => this.announce(event, t),
+        announce: (event, t, id) => this.announce(event, t, id),
         onError: (stage, error) => this.fail(stage === 'commit' ? 'store' : 'listener', error),
       },
       init.journal,
@@ -164,7 +178,7 @@ export class Monitor {
       this.deferrals.set(d.reason, (this.deferrals.get(d.reason) ?? 0) + 1);
     });
     // Created now so that its metrics count from the start, even before the port is bound.
-    this.api = config.httpPort === null ? null : new ApiServer({ monitor: this }, init.api);
+    this.http = components.http?.({ monitor: this }) ?? null;
   }
 
   /**
@@ -198,56 +212,36 @@ export class Monitor {
 
   /**
    * Opens the store, restores the registry, holds convictions for one pause-guard grace (the
-   * monitor heard nothing while it was down) and binds the listeners. The registry keeps each
-   * node's incarnation and seq as of its last join, restart or leave (not every heartbeat), which
-   * is enough: a restored node is `unknown`, and from `unknown` any newer message is accepted. If a port is taken, the
-   * listeners that did bind are closed again and the error says which port
-   * (`port 9000/udp is in use`).
+   * monitor heard nothing while it was down), then starts the listeners and the HTTP part. If
+   * one cannot start (a port is taken: AddressInUseError), the parts that did start are stopped
+   * again and the error is thrown. Throws StateError when called twice.
    */
   async start(): Promise<MonitorPorts> {
-    if (this.state !== 'new') throw new Error(`monitor cannot start: it is ${this.state}`);
+    if (this.state !== 'new') throw new StateError('monitor', this.state, 'start');
     this.state = 'starting';
     try {
-      const store = HistoryStore.open(this.config.dataPath);
-      this.store = store;
-      for (const record of store.loadNodes()) {
-        if (record.registered) this.registeredIds.add(record.id);
-        this.table.restore({
-          id: record.id,
-          address: record.address,
-          tags: record.tags,
-          incarnation: record.incarnation,
-          lastSeq: record.lastSeq,
-          intervalMs: record.intervalMs ?? undefined,
-        });
+      if (this.parts.store !== undefined) {
+        const store = await this.parts.store();
+        this.store = store;
+        for (const record of await store.loadNodes()) this.restore(record);
       }
       const now = this.clock.monotonicMs();
       this.startedAtMs = now;
       this.table.deferConvictions(now + this.config.pauseGuard.graceMs, 'start');
-      this.actions = new ActionRunner({ clock: this.clock }, this.config.actions);
+      this.actions = this.parts.actions?.({ clock: this.clock }) ?? null;
       if (this.config.recordPath !== null) {
         this.recorder = new ArrivalRecorder({ clock: this.clock }, this.config.recordPath);
         await this.recorder.start();
       }
-      const host = this.config.host;
       const ports: MonitorPorts = { udpPort: null, tcpPort: null, httpPort: null };
-      if (this.config.udpPort !== null) {
-        this.udp = new UdpListener(
-          { clock: this.clock, sink: this.sink },
-          { host, port: this.config.udpPort },
-        );
-        ports.udpPort = await this.udp.start();
+      for (const factory of this.parts.listeners ?? []) {
+        const listener = factory({ clock: this.clock, sink: this.sink });
+        this.listeners.push(listener);
+        const port = await listener.start();
+        if (listener.transport === 'udp') ports.udpPort = port;
+        else if (listener.transport === 'tcp') ports.tcpPort = port;
       }
-      if (this.config.tcpPort !== null) {
-        this.tcp = new TcpListener(
-          { clock: this.clock, sink: this.sink },
-          { host, port: this.config.tcpPort, idleTimeoutMs: this.tcpIdleTimeoutMs },
-        );
-        ports.tcpPort = await this.tcp.start();
-      }
-      if (this.api !== null && this.config.httpPort !== null) {
-        ports.httpPort = await this.api.start(host, this.config.httpPort);
-      }
+      if (this.http !== null) ports.httpPort = await this.http.start();
       this.watchdog.start();
       this.state = 'running';
       return ports;
@@ -255,6 +249,23 @@ export class Monitor {
       await this.shutdown();
       throw error;
     }
+  }
+
+  /**
+   * A node of the registry back in the table. The registry keeps each node's incarnation and
+   * seq as of its last join, restart or leave (not every heartbeat), which is enough: a restored
+   * node is `unknown`, and from `unknown` any newer message is accepted.
+   */
+  private restore(record: NodeRecord): void {
+    if (record.registered) this.registeredIds.add(record.id);
+    this.table.restore({
+      id: record.id,
+      address: record.address,
+      tags: record.tags,
+      incarnation: record.incarnation,
+      lastSeq: record.lastSeq,
+      intervalMs: record.intervalMs ?? undefined,
+    });
   }
 
   /** Closes listeners, stops timers and hooks, flushes the recording and closes the store. */
@@ -290,28 +301,29 @@ export class Monitor {
   }
 
   /**
-   * Registers an expected node (or updates one) and stores it in the registry before returning
+   * Registers an expected node (or updates one) and stores it in the registry before resolving
    * (with every transition pending), so a registration the API acknowledged survives a crash.
+   * Rejects with the store's error when it could not be stored (it is kept and retried).
    */
-  register(nodeId: string, info: NodeRegistration = {}): NodeSnapshot {
-    this.registeredIds.add(nodeId);
+  async register(nodeId: string, info: NodeRegistration = {}): Promise<NodeSnapshot> {
     const snapshot = this.table.register(nodeId, info);
+    this.registeredIds.add(nodeId);
     this.persist(snapshot);
-    this.journal.flush();
+    await this.journal.flush();
     return snapshot;
   }
 
   /**
-   * Removes a node from the table and the registry (its history stays), stored before returning;
-   * false if unknown.
+   * Removes a node from the table and the registry (its history stays), stored before
+   * resolving; false if unknown.
    */
-  remove(nodeId: string): boolean {
+  async remove(nodeId: string): Promise<boolean> {
     const removed = this.table.remove(nodeId);
     this.registeredIds.delete(nodeId);
     // A removal from the table deletes the registry row through its transition; this covers a
     // node the registry holds but the table does not.
     if (!removed) this.journal.addRegistryWrite({ kind: 'delete', id: nodeId });
-    this.journal.flush();
+    await this.journal.flush();
     return removed;
   }
 
@@ -342,28 +354,14 @@ export class Monitor {
     }
   }
 
-  /** Stores one journal batch in one transaction (nothing to do before `start` opened the store). */
-  private commit(batch: JournalBatch): void {
-    const store = this.store;
-    if (store === null) return;
-    store.transaction(() => {
-      const upserts: NodeRecord[] = [];
-      for (const write of batch.registry) {
-        if (write.kind === 'upsert') {
-          upserts.push(write.record);
-          continue;
-        }
-        // Keep the order: upserts before this delete go first.
-        store.upsertNodes(upserts.splice(0));
-        store.deleteNode(write.id);
-      }
-      store.upsertNodes(upserts);
-      store.appendTransitions(batch.transitions);
-    });
+  /** Stores one journal batch in one transaction (nothing to store without a store). */
+  private commit(batch: StoreBatch): readonly number[] | Promise<readonly number[]> {
+    return this.store === null ? [] : this.store.commit(batch);
   }
 
-  /** Hands one stored transition to everything that tells the outside world. */
-  private announce(event: TransitionEventName, t: NodeTransition): void {
+  /** Hands one stored transition (with its history row id) to everything that tells the outside. */
+  private announce(event: TransitionEventName, t: NodeTransition, id: number | null): void {
+    if (id !== null) t.id = id;
     this.guard('actions', () => this.actions?.handle(t));
     this.announced.emit(event, t);
     this.announced.emit('transition', t);
@@ -408,18 +406,15 @@ export class Monitor {
   private async shutdown(): Promise<void> {
     this.state = 'stopped';
     this.watchdog.stop();
-    const closing: Promise<void>[] = [];
-    if (this.udp !== null) closing.push(this.udp.stop());
-    if (this.tcp !== null) closing.push(this.tcp.stop());
-    if (this.api !== null) closing.push(this.api.stop());
+    const closing = this.listeners.map((listener) => listener.stop());
+    if (this.http !== null) closing.push(this.http.stop());
     await Promise.all(closing);
-    this.udp = null;
-    this.tcp = null;
+    this.listeners = [];
     this.table.stop();
     // Store and announce what the last turn produced before the actions and the store close.
-    this.journal.stop();
+    await this.journal.stop();
     await this.actions?.stop();
     await this.recorder?.stop().catch(() => {});
-    this.store?.close();
+    await this.store?.close();
   }
 }

@@ -1,10 +1,14 @@
-/** Persistent history: the node registry and the append-only transition log in SQLite. */
-export {
+/** Persistent history: the store contract, and the SQLite store (the embedded default). */
+export type {
+  Awaitable,
   HistoryStore,
-  type HistoryStoreOptions,
-  type NodeRecord,
-  type TransitionPage,
-  type TransitionQuery,
-  type TransitionRow,
+  NodeRecord,
+  RegistryWrite,
+  RetentionPolicy,
+  StoreBatch,
+  TransitionPage,
+  TransitionQuery,
+  TransitionRow,
 } from './history-store.js';
+export { SqliteHistoryStore, type SqliteStoreOptions } from './sqlite-store.js';
 export { SCHEMA_VERSION } from './schema.js';

@@ -4,7 +4,7 @@
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '../core/errors.js';
+import { StoreLockedError, StoreOpenError } from '../core/errors.js';
 
 const ERRNO_TEXT: Record<string, string> = {
   EACCES: 'permission denied',
@@ -22,10 +22,10 @@ const ERRNO_TEXT: Record<string, string> = {
   SQLITE_BUSY: 'locked by another process',
 };
 
-/** The ConfigError for a failure to open or prepare the database at `dbPath`. */
-export function openError(dbPath: string, error: unknown): ConfigError {
-  if (error instanceof ConfigError) return error;
-  return new ConfigError(`cannot open database ${dbPath}: ${describe(dbPath, error)}`, {
+/** The StoreOpenError for a failure to open or prepare the database at `dbPath`. */
+export function openError(dbPath: string, error: unknown): StoreOpenError | StoreLockedError {
+  if (error instanceof StoreOpenError || error instanceof StoreLockedError) return error;
+  return new StoreOpenError(dbPath, `cannot open database ${dbPath}: ${describe(dbPath, error)}`, {
     cause: error,
   });
 }

@@ -4,7 +4,7 @@
  * file from a newer release is refused instead of being misread.
  */
 import type Database from 'better-sqlite3';
-import { ConfigError } from '../core/errors.js';
+import { StoreOpenError } from '../core/errors.js';
 
 /** Each entry upgrades the schema by one version; never edit a released entry, append a new one. */
 const MIGRATIONS: readonly string[] = [
@@ -42,6 +42,28 @@ const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER transitions_no_delete BEFORE DELETE ON transitions
   BEGIN SELECT RAISE(ABORT, 'transitions are append-only'); END;
   `,
+  // 2: each node's lifecycle as last known (restored exactly after a restart), and retention:
+  // old transitions may be deleted, only below the id a pruning transaction writes to prune_gate.
+  `
+  ALTER TABLE nodes ADD COLUMN state TEXT;
+  ALTER TABLE nodes ADD COLUMN state_reason TEXT;
+  ALTER TABLE nodes ADD COLUMN state_since_wall_ms INTEGER;
+  ALTER TABLE nodes ADD COLUMN failed_since_wall_ms INTEGER;
+  ALTER TABLE nodes ADD COLUMN last_arrival_wall_ms INTEGER;
+  ALTER TABLE nodes ADD COLUMN heartbeats INTEGER;
+  ALTER TABLE nodes ADD COLUMN lost INTEGER;
+  ALTER TABLE nodes ADD COLUMN duplicates INTEGER;
+  ALTER TABLE nodes ADD COLUMN stale INTEGER;
+  ALTER TABLE nodes ADD COLUMN payload TEXT;
+  ALTER TABLE nodes ADD COLUMN warmup TEXT;
+
+  CREATE TABLE prune_gate (below_id INTEGER NOT NULL) STRICT;
+
+  DROP TRIGGER transitions_no_delete;
+  CREATE TRIGGER transitions_no_delete BEFORE DELETE ON transitions
+  WHEN NOT EXISTS (SELECT 1 FROM prune_gate WHERE OLD.id < below_id)
+  BEGIN SELECT RAISE(ABORT, 'transitions are append-only'); END;
+  `,
 ];
 
 /** The schema version this release writes. */
@@ -51,7 +73,8 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 export function migrate(db: Database.Database, path: string): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
-    throw new ConfigError(
+    throw new StoreOpenError(
+      path,
       `cannot open database ${path}: written by a newer release (schema ${current}, this release knows ${SCHEMA_VERSION})`,
     );
   }

@@ -2,7 +2,8 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../src/core/clock.js';
 import { MAX_HTTP_BODY_BYTES } from '../../src/core/limits.js';
-import { Monitor } from '../../src/monitor/monitor.js';
+import { createMonitor } from '../../src/daemon/create-monitor.js';
+import type { Monitor } from '../../src/monitor/monitor.js';
 import { connectTcp, nextEvent, testConfig } from '../monitor/helpers.js';
 
 /**
@@ -14,7 +15,7 @@ describe('HTTP API', () => {
   let base = '';
 
   beforeAll(async () => {
-    monitor = new Monitor(
+    monitor = createMonitor(
       { clock: new SystemClock() },
       testConfig({
         udpPort: null,
@@ -266,7 +267,7 @@ describe('HTTP API', () => {
 
 describe('HTTP connection limit', () => {
   it('refuses connections beyond the limit and counts them', async () => {
-    const monitor = new Monitor(
+    const monitor = createMonitor(
       { clock: new SystemClock() },
       testConfig({ udpPort: null, tcpPort: null }),
       { api: { processMetrics: false, maxConnections: 1 } },

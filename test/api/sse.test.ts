@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
-import { Monitor } from '../../src/monitor/monitor.js';
+import { createMonitor } from '../../src/daemon/create-monitor.js';
+import type { Monitor } from '../../src/monitor/monitor.js';
 import { StallingClock, testConfig } from '../monitor/helpers.js';
 
 /** The event stream on a manual clock: keep-alives and the subscriber limit, exactly. */
@@ -13,7 +14,7 @@ describe('SSE stream', () => {
   });
 
   async function setup(maxClients = 256, clock: ManualClock | StallingClock = new ManualClock()) {
-    monitor = new Monitor({ clock }, testConfig({ udpPort: null, tcpPort: null }), {
+    monitor = createMonitor({ clock }, testConfig({ udpPort: null, tcpPort: null }), {
       api: { processMetrics: false, sse: { keepaliveMs: 15_000, maxClients } },
     });
     const { httpPort } = await monitor.start();

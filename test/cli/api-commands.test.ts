@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { SystemClock } from '../../src/core/clock.js';
 import { loadMonitorConfig } from '../../src/config/load.js';
-import { Monitor } from '../../src/monitor/monitor.js';
+import { createMonitor } from '../../src/daemon/create-monitor.js';
+import type { Monitor } from '../../src/monitor/monitor.js';
 
 let monitor: Monitor;
 let url: string;
@@ -35,7 +36,7 @@ beforeAll(async () => {
       dataPath: ':memory:',
     },
   });
-  monitor = new Monitor({ clock: new SystemClock() }, config);
+  monitor = createMonitor({ clock: new SystemClock() }, config);
   const ports = await monitor.start();
   url = `http://127.0.0.1:${ports.httpPort}`;
   expect((await ping('/ping/web-1')).status).toBe(200);

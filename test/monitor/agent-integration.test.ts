@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Agent } from '../../src/agent/agent.js';
 import { SystemClock } from '../../src/core/clock.js';
-import { Monitor } from '../../src/monitor/monitor.js';
+import { createMonitor } from '../../src/daemon/create-monitor.js';
 import { nextEvent, testConfig } from './helpers.js';
 
 const fixture = path.join(
@@ -21,7 +21,7 @@ describe('agents and a monitor', () => {
   });
 
   async function startMonitor() {
-    const monitor = new Monitor({ clock: new SystemClock() }, testConfig());
+    const monitor = createMonitor({ clock: new SystemClock() }, testConfig());
     const ports = await monitor.start();
     cleanup.push(() => monitor.stop());
     return { monitor, ports };
@@ -80,6 +80,8 @@ describe('agents and a monitor', () => {
     const t = await dead;
     expect(t.reason).toBe('dead-grace-expired');
     expect(t.evidence.incarnation).not.toBeNull();
-    expect(monitor.history?.transitions({ nodeId: 'victim', state: 'dead' }).rows).toHaveLength(1);
+    expect(
+      (await monitor.history?.transitions({ nodeId: 'victim', state: 'dead' }))?.rows,
+    ).toHaveLength(1);
   });
 });

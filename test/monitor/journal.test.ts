@@ -9,7 +9,9 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import type { NodeTransition } from '../../src/membership/types.js';
-import { Monitor } from '../../src/monitor/monitor.js';
+import { createMonitor } from '../../src/daemon/create-monitor.js';
+import type { Monitor } from '../../src/monitor/monitor.js';
+import type { SqliteHistoryStore } from '../../src/store/sqlite-store.js';
 import type { Peer } from '../../src/transport/listener.js';
 import { testConfig } from './helpers.js';
 
@@ -30,7 +32,7 @@ afterEach(async () => {
 
 async function started(clock: ManualClock) {
   const dataPath = path.join(dir, 'history.db');
-  const monitor = new Monitor(
+  const monitor = createMonitor(
     { clock },
     testConfig({ udpPort: null, tcpPort: null, httpPort: null, dataPath }),
   );
@@ -45,7 +47,7 @@ async function started(clock: ManualClock) {
         n: number;
       }
     ).n;
-  return { monitor, store: monitor.history!, reader, committed };
+  return { monitor, store: monitor.history as SqliteHistoryStore, reader, committed };
 }
 
 describe('Monitor transition journal', () => {
@@ -59,10 +61,7 @@ describe('Monitor transition journal', () => {
     expect(committed('alive')).toBe(NODES);
     expect(store.loadNodes()).toHaveLength(NODES); // registry rows in the same commit
 
-    const transaction = vi.spyOn(store, 'transaction');
-    const appendMany = vi.spyOn(store, 'appendTransitions');
-    const appendOne = vi.spyOn(store, 'appendTransition');
-    const upsertOne = vi.spyOn(store, 'upsertNode');
+    const commit = vi.spyOn(store, 'commit');
     let storedWhenTableSaidFirst = -1;
     let storedWhenAnnouncedFirst = -1;
     const tableOrder: string[] = [];
@@ -84,11 +83,9 @@ describe('Monitor transition journal', () => {
     expect(tableOrder).toHaveLength(NODES);
     expect(storedWhenTableSaidFirst).toBe(0);
     expect(storedWhenAnnouncedFirst).toBe(NODES);
-    expect(transaction).toHaveBeenCalledTimes(1);
-    expect(appendMany).toHaveBeenCalledTimes(1);
-    expect(appendMany.mock.calls[0]?.[0]).toHaveLength(NODES);
-    expect(appendOne).not.toHaveBeenCalled();
-    expect(upsertOne).not.toHaveBeenCalled();
+    expect(commit).toHaveBeenCalledTimes(1); // one transaction
+    expect(commit.mock.calls[0]?.[0].transitions).toHaveLength(NODES);
+    expect(commit.mock.calls[0]?.[0].registry).toHaveLength(0);
 
     // Announced in the table's order, which is the stored order.
     expect(announced.map((t) => t.nodeId)).toEqual(tableOrder);
@@ -103,22 +100,22 @@ describe('Monitor transition journal', () => {
 
   it('stores a registration before register returns, with the transitions pending before it', async () => {
     const clock = new ManualClock();
-    const { monitor, committed } = await started(clock);
+    const { monitor, store, committed } = await started(clock);
     const announced: string[] = [];
     monitor.on('transition', (t) => announced.push(`${t.nodeId} ${t.to}`));
     monitor.ingest({ type: 'heartbeat', nodeId: 'joined', incarnation: 1, seq: 1 }, peer);
     expect(committed('alive')).toBe(0);
-    monitor.register('expected', { tags: ['db'] });
+    void monitor.register('expected', { tags: ['db'] });
     // Stored and announced at once, in the order the table made them; no timer needed.
     expect(committed('alive')).toBe(1);
     expect(committed('unknown')).toBe(2);
     expect(announced).toEqual(['joined unknown', 'joined alive', 'expected unknown']);
-    expect(monitor.history?.loadNodes().map((n) => [n.id, n.registered])).toEqual([
+    expect(store.loadNodes().map((n) => [n.id, n.registered])).toEqual([
       ['expected', true],
       ['joined', false],
     ]);
-    expect(monitor.remove('expected')).toBe(true);
-    expect(monitor.history?.loadNodes().map((n) => n.id)).toEqual(['joined']);
+    expect(await monitor.remove('expected')).toBe(true);
+    expect(store.loadNodes().map((n) => n.id)).toEqual(['joined']);
     expect(committed('unknown')).toBe(3); // node:removed, stored with the state it left in
     expect(announced).toHaveLength(4);
     clock.advance(0);
@@ -132,7 +129,7 @@ describe('Monitor transition journal', () => {
     monitor.on('monitor:error', (e) => errors.push(`${e.where}: ${(e.error as Error).message}`));
     const announced: string[] = [];
     monitor.on('node:joined', (t) => announced.push(t.nodeId));
-    vi.spyOn(store, 'transaction').mockImplementationOnce(() => {
+    vi.spyOn(store, 'commit').mockImplementationOnce(() => {
       throw new Error('disk I/O error');
     });
     monitor.ingest({ type: 'heartbeat', nodeId: 'a', incarnation: 1, seq: 1 }, peer);

@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, SystemClock } from '../../src/core/clock.js';
 import { AddressInUseError, ConfigError } from '../../src/core/errors.js';
 import type { NodeTransition } from '../../src/membership/types.js';
-import { Monitor } from '../../src/monitor/monitor.js';
+import { createMonitor } from '../../src/daemon/create-monitor.js';
+import type { Monitor } from '../../src/monitor/monitor.js';
 import { encodeBinary } from '../../src/protocol/index.js';
 import type { Peer } from '../../src/transport/listener.js';
 import { connectTcp, nextEvent, sendUdp, testConfig, until } from './helpers.js';
@@ -20,7 +21,7 @@ describe('Monitor over real sockets', () => {
   });
 
   async function started(overrides = {}) {
-    const monitor = new Monitor({ clock: new SystemClock() }, testConfig(overrides));
+    const monitor = createMonitor({ clock: new SystemClock() }, testConfig(overrides));
     monitors.push(monitor);
     const ports = await monitor.start();
     return { monitor, ports };
@@ -119,7 +120,7 @@ describe('Monitor over real sockets', () => {
     const freeUdp = probe.address().port;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
 
-    const second = new Monitor(
+    const second = createMonitor(
       { clock: new SystemClock() },
       testConfig({ udpPort: freeUdp, tcpPort: ports.tcpPort }),
     );
@@ -152,21 +153,21 @@ describe('Monitor restart on the same SQLite file', () => {
     });
 
     const clock1 = new ManualClock();
-    const first = new Monitor({ clock: clock1 }, config);
+    const first = createMonitor({ clock: clock1 }, config);
     await first.start();
-    first.register('registered-1', { address: '10.0.0.1:80', tags: ['db'], intervalMs: 100 });
+    await first.register('registered-1', { address: '10.0.0.1:80', tags: ['db'], intervalMs: 100 });
     for (let seq = 1; seq <= 5; seq++) {
       first.ingest({ type: 'heartbeat', nodeId: 'joined-1', incarnation: 3, seq }, udpPeer);
       clock1.advance(100);
     }
     clock1.advance(2000); // joined-1 falls silent: suspect, then dead
     expect(first.table.get('joined-1')?.state).toBe('dead');
-    const before = first.history?.transitions({ limit: 100 }).rows.length ?? 0;
+    const before = (await first.history?.transitions({ limit: 100 }))?.rows.length ?? 0;
     expect(before).toBeGreaterThanOrEqual(4);
     await first.stop();
 
     const clock2 = new ManualClock({ startMs: 50_000 });
-    const second = new Monitor({ clock: clock2 }, config);
+    const second = createMonitor({ clock: clock2 }, config);
     const transitions: NodeTransition[] = [];
     second.on('transition', (t) => transitions.push(t));
     await second.start();
@@ -179,7 +180,7 @@ describe('Monitor restart on the same SQLite file', () => {
       tags: ['db'],
       intervalMs: 100,
     });
-    expect(second.history?.transitions({ limit: 100 }).rows).toHaveLength(before);
+    expect((await second.history?.transitions({ limit: 100 }))?.rows).toHaveLength(before);
     // Incarnation and seq as of its last join survive: that packet is recognised.
     expect(
       second.ingest({ type: 'heartbeat', nodeId: 'joined-1', incarnation: 3, seq: 1 }, udpPeer),
@@ -201,7 +202,7 @@ describe('arrival recording', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'hb-record-'));
     const recordPath = path.join(dir, 'not', 'yet', 'arrivals.tsv');
     const config = testConfig({ udpPort: null, tcpPort: null, httpPort: null, recordPath });
-    const monitor = new Monitor({ clock: new ManualClock({ startMs: 0 }) }, config);
+    const monitor = createMonitor({ clock: new ManualClock({ startMs: 0 }) }, config);
     await monitor.start();
     await monitor.stop();
     expect(readFileSync(recordPath, 'utf8')).toMatch(/^#heartbeat-recording v1 /);
@@ -213,7 +214,7 @@ describe('arrival recording', () => {
     writeFileSync(file, '');
     const recordPath = path.join(file, 'arrivals.tsv');
     const config = testConfig({ udpPort: null, tcpPort: null, httpPort: null, recordPath });
-    const monitor = new Monitor({ clock: new ManualClock({ startMs: 0 }) }, config);
+    const monitor = createMonitor({ clock: new ManualClock({ startMs: 0 }) }, config);
     const failure = monitor.start();
     await expect(failure).rejects.toBeInstanceOf(ConfigError);
     await expect(failure).rejects.toThrow(
@@ -227,7 +228,7 @@ describe('arrival recording', () => {
     const config = testConfig({ udpPort: null, tcpPort: null, httpPort: null, recordPath });
     for (const startMs of [1000, 7000]) {
       const clock = new ManualClock({ startMs, wallStartMs: 1_700_000_000_000 + startMs });
-      const monitor = new Monitor({ clock }, config);
+      const monitor = createMonitor({ clock }, config);
       await monitor.start();
       monitor.ingest(
         {

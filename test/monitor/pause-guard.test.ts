@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeTransition } from '../../src/membership/types.js';
-import { Monitor } from '../../src/monitor/monitor.js';
+import { createMonitor } from '../../src/daemon/create-monitor.js';
 import type { StallEvent } from '../../src/monitor/stall-watchdog.js';
 import type { Peer } from '../../src/transport/listener.js';
 import { StallingClock, testConfig } from './helpers.js';
@@ -13,7 +13,7 @@ const from: Peer = { transport: 'udp', address: '10.0.0.1', port: 4000 };
  */
 async function setup(toleranceMs: number) {
   const clock = new StallingClock();
-  const monitor = new Monitor(
+  const monitor = createMonitor(
     { clock },
     testConfig({
       udpPort: null,

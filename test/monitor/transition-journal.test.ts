@@ -4,17 +4,23 @@ import { MAX_JOURNAL_ENTRIES } from '../../src/core/limits.js';
 import type { NodeTransition } from '../../src/membership/types.js';
 import {
   TransitionJournal,
-  type JournalBatch,
   type TransitionEventName,
   type TransitionJournalOptions,
 } from '../../src/monitor/transition-journal.js';
+import type { StoreBatch } from '../../src/store/history-store.js';
 import { transition } from '../store/transition-fixture.js';
+
+/** Row ids as a store hands them out: one per transition, growing. */
+function idsFor(batch: StoreBatch, next: { id: number }): number[] {
+  return batch.transitions.map(() => next.id++);
+}
 
 /** A journal whose commits and announcements are written to one log, in the order they happen. */
 function setup(init: TransitionJournalOptions = {}, failCommit = false) {
   const clock = new ManualClock();
   const log: string[] = [];
-  const batches: JournalBatch[] = [];
+  const batches: StoreBatch[] = [];
+  const next = { id: 1 };
   const errors: string[] = [];
   const journal = new TransitionJournal(
     {
@@ -26,6 +32,7 @@ function setup(init: TransitionJournalOptions = {}, failCommit = false) {
         );
         log.push(`commit ${[...registry, ...batch.transitions.map((t) => t.nodeId)].join(',')}`);
         if (failCommit) throw new Error('disk full');
+        return idsFor(batch, next);
       },
       announce: (event, t) => log.push(`${event} ${t.nodeId}`),
       onError: (stage, error) => errors.push(`${stage}: ${(error as Error).message}`),
@@ -69,6 +76,8 @@ describe('TransitionJournal', () => {
       earlyCommits: 0,
       failedCommits: 0,
       announced: 3,
+      unstored: 0,
+      dropped: 0,
     });
     clock.advance(1000);
     expect(log).toHaveLength(4); // nothing more to do: no timer left behind
@@ -125,12 +134,15 @@ describe('TransitionJournal', () => {
     let journal: TransitionJournal | undefined = undefined;
     journal = new TransitionJournal({
       clock,
-      commit: (batch) => log.push(`commit ${batch.transitions.map((t) => t.nodeId).join(',')}`),
+      commit: (batch) => {
+        log.push(`commit ${batch.transitions.map((t) => t.nodeId).join(',')}`);
+        return batch.transitions.map(() => 0);
+      },
       announce: (_event, t) => {
         log.push(`announce ${t.nodeId}`);
         if (t.nodeId === 'a') {
           journal?.addTransition('node:joined', transition({ nodeId: 'x' }));
-          journal?.flush(); // as `monitor.register` does
+          void journal?.flush(); // as `monitor.register` does
         }
       },
       onError: () => {},
@@ -147,7 +159,7 @@ describe('TransitionJournal', () => {
     const errors: string[] = [];
     const journal = new TransitionJournal({
       clock,
-      commit: () => {},
+      commit: (batch) => batch.transitions.map(() => 0),
       announce: (_event, t) => {
         if (t.nodeId === 'a') throw new Error('listener bug');
         seen.push(t.nodeId);
@@ -164,7 +176,7 @@ describe('TransitionJournal', () => {
   it('stop flushes what is pending and commits later additions at once', () => {
     const { clock, journal, log, add } = setup();
     add('a');
-    journal.stop();
+    void journal.stop();
     expect(log).toEqual(['commit a', 'node:dead a']);
     expect(clock.pendingTimers()).toBe(0);
     add('b');

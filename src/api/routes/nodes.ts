@@ -32,23 +32,25 @@ export function nodeRoutes(router: Router, monitor: ApiBackend): void {
     const body = await readJsonObject(req);
     const { id, registration } = parseRegistration(body);
     const existed = monitor.table.get(id) !== undefined;
-    const node = monitor.register(id, registration);
+    const node = await monitor.register(id, registration);
     sendJson(res, existed ? 200 : 201, { node });
   });
 
-  router.add(['GET', 'HEAD'], '/v1/nodes/:id', ({ res, params }) => {
+  router.add(['GET', 'HEAD'], '/v1/nodes/:id', async ({ res, params }) => {
     const id = params['id'] as string;
     const node = monitor.table.get(id);
     if (node === undefined) throw new UnknownNodeError(id);
     const history = monitor.history;
     const transitions =
-      history === null ? [] : history.transitions({ nodeId: id, limit: RECENT_TRANSITIONS }).rows;
+      history === null
+        ? []
+        : (await history.transitions({ nodeId: id, limit: RECENT_TRANSITIONS })).rows;
     sendJson(res, 200, { node, evidence: evidenceOf(monitor, id, transitions[0]), transitions });
   });
 
-  router.add('DELETE', '/v1/nodes/:id', ({ res, params }) => {
+  router.add('DELETE', '/v1/nodes/:id', async ({ res, params }) => {
     const id = params['id'] as string;
-    if (!monitor.remove(id)) throw new UnknownNodeError(id);
+    if (!(await monitor.remove(id))) throw new UnknownNodeError(id);
     sendJson(res, 200, { removed: id });
   });
 }

@@ -7,7 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { SystemClock } from '../../core/clock.js';
 import { loadMonitorConfig } from '../../config/load.js';
 import type { NodeState, NodeTransition } from '../../membership/types.js';
-import { Monitor } from '../../monitor/monitor.js';
+import { createMonitor } from '../../daemon/create-monitor.js';
+import type { Monitor } from '../../monitor/monitor.js';
 import type { Command } from '../command.js';
 import { parseFlags, type CliIo } from '../usage.js';
 import { listenForSignal } from '../signals.js';
@@ -91,7 +92,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
       startupGraceMs: 10_000,
     },
   });
-  const monitor = new Monitor({ clock }, config);
+  const monitor = createMonitor({ clock }, config);
   monitor.on('transition', (t) => io.out(formatTransition(t)));
   const ports = await monitor.start();
   const api = `http://127.0.0.1:${ports.httpPort}`;

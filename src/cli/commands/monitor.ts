@@ -5,7 +5,7 @@
 import { SystemClock } from '../../core/clock.js';
 import { loadMonitorConfig, type MonitorConfigInput } from '../../config/load.js';
 import { NODE_STATES, type NodeState, type NodeTransition } from '../../membership/types.js';
-import { Monitor } from '../../monitor/monitor.js';
+import { createMonitor } from '../../daemon/create-monitor.js';
 import type { Command } from '../command.js';
 import { durationFlag, intFlag, parseFlags, UsageError, type CliIo } from '../usage.js';
 import { listenForSignal } from '../signals.js';
@@ -159,7 +159,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
     overrides: dropUndefined(overrides),
   });
 
-  const monitor = new Monitor({ clock: new SystemClock() }, config);
+  const monitor = createMonitor({ clock: new SystemClock() }, config);
   if (flags.quiet !== true) monitor.on('transition', (t) => io.out(formatTransition(t)));
   // Listening before the ready line below: a supervisor may signal as soon as it reads it.
   const stop = listenForSignal(['SIGINT', 'SIGTERM']);

@@ -6,19 +6,20 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/core/errors.js';
+import { StoreOpenError } from '../../src/core/errors.js';
 import { MAX_HISTORY_PAGE } from '../../src/core/limits.js';
 import type { NodeState } from '../../src/membership/types.js';
-import { HistoryStore, type NodeRecord } from '../../src/store/history-store.js';
+import type { NodeRecord } from '../../src/store/history-store.js';
+import { SqliteHistoryStore } from '../../src/store/sqlite-store.js';
 import { SCHEMA_VERSION } from '../../src/store/schema.js';
 import { transition } from './transition-fixture.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 let dir: string;
-const open: HistoryStore[] = [];
-const openStore = (file: string, options?: Parameters<typeof HistoryStore.open>[1]) => {
-  const store = HistoryStore.open(file, options);
+const open: SqliteHistoryStore[] = [];
+const openStore = (file: string, options?: Parameters<typeof SqliteHistoryStore.open>[1]) => {
+  const store = SqliteHistoryStore.open(file, options);
   open.push(store);
   return store;
 };
@@ -43,10 +44,10 @@ const node = (id: string, extra: Partial<NodeRecord> = {}): NodeRecord => ({
   ...extra,
 });
 
-describe('HistoryStore', () => {
+describe('SqliteHistoryStore', () => {
   it('creates parent directories, uses WAL, and keeps registry and history across a reopen', () => {
     const file = path.join(dir, 'nested', 'deeper', 'hb.db');
-    const first = HistoryStore.open(file);
+    const first = SqliteHistoryStore.open(file);
     first.upsertNode(node('a'));
     first.upsertNode(node('b', { address: null, tags: [], intervalMs: null, registered: false }));
     const t = transition({ detectionMs: undefined, downForMs: 2_500, to: 'alive', from: 'dead' });
@@ -237,7 +238,7 @@ describe('HistoryStore', () => {
     expect(store.transitions({ limit: Number.NaN }).rows).toHaveLength(100);
   });
 
-  it('throws one-line ConfigErrors for paths it cannot open', () => {
+  it('throws one-line StoreOpenErrors for paths it cannot open', () => {
     const file = path.join(dir, 'plain-file');
     writeFileSync(file, 'not a database, just text that is long enough to have a header...');
     const cases: [string, RegExp][] = [
@@ -252,17 +253,17 @@ describe('HistoryStore', () => {
     for (const [target, message] of cases) {
       let caught: unknown;
       try {
-        HistoryStore.open(target);
+        SqliteHistoryStore.open(target);
       } catch (error) {
         caught = error;
       }
-      expect(caught, target).toBeInstanceOf(ConfigError);
+      expect(caught, target).toBeInstanceOf(StoreOpenError);
       expect((caught as Error).message).toMatch(message);
       expect((caught as Error).message).not.toContain('\n');
     }
   });
 
-  it('throws a ConfigError for a read-only directory (run as an unprivileged user)', () => {
+  it('throws a StoreOpenError for a read-only directory (run as an unprivileged user)', () => {
     const readOnly = path.join(dir, 'read-only');
     mkdirSync(readOnly);
     chmodSync(dir, 0o755);
@@ -276,7 +277,9 @@ describe('HistoryStore', () => {
       { encoding: 'utf8', ...(asRoot ? { uid: 65534, gid: 65534 } : {}) },
     );
     expect(child.stderr).toBe('');
-    expect(child.stdout).toBe(`ConfigError: cannot open database ${target}: permission denied\n`);
+    expect(child.stdout).toBe(
+      `StoreOpenError: cannot open database ${target}: permission denied\n`,
+    );
   });
 
   it('refuses a database written by a newer schema', () => {
@@ -284,8 +287,9 @@ describe('HistoryStore', () => {
     const raw = new Database(file);
     raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     raw.close();
-    expect(() => HistoryStore.open(file)).toThrow(
-      new ConfigError(
+    expect(() => SqliteHistoryStore.open(file)).toThrow(
+      new StoreOpenError(
+        file,
         `cannot open database ${file}: written by a newer release (schema ${SCHEMA_VERSION + 1}, this release knows ${SCHEMA_VERSION})`,
       ),
     );

@@ -1,0 +1,60 @@
+/**
+ * The monitor as the `heartbeat monitor` command runs it: a Monitor assembled from the default
+ * parts its configuration asks for — UDP and TCP listeners, the HTTP API, the SQLite history
+ * store, exec hooks and webhooks. An embedder who wants other parts builds `new Monitor(…)`
+ * with its own (src/monitor/parts.ts).
+ */
+import { ActionRunner } from '../actions/action-runner.js';
+import { ApiServer, type ApiServerOptions } from '../api/api-server.js';
+import type { MonitorConfig } from '../config/types.js';
+import type { Clock } from '../core/clock.js';
+import { Monitor, type MonitorOptions } from '../monitor/monitor.js';
+import type { ListenerFactory } from '../transport/listener.js';
+import { SqliteHistoryStore, type SqliteStoreOptions } from '../store/sqlite-store.js';
+import { tcpListener } from '../transport/tcp-listener.js';
+import { udpListener } from '../transport/udp-listener.js';
+
+export interface CreateMonitorOptions extends MonitorOptions {
+  /** TCP connections silent this long are closed. @default 120_000 (see TcpListener) */
+  tcpIdleTimeoutMs?: number;
+  /** Options of the HTTP API (SSE keep-alive period, …). */
+  api?: ApiServerOptions;
+  /** Options of the SQLite history store. */
+  store?: SqliteStoreOptions;
+}
+
+/** A monitor with the default parts for `config`; start it with `start()`. */
+export function createMonitor(
+  components: { clock: Clock },
+  config: MonitorConfig,
+  init: CreateMonitorOptions = {},
+): Monitor {
+  const { host } = config;
+  const listeners: ListenerFactory[] = [];
+  const udpPort = config.udpPort;
+  if (udpPort !== null) {
+    listeners.push(udpListener({ host, port: udpPort }));
+  }
+  const tcpPort = config.tcpPort;
+  if (tcpPort !== null) {
+    listeners.push(tcpListener({ host, port: tcpPort, idleTimeoutMs: init.tcpIdleTimeoutMs }));
+  }
+  const httpPort = config.httpPort;
+  return new Monitor(
+    {
+      clock: components.clock,
+      store: () => SqliteHistoryStore.open(config.dataPath, init.store),
+      listeners,
+      http:
+        httpPort === null
+          ? undefined
+          : ({ monitor }) => {
+              const api = new ApiServer({ monitor }, init.api);
+              return { start: () => api.start(host, httpPort), stop: () => api.stop() };
+            },
+      actions: ({ clock }) => new ActionRunner({ clock }, config.actions),
+    },
+    config,
+    { stallCheckPeriodMs: init.stallCheckPeriodMs, journal: init.journal },
+  );
+}
