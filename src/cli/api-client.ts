@@ -15,6 +15,22 @@ export class ApiError extends HeartbeatError {
   }
 }
 
+/**
+ * The monitor could not be asked at all: no connection, no answer in time, or a 5xx answer (it
+ * is there but cannot say). `heartbeat status` exits 3 for this rather than 1 (node not healthy).
+ */
+export function isUnreachable(error: unknown): boolean {
+  return error instanceof ApiError && (error.status === null || error.status >= 500);
+}
+
+/** Why fetch failed, in a word or two: `ECONNREFUSED`, `bad port`, … */
+export function unreachableCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  if (typeof cause?.code === 'string') return cause.code;
+  if (typeof cause?.message === 'string') return cause.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
 const clock = new SystemClock();
 
 export async function getJson<T>(base: URL, path: string, timeoutMs = 5000): Promise<T> {
@@ -25,9 +41,7 @@ export async function getJson<T>(base: URL, path: string, timeoutMs = 5000): Pro
   try {
     response = await fetch(url, { signal: abort.signal });
   } catch (error) {
-    const cause =
-      (error as { cause?: { code?: string } }).cause?.code ??
-      (abort.signal.aborted ? 'timed out' : String(error));
+    const cause = abort.signal.aborted ? 'timed out' : unreachableCause(error);
     throw new ApiError(`cannot reach the monitor at ${base.origin}: ${cause}`, null);
   } finally {
     timer.cancel();

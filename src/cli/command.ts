@@ -6,4 +6,6 @@ export interface Command {
   /** Full `--help` text; when absent the command prints its own help for `--help`. */
   help?: string;
   run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number>;
+  /** This command's own exit status for an error `run` threw, where it differs from exit-codes.ts. */
+  exitCodeFor?(error: unknown): number | undefined;
 }

@@ -91,7 +91,7 @@ function overview(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Run `heartbeat <command> --help` for the flags of one command.',
-    'Exit status: 0 ok, 1 check failed, 2 bad usage or configuration.',
+    'Exit status: 0 ok, 1 check failed, 2 bad usage or configuration, 3 monitor unreachable (status).',
   ].join('\n');
 }
 
@@ -125,6 +125,6 @@ export async function main(
     return await command.run(rest, io, env);
   } catch (error) {
     io.err(`heartbeat ${name}: ${error instanceof Error ? error.message : String(error)}`);
-    return exitCodeFor(error);
+    return command.exitCodeFor?.(error) ?? exitCodeFor(error);
   }
 }

@@ -5,6 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { formatDuration, MAX_DURATION_MS, parseDuration } from '../config/duration.js';
 import { ConfigError, HeartbeatError } from '../core/errors.js';
+import { NODE_STATES, type NodeState } from '../membership/types.js';
 
 /** A mistake in how the command was called: one line, exit status 2. */
 export class UsageError extends HeartbeatError {
@@ -37,9 +38,8 @@ export function parseFlags<T>(command: string, argv: string[], options: FlagSpec
     });
     return { values: values as T, positionals };
   } catch (error) {
-    throw new UsageError(
-      `${command}: ${describeParseError(error)} (see heartbeat ${command} --help)`,
-    );
+    // No "command:" prefix: main puts "heartbeat <command>:" before every error line.
+    throw new UsageError(`${describeParseError(error)} (see heartbeat ${command} --help)`);
   }
 }
 
@@ -94,6 +94,17 @@ export function durationFlag(
     );
   }
   return ms;
+}
+
+/** A node state from a flag (`--state dead`), or a UsageError listing the states. */
+export function stateFlag(name: string, raw: string | undefined): NodeState | undefined {
+  if (raw === undefined) return undefined;
+  if (!(NODE_STATES as readonly string[]).includes(raw)) {
+    throw new UsageError(
+      `--${name} must be one of ${NODE_STATES.join(', ')}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return raw as NodeState;
 }
 
 /** The base URL of a monitor's HTTP API, from `--url` or HEARTBEAT_URL. */

@@ -93,4 +93,50 @@ describe('heartbeat as a process, given a mistake', () => {
     ]);
     expect(await monitor.stop('SIGTERM'), monitor.lines.join('\n')).toBe(0);
   });
+
+  it('an unknown flag: one line, no doubled command name', async () => {
+    expect(await run('monitor', '--udp-prot', '9000')).toEqual({
+      code: 2,
+      lines: ['heartbeat monitor: unknown flag --udp-prot (see heartbeat monitor --help)'],
+    });
+  });
+
+  it('nodes --state with a state that does not exist: exit 2, as the API answers 400', async () => {
+    expect(await run('nodes', '--state', 'zombie', '--url', 'http://127.0.0.1:9')).toEqual({
+      code: 2,
+      lines: [
+        'heartbeat nodes: --state must be one of unknown, alive, suspect, dead, left, got "zombie"',
+      ],
+    });
+  });
+
+  it('status tells a dead node (1) from a monitor it cannot reach (3)', async () => {
+    const monitor = await startMonitor(['--data', ':memory:']);
+    try {
+      const api = `http://127.0.0.1:${monitor.http}`;
+      for (const path of ['/ping/db-1', '/ping/db-1/fail'])
+        expect((await fetch(`${api}${path}`, { method: 'POST' })).status).toBe(200);
+      const dead = await run('status', 'db-1', '--url', api);
+      expect(dead.code).toBe(1);
+      expect(dead.lines).toEqual([expect.stringMatching(/^db-1: FAILED/)]);
+    } finally {
+      await monitor.stop('SIGTERM');
+    }
+    const port = await closedPort();
+    expect(await run('status', 'db-1', '--url', `http://127.0.0.1:${port}`)).toEqual({
+      code: 3,
+      lines: [
+        `heartbeat status: cannot reach the monitor at http://127.0.0.1:${port}: ECONNREFUSED`,
+      ],
+    });
+  });
 });
+
+/** A TCP port on loopback that was free a moment ago, and nobody listens on now. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

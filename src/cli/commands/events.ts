@@ -2,10 +2,9 @@
  * `heartbeat events`: the transition history (paged, filterable), or with `--follow` the live
  * stream (Server-Sent Events) until Ctrl-C.
  */
-import { NODE_STATES } from '../../membership/types.js';
-import { getJson } from '../api-client.js';
+import { ApiError, getJson, unreachableCause } from '../api-client.js';
 import type { Command } from '../command.js';
-import { apiUrl, intFlag, parseFlags, UsageError, type CliIo } from '../usage.js';
+import { apiUrl, intFlag, parseFlags, stateFlag, type CliIo } from '../usage.js';
 
 const help = `Usage: heartbeat events [--node ID] [--state STATE] [--limit N] [--follow] [--json]
 
@@ -49,12 +48,13 @@ async function follow(
   const response = await fetch(new URL(`/v1/events/stream?${query}`, base), {
     headers: { accept: 'text/event-stream' },
   }).catch((error: unknown) => {
-    throw new UsageError(
-      `cannot reach the monitor at ${base.origin}: ${(error as { cause?: { code?: string } }).cause?.code ?? error}`,
+    throw new ApiError(
+      `cannot reach the monitor at ${base.origin}: ${unreachableCause(error)}`,
+      null,
     );
   });
   if (!response.ok || response.body === null)
-    throw new UsageError(`event stream refused: status ${response.status}`);
+    throw new ApiError(`event stream refused: status ${response.status}`, response.status);
   const decoder = new TextDecoder();
   let buffer = '';
   for await (const chunk of response.body) {
@@ -95,15 +95,11 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
     count: { type: 'string' },
     json: { type: 'boolean' },
   });
-  if (values.state !== undefined && !(NODE_STATES as readonly string[]).includes(values.state)) {
-    throw new UsageError(
-      `--state must be one of ${NODE_STATES.join(', ')}, got ${JSON.stringify(values.state)}`,
-    );
-  }
+  const state = stateFlag('state', values.state);
   const base = apiUrl(values.url, env);
   const query = new URLSearchParams();
   if (values.node !== undefined) query.set('node', values.node);
-  if (values.state !== undefined) query.set('state', values.state);
+  if (state !== undefined) query.set('state', state);
   if (values.follow === true) {
     const count = intFlag('count', values.count, 1, Number.MAX_SAFE_INTEGER) ?? Infinity;
     return follow(base, query, io, values.json === true, count);

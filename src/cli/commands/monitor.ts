@@ -72,11 +72,11 @@ export function extractOnFlags(argv: string[]): {
     const state = argv[i + 1];
     const command = argv[i + 2];
     if (state === undefined || command === undefined) {
-      throw new UsageError(`monitor: --on needs a state and a command, e.g. --on dead 'notify.sh'`);
+      throw new UsageError(`--on needs a state and a command, e.g. --on dead 'notify.sh'`);
     }
     if (!(NODE_STATES as readonly string[]).includes(state)) {
       throw new UsageError(
-        `monitor: --on state must be one of ${NODE_STATES.join(', ')}, got ${JSON.stringify(state)}`,
+        `--on state must be one of ${NODE_STATES.join(', ')}, got ${JSON.stringify(state)}`,
       );
     }
     on.push({ state: state as NodeState, command });
@@ -134,7 +134,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
     quiet: { type: 'boolean' },
   });
   if (positionals.length > 0)
-    throw new UsageError(`monitor: unexpected argument ${JSON.stringify(positionals[0])}`);
+    throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
 
   const overrides: MonitorConfigInput = {
     preset: flags.preset as MonitorConfigInput['preset'],

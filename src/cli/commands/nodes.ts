@@ -2,7 +2,7 @@
 import type { NodeSnapshot } from '../../membership/types.js';
 import { getJson } from '../api-client.js';
 import type { Command } from '../command.js';
-import { apiUrl, parseFlags, type CliIo } from '../usage.js';
+import { apiUrl, parseFlags, stateFlag, type CliIo } from '../usage.js';
 
 const help = `Usage: heartbeat nodes [--url URL] [--state STATE] [--json]
 
@@ -41,9 +41,11 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
     json: { type: 'boolean' },
     state: { type: 'string' },
   });
-  const { nodes } = await getJson<{ nodes: NodeSnapshot[] }>(apiUrl(values.url, env), '/v1/nodes');
-  const shown = values.state === undefined ? nodes : nodes.filter((n) => n.state === values.state);
-  io.out(values.json === true ? JSON.stringify(shown, null, 2) : formatNodes(shown));
+  const state = stateFlag('state', values.state);
+  const base = apiUrl(values.url, env);
+  const query = state === undefined ? '' : `?${new URLSearchParams({ state })}`;
+  const { nodes } = await getJson<{ nodes: NodeSnapshot[] }>(base, `/v1/nodes${query}`);
+  io.out(values.json === true ? JSON.stringify(nodes, null, 2) : formatNodes(nodes));
   return 0;
 }
 

@@ -3,14 +3,16 @@
  * check: 0 when the node (or, without a node, every node) is alive or left, 1 otherwise.
  */
 import type { NodeSnapshot } from '../../membership/types.js';
-import { getJson } from '../api-client.js';
+import { getJson, isUnreachable } from '../api-client.js';
 import type { Command } from '../command.js';
+import { EXIT } from '../exit-codes.js';
 import { apiUrl, parseFlags, UsageError, type CliIo } from '../usage.js';
 
 const help = `Usage: heartbeat status [NODE] [--url URL] [--json]
 
 Prints "NODE: ALIVE, last heartbeat 1.2 s ago" (or FAILED, SUSPECT, …) for one node or all.
-Exit status: 0 if healthy (alive or left), 1 if not (suspect, dead, never heard), 2 bad usage.
+Exit status: 0 if healthy (alive or left), 1 if not (suspect, dead, never heard), 2 bad usage,
+3 the monitor could not be asked (not reachable, no answer in time, or a 5xx answer).
 
 Flags:
   --url URL   the monitor's HTTP API (default http://127.0.0.1:8080, or HEARTBEAT_URL)
@@ -24,7 +26,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
     url: { type: 'string' },
     json: { type: 'boolean' },
   });
-  if (positionals.length > 1) throw new UsageError('status: give at most one node id');
+  if (positionals.length > 1) throw new UsageError('give at most one node id');
   const base = apiUrl(values.url, env);
   const id = positionals[0];
   const nodes =
@@ -41,4 +43,5 @@ export const statusCommand: Command = {
 
   help,
   run,
+  exitCodeFor: (error) => (isUnreachable(error) ? EXIT.unreachable : undefined),
 };
