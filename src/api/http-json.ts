@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConfigError, DecodeError, LimitError, UnknownNodeError } from '../core/errors.js';
 import { MAX_HTTP_BODY_BYTES } from '../core/limits.js';
+import { jsonText } from '../protocol/index.js';
 
 /** An error response: status, a short machine-readable reason and a sentence. */
 export interface ApiProblem {
@@ -51,7 +52,8 @@ export function problemOf(error: unknown): ApiProblem {
 
 /**
  * Reads the request body as UTF-8, refusing (LimitError) one larger than `limitBytes` — by its
- * Content-Length before reading anything, or as soon as the bytes read pass the limit.
+ * Content-Length before reading anything, or as soon as the bytes read pass the limit — and one
+ * that is not valid UTF-8 (DecodeError `bad-json`, as the JSON decoder refuses it on UDP).
  */
 export async function readBody(
   req: IncomingMessage,
@@ -76,13 +78,13 @@ export async function readBody(
       chunks.push(chunk);
     };
     req.on('data', onData);
-    req.once('end', () =>
-      resolve(
-        chunks.length === 1
-          ? (chunks[0] as Buffer).toString('utf8')
-          : Buffer.concat(chunks).toString('utf8'),
-      ),
-    );
+    req.once('end', () => {
+      try {
+        resolve(jsonText(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+      } catch (error) {
+        reject(error);
+      }
+    });
     req.once('error', reject);
     req.once('aborted', () => reject(new Error('request aborted')));
   });

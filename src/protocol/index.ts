@@ -11,7 +11,7 @@ export {
   decodeBinary,
   encodeBinary,
 } from './binary.js';
-export { decodeJson, encodeJson } from './json.js';
+export { decodeJson, encodeJson, jsonText } from './json.js';
 export { decodeTextLine, encodeTextLine } from './text.js';
 export { StreamDecoder } from './stream-decoder.js';
 export { MAX_SENT_AT_MS, MAX_U32, checkMessage, checkNodeId, type Problem } from './validate.js';

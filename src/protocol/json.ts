@@ -3,7 +3,12 @@
  * and the same rules as binary v1 (validate.ts), but every numbered field is optional, so
  * `{"nodeId":"web-1"}` is a valid heartbeat. Unknown fields are ignored, so a newer sender can
  * add fields without breaking an older monitor. See docs/PROTOCOL.md.
+ *
+ * JSON text from the wire (a datagram, a request body) must be UTF-8 (RFC 8259 §8.1) and is
+ * refused when it is not, as the binary decoder refuses it, never repaired: replacing invalid
+ * bytes with U+FFFD would make `web\xff` and `web\xfe` one node.
  */
+import { isUtf8 } from 'node:buffer';
 import { ConfigError, DecodeError } from '../core/errors.js';
 import { MAX_HTTP_BODY_BYTES } from '../core/limits.js';
 import type { Message, MessageType } from './message.js';
@@ -17,11 +22,27 @@ export function encodeJson(msg: Message): string {
 }
 
 /**
- * Decodes a JSON message from its text (at most MAX_HTTP_BODY_BYTES UTF-8 bytes) or from an
- * already parsed value (an HTTP framework's parsed body). `type` defaults to `"heartbeat"`.
- * Returns a fresh object that shares nothing with the input. Throws only DecodeError.
+ * The text of JSON bytes from the wire; throws DecodeError `bad-json` when they are not valid
+ * UTF-8 (a lone continuation byte, an overlong form, a surrogate, a truncated sequence).
  */
-export function decodeJson(input: string | unknown): Message {
+export function jsonText(bytes: Uint8Array): string {
+  if (!isUtf8(bytes)) throw new DecodeError('bad-json', 'JSON text is not valid UTF-8');
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+/**
+ * Decodes a JSON message from its bytes (UTF-8, checked: see jsonText), its text (at most
+ * MAX_HTTP_BODY_BYTES UTF-8 bytes either way) or an already parsed value (an HTTP framework's
+ * parsed body). `type` defaults to `"heartbeat"`. Returns a fresh object that shares nothing with
+ * the input. Throws only DecodeError.
+ */
+export function decodeJson(input: Uint8Array | string | unknown): Message {
+  if (input instanceof Uint8Array) {
+    if (input.byteLength > MAX_HTTP_BODY_BYTES) {
+      throw new DecodeError('too-long', `JSON text is over ${MAX_HTTP_BODY_BYTES} bytes`);
+    }
+    input = jsonText(input);
+  }
   let value: unknown = input;
   if (typeof input === 'string') {
     if (input.length > MAX_HTTP_BODY_BYTES || Buffer.byteLength(input) > MAX_HTTP_BODY_BYTES) {

@@ -5,7 +5,7 @@
  * Which decoder a datagram goes to (decided here, documented in docs/API.md):
  * - larger than MAX_DATAGRAM_BYTES → rejected `too-long` without decoding;
  * - first byte 0xFE (the binary magic, which never occurs in UTF-8) → binary v1 (`decodeBinary`);
- * - first byte `{` → JSON (`decodeJson`);
+ * - first byte `{` → JSON (`decodeJson`, which refuses invalid UTF-8 as `bad-json`);
  * - valid UTF-8 with no control byte but tab, CR and LF → the plain text line
  *   (`decodeTextLine`), so `echo node1 | nc -u host port` works;
  * - anything else → binary v1, which rejects it with the reason it finds (`bad-magic`, …).
@@ -46,7 +46,7 @@ export function decodeDatagram(buf: Buffer): Message {
   if (buf.length === 0) throw new DecodeError('too-short', 'empty datagram');
   const first = buf[0];
   if (first === MAGIC_0) return decodeBinary(buf);
-  if (first === 0x7b) return decodeJson(buf.toString('utf8'));
+  if (first === 0x7b) return decodeJson(buf);
   if (buf.every(isTextByte) && isUtf8(buf)) return decodeTextLine(buf.toString('utf8'));
   return decodeBinary(buf);
 }

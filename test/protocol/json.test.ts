@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, DecodeError, type DecodeErrorReason } from '../../src/core/errors.js';
 import { MAX_HTTP_BODY_BYTES } from '../../src/core/limits.js';
 import { decodeBinary, encodeBinary } from '../../src/protocol/binary.js';
-import { decodeJson, encodeJson } from '../../src/protocol/json.js';
+import { decodeJson, encodeJson, jsonText } from '../../src/protocol/json.js';
 import type { Message } from '../../src/protocol/message.js';
 import { fullMessageArb, jsonMessageArb, sample } from './arbitraries.js';
 
@@ -127,6 +127,35 @@ describe('JSON', () => {
     it.each(cases)('%s', (_name, input, reason) => {
       expect(reasonOf(() => decodeJson(input))).toBe(reason);
     });
+  });
+
+  it('decodes JSON bytes, refusing invalid UTF-8 instead of replacing it with U+FFFD', () => {
+    // Repaired, both would read as "web\ufffd": two senders, one node.
+    const xff = Buffer.from('{"nodeId":"web\xff"}', 'latin1');
+    const xfe = Buffer.from('{"nodeId":"web\xfe"}', 'latin1');
+    expect(xff.toString('utf8')).toBe(xfe.toString('utf8'));
+    expect(reasonOf(() => decodeJson(xff))).toBe('bad-json');
+    expect(reasonOf(() => decodeJson(xfe))).toBe('bad-json');
+    expect(() => jsonText(xff)).toThrow('JSON text is not valid UTF-8');
+    const invalid = [
+      [0x7b, 0x22, 0x80, 0x22, 0x7d], // a lone continuation byte
+      [0x7b, 0x22, 0xc0, 0xaf, 0x22, 0x7d], // an overlong "/"
+      [0x7b, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x7d], // a UTF-16 surrogate
+      [0x7b, 0x22, 0xe2, 0x82, 0x22, 0x7d], // a truncated sequence
+    ];
+    for (const bytes of invalid)
+      expect(reasonOf(() => decodeJson(Buffer.from(bytes)))).toBe('bad-json');
+    // Valid UTF-8 bytes decode as the text does, from a Buffer or any Uint8Array view.
+    const text = '{"nodeId":"wëb-1","payload":{"city":"Zürich"}}';
+    expect(decodeJson(Buffer.from(text))).toEqual(decodeJson(text));
+    const view = new Uint8Array(Buffer.from(`xx${text}yy`)).subarray(
+      2,
+      2 + Buffer.byteLength(text),
+    );
+    expect(decodeJson(view)).toEqual(decodeJson(text));
+    expect(reasonOf(() => decodeJson(Buffer.alloc(MAX_HTTP_BODY_BYTES + 1, 0x20)))).toBe(
+      'too-long',
+    );
   });
 
   it('encoder refuses an invalid message with ConfigError', () => {
