@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../src/core/clock.js';
-import { Monitor } from '../../src/monitor/monitor.js';
+import { createMonitor } from '../../src/daemon/create-monitor.js';
+import type { Monitor } from '../../src/monitor/monitor.js';
 import { sendUdp, testConfig, until } from '../monitor/helpers.js';
 
 const xff = Buffer.from('{"nodeId":"web\xff"}', 'latin1');
@@ -17,7 +18,7 @@ describe('JSON with invalid UTF-8 into a monitor', () => {
   let httpBase = '';
 
   beforeAll(async () => {
-    monitor = new Monitor(
+    monitor = createMonitor(
       { clock: new SystemClock() },
       testConfig({
         tcpPort: null,
