@@ -1,13 +1,13 @@
 /**
- * Runs the real `heartbeat` CLI in a child process (from source, through tsx) and lets a test
- * wait for lines of its output — events, never fixed sleeps.
+ * Runs the real `heartbeat` CLI in a child process — the built one, `node bin/heartbeat.js`, as
+ * users run it (built-cli.ts builds it before these tests) — and lets a test wait for lines of its
+ * output: events, never fixed sleeps.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BIN, staleBuild } from './built-cli.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const ENTRY = path.join(root, 'src/cli/entry.ts');
+const root = path.dirname(path.dirname(BIN));
 
 export interface CliProcess {
   child: ChildProcess;
@@ -21,7 +21,11 @@ export interface CliProcess {
 }
 
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+  const stale = staleBuild();
+  if (stale !== undefined) {
+    throw new Error(`${stale}: a test that spawns the CLI belongs under test/integration/`);
+  }
+  const child = spawn(process.execPath, [BIN, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
