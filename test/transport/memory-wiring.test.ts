@@ -7,11 +7,13 @@ import { Agent } from '../../src/agent/agent.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { SeededRng } from '../../src/core/rng.js';
 import { NodeTable } from '../../src/membership/node-table.js';
+import { Monitor } from '../../src/monitor/monitor.js';
 import type { NodeTransition } from '../../src/membership/types.js';
 import type { Peer, RejectReason } from '../../src/transport/listener.js';
 import { memoryListener } from '../../src/transport/memory-listener.js';
 import { MemoryNetwork } from '../../src/transport/memory-network.js';
 import { memorySenders } from '../../src/transport/memory-sender.js';
+import { testConfig } from '../monitor/helpers.js';
 
 function wired(options: { delayMs?: number } = {}) {
   const clock = new ManualClock({ startMs: 0, wallStartMs: 1_700_000_000_000 });
@@ -102,5 +104,41 @@ describe('Agent and NodeTable over a MemoryNetwork', () => {
     expect(rejects).toEqual(['bad-node-id']);
     expect(table.size).toBe(0);
     await listener.stop();
+  });
+
+  it('a real Monitor, given the memory listener as its one listener, announces alive then dead', async () => {
+    const clock = new ManualClock({ startMs: 0, wallStartMs: 1_700_000_000_000 });
+    const network = new MemoryNetwork({ clock }, { delayMs: () => 5 });
+    const monitor = new Monitor(
+      { clock, listeners: [memoryListener({ network, address: 'monitor:9000' })] },
+      testConfig({
+        udpPort: null,
+        tcpPort: null,
+        httpPort: null,
+        detector: { kind: 'timeout', timeoutMs: 300 },
+        deadAfterMs: 1000,
+        pauseGuard: { toleranceMs: 500, graceMs: 200 },
+      }),
+    );
+    const announced: string[] = [];
+    monitor.on('transition', (t) => announced.push(`${t.nodeId} ${t.to}`));
+    expect(await monitor.start()).toEqual({ udpPort: null, tcpPort: null, httpPort: null });
+    const agent = new Agent(
+      {
+        clock,
+        rng: new SeededRng(2),
+        createSender: memorySenders({ clock, network }, { from: 'db-1.local' }),
+      },
+      { nodeId: 'db-1', targets: ['tcp://monitor:9000'], intervalMs: 100, providers: [] },
+    );
+    agent.start();
+    clock.advance(1000);
+    expect(monitor.table.get('db-1')).toMatchObject({ state: 'alive', address: 'db-1.local' });
+    expect(monitor.stats().ingest.received.udp).toBeGreaterThanOrEqual(9);
+    await agent.stop({ leave: false });
+    clock.advance(2000);
+    expect(monitor.table.get('db-1')?.state).toBe('dead');
+    expect(announced).toEqual(['db-1 unknown', 'db-1 alive', 'db-1 suspect', 'db-1 dead']);
+    await monitor.stop();
   });
 });
