@@ -10,7 +10,7 @@
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { TypedEmitter } from '../core/emitter.js';
 import { ConfigError, HeartbeatError } from '../core/errors.js';
-import { MIN_HEARTBEAT_INTERVAL_MS } from '../core/limits.js';
+import { MAX_HEARTBEAT_INTERVAL_MS, MIN_HEARTBEAT_INTERVAL_MS } from '../core/limits.js';
 import type { Rng } from '../core/rng.js';
 import { MAX_U32, checkNodeId } from '../protocol/index.js';
 import type { Message, MessageType, Payload } from '../protocol/message.js';
@@ -40,7 +40,7 @@ export interface AgentOptions {
   /** Monitor URLs: `udp://host:port`, `tcp://host:port`, `http(s)://host[:port][/base]`. */
   targets: string[];
   /**
-   * Time between heartbeats, ms (rounded to whole ms, at least MIN_HEARTBEAT_INTERVAL_MS). Every
+   * Time between heartbeats, ms (rounded to whole ms, from MIN_HEARTBEAT_INTERVAL_MS to MAX_HEARTBEAT_INTERVAL_MS). Every
    * message carries it, so the monitor's detector starts from the right expectation.
    * @default 1000 — detection within a few seconds at a cost too small to measure (see
    * docs/AGENT.md), the interval most heartbeat systems settle on.
@@ -173,10 +173,10 @@ export class Agent {
     const intervalMs = init.intervalMs ?? DEFAULT_INTERVAL_MS;
     if (
       typeof intervalMs !== 'number' ||
-      !(intervalMs >= MIN_HEARTBEAT_INTERVAL_MS && intervalMs <= MAX_U32)
+      !(intervalMs >= MIN_HEARTBEAT_INTERVAL_MS && intervalMs <= MAX_HEARTBEAT_INTERVAL_MS)
     ) {
       throw new ConfigError(
-        `intervalMs must be a number of ms from ${MIN_HEARTBEAT_INTERVAL_MS} to ${MAX_U32}, got ${String(intervalMs)}`,
+        `intervalMs must be a number of ms from ${MIN_HEARTBEAT_INTERVAL_MS} to ${MAX_HEARTBEAT_INTERVAL_MS}, got ${String(intervalMs)}`,
       );
     }
     this.intervalMs = Math.round(intervalMs);

@@ -23,8 +23,30 @@ export interface Clock {
   setInterval(fn: () => void, periodMs: number): TimerHandle;
 }
 
+/**
+ * The longest delay a Node timer takes, 2^31 − 1 ms (24.8 days): a longer one fires after 1 ms,
+ * with a TimeoutOverflowWarning, and an interval that long then fires every millisecond.
+ */
+export const MAX_NODE_TIMER_MS = 2 ** 31 - 1;
+
+export interface SystemClockOptions {
+  /**
+   * The longest delay handed to one Node timer; a longer delay is waited out in chunks of at most
+   * this, re-armed from the monotonic clock, and fires once when it is due.
+   * @default MAX_NODE_TIMER_MS (tests set less to see the chunks)
+   */
+  maxTimerChunkMs?: number;
+}
+
 /** The real clock: `performance.now()`, `Date.now()` and Node's timers. */
 export class SystemClock implements Clock {
+  private readonly maxChunkMs: number;
+
+  constructor(init: SystemClockOptions = {}) {
+    const chunk = init.maxTimerChunkMs ?? MAX_NODE_TIMER_MS;
+    this.maxChunkMs = chunk >= 1 ? Math.min(chunk, MAX_NODE_TIMER_MS) : MAX_NODE_TIMER_MS;
+  }
+
   monotonicMs(): number {
     return performance.now();
   }
@@ -34,20 +56,77 @@ export class SystemClock implements Clock {
   }
 
   setTimeout(fn: () => void, delayMs: number): TimerHandle {
-    const t = setTimeout(fn, Math.max(0, delayMs));
-    return { cancel: () => clearTimeout(t) };
+    return this.timeout(fn, delayMs, false);
   }
 
+  /** Any period, past MAX_NODE_TIMER_MS too (then each run is one long timeout after the last). */
   setInterval(fn: () => void, periodMs: number): TimerHandle {
-    const t = setInterval(fn, Math.max(1, periodMs));
-    return { cancel: () => clearInterval(t) };
+    const period = periodMs >= 1 ? periodMs : 1;
+    if (period <= this.maxChunkMs) {
+      const t = setInterval(fn, period);
+      return { cancel: () => clearInterval(t) };
+    }
+    let dueMs = performance.now() + period;
+    const run = (): void => {
+      dueMs += period;
+      current = new LongTimeout(run, dueMs, this.maxChunkMs, false);
+      fn();
+    };
+    let current = new LongTimeout(run, dueMs, this.maxChunkMs, false);
+    return { cancel: () => current.cancel() };
   }
 
   /** Like `setTimeout`, but the timer does not keep the process alive. */
   setBackgroundTimeout(fn: () => void, delayMs: number): TimerHandle {
-    const t = setTimeout(fn, Math.max(0, delayMs));
-    t.unref();
+    return this.timeout(fn, delayMs, true);
+  }
+
+  private timeout(fn: () => void, delayMs: number, background: boolean): TimerHandle {
+    const delay = delayMs > 0 ? delayMs : 0;
+    if (delay > this.maxChunkMs) {
+      return new LongTimeout(fn, performance.now() + delay, this.maxChunkMs, background);
+    }
+    const t = setTimeout(fn, delay);
+    if (background) t.unref();
     return { cancel: () => clearTimeout(t) };
+  }
+}
+
+/**
+ * A timeout longer than one Node timer may be: armed in chunks of at most `maxChunkMs`, each
+ * re-armed for what is left by the monotonic clock, so it fires once, at `dueMs` (never, for
+ * Infinity), and never overflows Node's timer.
+ */
+class LongTimeout implements TimerHandle {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly fire = (): void => {
+    this.timer = undefined;
+    this.fn();
+  };
+  private readonly rearm = (): void => this.arm();
+
+  constructor(
+    private readonly fn: () => void,
+    private readonly dueMs: number,
+    private readonly maxChunkMs: number,
+    private readonly background: boolean,
+  ) {
+    this.arm();
+  }
+
+  cancel(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private arm(): void {
+    // Rounded up: a timer rounds its delay to whole ms, and this one must not fire early.
+    const remaining = Math.max(0, Math.ceil(this.dueMs - performance.now()));
+    this.timer =
+      remaining <= this.maxChunkMs
+        ? setTimeout(this.fire, remaining)
+        : setTimeout(this.rearm, this.maxChunkMs);
+    if (this.background) this.timer.unref();
   }
 }
 

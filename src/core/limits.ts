@@ -32,6 +32,15 @@ export const MAX_DATAGRAM_BYTES = 1472;
 export const MIN_HEARTBEAT_INTERVAL_MS = 10;
 
 /**
+ * Longest interval a sender may announce or a node be registered with, ms: one day, the interval
+ * of a daily job, the slowest heartbeat there is. The monitor waits about three intervals before
+ * suspicion and ten more before dead, so a longer (or forged: `intervalMs` is unauthenticated)
+ * interval would keep a silent node unsuspected for days; a job that runs weekly or monthly has a
+ * schedule, not a heartbeat interval.
+ */
+export const MAX_HEARTBEAT_INTERVAL_MS = 86_400_000;
+
+/**
  * Forward step of a heartbeat's seq accepted however little time passed since the newest one;
  * on top of it, twice the heartbeats the sender's interval allows meanwhile (membership/arrival.ts).
  * It covers what makes a real sender look faster than its interval: an agent's extra heartbeat

@@ -8,12 +8,12 @@
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { TypedEmitter } from '../core/emitter.js';
 import { ConfigError, HeartbeatError, LimitError, UnknownNodeError } from '../core/errors.js';
-import { MAX_NODES, MAX_TRANSITIONS_PER_TICK } from '../core/limits.js';
+import { MAX_HEARTBEAT_INTERVAL_MS, MAX_NODES, MAX_TRANSITIONS_PER_TICK } from '../core/limits.js';
 import type { DetectorContext, FailureDetector } from '../detectors/detector.js';
 import { SamplePool } from '../detectors/sample-pool.js';
 import type { DetectorSpec } from '../detectors/spec.js';
 import type { Message } from '../protocol/message.js';
-import { checkNodeId } from '../protocol/validate.js';
+import { checkIntervalMs, checkNodeId } from '../protocol/validate.js';
 import { classifyArrival, seqMayAdvance, type ArrivalHistory } from './arrival.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import { describeStatus } from './describe-status.js';
@@ -155,8 +155,7 @@ function isWellFormed(m: Message): boolean {
     checkNodeId(m.nodeId) === undefined &&
     isU32(m.incarnation) &&
     isU32(m.seq) &&
-    isU32(m.intervalMs) &&
-    m.intervalMs !== 0
+    (m.intervalMs === undefined || checkIntervalMs(m.intervalMs) === undefined)
   );
 }
 
@@ -242,6 +241,11 @@ export class NodeTable {
     this.detectorFor = init.detectorFor;
     this.defaultIntervalMs =
       positive('defaultIntervalMs', init.defaultIntervalMs) ?? DEFAULT_INTERVAL_MS;
+    if (this.defaultIntervalMs > MAX_HEARTBEAT_INTERVAL_MS) {
+      throw new ConfigError(
+        `defaultIntervalMs must be at most ${MAX_HEARTBEAT_INTERVAL_MS} ms (MAX_HEARTBEAT_INTERVAL_MS), got ${this.defaultIntervalMs}`,
+      );
+    }
     this.deadAfterMs = nonNegative('deadAfterMs', init.deadAfterMs);
     this.startupGraceMs = nonNegative('startupGraceMs', init.startupGraceMs);
     this.pauseToleranceMs =
@@ -272,7 +276,7 @@ export class NodeTable {
   ): NodeSnapshot {
     this.assertRunning();
     checkId(nodeId);
-    const intervalMs = positive('intervalMs', info.intervalMs);
+    const intervalMs = checkedInterval(info.intervalMs);
     const existing = this.slotById.get(nodeId);
     if (existing !== undefined) {
       this.updateInfo(existing, info.address, info.tags, intervalMs);
@@ -896,6 +900,14 @@ export class NodeTable {
 function checkId(id: unknown): void {
   const problem = checkNodeId(id);
   if (problem !== undefined) throw new ConfigError(`invalid node id: ${problem.message}`);
+}
+
+/** A registration's interval, by the protocol's one interval rule (validate.ts), as a ConfigError. */
+function checkedInterval(value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const problem = checkIntervalMs(value);
+  if (problem !== undefined) throw new ConfigError(problem.message);
+  return value;
 }
 
 function positive(name: string, value: number | undefined): number | undefined {

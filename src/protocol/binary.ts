@@ -15,10 +15,10 @@ import {
   PAYLOAD_TAG_NUMBER,
   PAYLOAD_TAG_STRING,
   checkFields,
+  checkIntervalMs,
   checkNodeId,
   checkPayloadKey,
   checkSentAtMs,
-  checkU32,
   normalizeNumber,
   payloadBytes,
   payloadValueBytes,
@@ -166,7 +166,7 @@ export function decodeBinary(input: Uint8Array): Message {
   const intervalMs = buf.readUInt32BE(at + 16);
   const count = buf[at + 20] as number;
   at += 21;
-  const fieldProblem = checkSentAtMs(sentAtMs) ?? checkU32('intervalMs', intervalMs, 1);
+  const fieldProblem = checkSentAtMs(sentAtMs) ?? checkIntervalMs(intervalMs);
   if (fieldProblem) fail(fieldProblem);
   if (count > MAX_PAYLOAD_ENTRIES) {
     throw new DecodeError(

@@ -6,6 +6,7 @@
  */
 import type { DecodeErrorReason } from '../core/errors.js';
 import {
+  MAX_HEARTBEAT_INTERVAL_MS,
   MAX_NODE_ID_BYTES,
   MAX_PAYLOAD_BYTES,
   MAX_PAYLOAD_ENTRIES,
@@ -20,7 +21,7 @@ export interface Problem {
   message: string;
 }
 
-/** Largest u32, the range of incarnation, seq and intervalMs. */
+/** Largest u32, the range of incarnation and seq (intervalMs has its own limit). */
 export const MAX_U32 = 0xffff_ffff;
 
 /** Largest wall time a JavaScript Date can hold (±100 000 000 days around the epoch). */
@@ -89,6 +90,26 @@ export function checkNodeId(id: unknown): Problem | undefined {
 export function checkU32(name: string, value: unknown, min = 0): Problem | undefined {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > MAX_U32) {
     return problem('bad-field', `${name} must be an integer in [${min}, ${MAX_U32}]`);
+  }
+  return undefined;
+}
+
+/**
+ * A heartbeat interval, ms: an integer from 1 to MAX_HEARTBEAT_INTERVAL_MS (one day). The one
+ * check of every interval a sender announces or a registration gives: the decoders, the node
+ * table and the API's POST /v1/nodes use it.
+ */
+export function checkIntervalMs(value: unknown, name = 'intervalMs'): Problem | undefined {
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value < 1 ||
+    value > MAX_HEARTBEAT_INTERVAL_MS
+  ) {
+    return problem(
+      'bad-field',
+      `${name} must be an integer number of ms in [1, ${MAX_HEARTBEAT_INTERVAL_MS}] (MAX_HEARTBEAT_INTERVAL_MS, one day)`,
+    );
   }
   return undefined;
 }
@@ -191,7 +212,7 @@ export function checkFields(msg: Message, numbered: boolean): Problem | undefine
     optional('incarnation', msg.incarnation, numbered, checkU32) ??
     optional('seq', msg.seq, numbered, checkU32) ??
     optional('sentAtMs', msg.sentAtMs, numbered, (_name, v) => checkSentAtMs(v)) ??
-    optional('intervalMs', msg.intervalMs, numbered, (name, v) => checkU32(name, v, 1))
+    optional('intervalMs', msg.intervalMs, numbered, (name, v) => checkIntervalMs(v, name))
   );
 }
 

@@ -320,6 +320,7 @@ describe('Agent options', () => {
     ['a target twice', { targets: ['udp://h:1', 'UDP://h:1/'] }, /listed twice/],
     ['a tiny interval', { intervalMs: 5 }, /intervalMs must be .* from 10/],
     ['a NaN interval', { intervalMs: Number.NaN }, /intervalMs/],
+    ['an interval over a day', { intervalMs: 86_400_001 }, /intervalMs must be .* to 86400000/],
     ['jitter over 0.5', { jitterRatio: 0.6 }, /jitterRatio must be a number from 0 to 0.5/],
     ['a negative jitter', { jitterRatio: -0.1 }, /jitterRatio/],
     ['a fractional incarnation', { incarnation: 1.5 }, /incarnation must be an integer/],

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/core/clock.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MAX_NODE_TIMER_MS, ManualClock, SystemClock } from '../../src/core/clock.js';
 
 describe('ManualClock', () => {
   it('runs due timers in time order, ties in the order they were set', () => {
@@ -112,5 +112,104 @@ describe('ManualClock', () => {
       .sort((a, b) => a[0] - b[0] || a[1] - b[1])
       .map(([, i]) => i);
     expect(ran).toEqual(expected);
+  });
+});
+
+describe('SystemClock timers past 2^31 − 1 ms', () => {
+  const faked = [
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+    'performance',
+  ] as const;
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('fires a 1e9 ms and a 1e12 ms timeout once, when due (Node would fire them after 1 ms)', () => {
+    vi.useFakeTimers({ toFake: [...faked] });
+    const clock = new SystemClock();
+    const fired: number[] = [];
+    for (const delay of [1e9, 1e12]) {
+      clock.setTimeout(() => fired.push(delay), delay);
+      clock.setBackgroundTimeout(() => fired.push(-delay), delay);
+    }
+    vi.advanceTimersByTime(MAX_NODE_TIMER_MS + 1);
+    expect(fired).toEqual([1e9, -1e9]);
+    vi.advanceTimersByTime(1e12 - MAX_NODE_TIMER_MS - 2);
+    expect(fired).toEqual([1e9, -1e9]);
+    vi.advanceTimersByTime(1);
+    expect(fired).toEqual([1e9, -1e9, 1e12, -1e12]);
+    vi.advanceTimersByTime(1e12);
+    expect(fired).toHaveLength(4);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('waits out a long delay in chunks, one Node timer at a time; cancel stops it', () => {
+    vi.useFakeTimers({ toFake: [...faked] });
+    const clock = new SystemClock({ maxTimerChunkMs: 1000 });
+    const fired: number[] = [];
+    clock.setTimeout(() => fired.push(performance.now()), 3500);
+    const cancelled = clock.setTimeout(() => fired.push(-1), 2500);
+    expect(vi.getTimerCount()).toBe(2);
+    vi.advanceTimersByTime(1500);
+    expect(vi.getTimerCount()).toBe(2);
+    cancelled.cancel();
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(1999);
+    expect(fired).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(fired).toEqual([3500]);
+    vi.advanceTimersByTime(10_000);
+    expect(fired).toEqual([3500]);
+    // An Infinity delay never fires, and costs one timer per chunk.
+    clock.setTimeout(() => fired.push(Infinity), Infinity);
+    vi.advanceTimersByTime(100_000);
+    expect(fired).toEqual([3500]);
+    expect(vi.getTimerCount()).toBe(1);
+  });
+
+  it('repeats an interval longer than a chunk at its period, without drift, until cancelled', () => {
+    vi.useFakeTimers({ toFake: [...faked] });
+    const clock = new SystemClock({ maxTimerChunkMs: 1000 });
+    const start = performance.now();
+    const at: number[] = [];
+    const handle = clock.setInterval(() => {
+      at.push(performance.now() - start);
+      if (at.length === 3) handle.cancel();
+    }, 2500);
+    vi.advanceTimersByTime(20_000);
+    expect(at).toEqual([2500, 5000, 7500]);
+    expect(vi.getTimerCount()).toBe(0);
+    const short: number[] = [];
+    const tick = clock.setInterval(() => short.push(performance.now() - start), 400);
+    vi.advanceTimersByTime(1000);
+    tick.cancel();
+    expect(short).toEqual([20_400, 20_800]);
+  });
+
+  it('emits no TimeoutOverflowWarning for real timers of 1e9 and 1e12 ms', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => {
+      if (w.name === 'TimeoutOverflowWarning') warnings.push(w);
+    };
+    process.on('warning', onWarning);
+    try {
+      const clock = new SystemClock();
+      const fired: number[] = [];
+      const handles = [1e9, 1e12].flatMap((ms) => [
+        clock.setTimeout(() => fired.push(ms), ms),
+        clock.setBackgroundTimeout(() => fired.push(ms), ms),
+        clock.setInterval(() => fired.push(ms), ms),
+      ]);
+      // Warnings are emitted on the next tick: a macrotask later they would have arrived.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      for (const h of handles) h.cancel();
+      expect(warnings).toEqual([]);
+      expect(fired).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });

@@ -9,7 +9,7 @@ import {
 import type { DetectorContext } from '../../src/detectors/detector.js';
 import { FixedTimeoutDetector } from '../../src/detectors/fixed-timeout.js';
 import type { DetectorSpec } from '../../src/detectors/spec.js';
-import { MAX_TRANSITIONS_PER_TICK } from '../../src/core/limits.js';
+import { MAX_HEARTBEAT_INTERVAL_MS, MAX_TRANSITIONS_PER_TICK } from '../../src/core/limits.js';
 import { NodeTable } from '../../src/membership/node-table.js';
 import type { NodeTransition } from '../../src/membership/types.js';
 import { checkNodeId } from '../../src/protocol/validate.js';
@@ -528,6 +528,17 @@ describe('NodeTable limits and bad input', () => {
     expect(table.counters().rejectedInvalid).toBe(bad.length);
     expect(() => table.register('')).toThrow(ConfigError);
     expect(() => table.register('n', { intervalMs: -1 })).toThrow(ConfigError);
+    for (const intervalMs of [1e12, MAX_HEARTBEAT_INTERVAL_MS + 1, 1500.5]) {
+      expect(() => table.register('n', { intervalMs }), String(intervalMs)).toThrow(
+        /intervalMs must be an integer number of ms in \[1, 86400000\]/,
+      );
+      expect(table.receive(hb('n', { intervalMs }))).toBe('rejected-invalid');
+    }
+    expect(table.get('n')).toBeUndefined();
+    expect(table.register('n', { intervalMs: MAX_HEARTBEAT_INTERVAL_MS }).intervalMs).toBe(
+      MAX_HEARTBEAT_INTERVAL_MS,
+    );
+    expect(() => new NodeTable({ clock }, { defaultIntervalMs: 1e9 })).toThrow(ConfigError);
     expect(() => new NodeTable({ clock }, { pauseToleranceMs: NaN })).toThrow(ConfigError);
   });
 

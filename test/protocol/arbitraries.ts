@@ -1,6 +1,6 @@
 /** fast-check arbitraries for valid messages, shared by the protocol tests. */
 import fc from 'fast-check';
-import { MAX_PAYLOAD_ENTRIES } from '../../src/core/limits.js';
+import { MAX_HEARTBEAT_INTERVAL_MS, MAX_PAYLOAD_ENTRIES } from '../../src/core/limits.js';
 import type { Message, Payload } from '../../src/protocol/message.js';
 import { checkNodeId, checkPayloadKey, payloadBytes } from '../../src/protocol/validate.js';
 
@@ -44,7 +44,7 @@ export const fullMessageArb: fc.Arbitrary<Message> = fc
       fc.integer({ min: 0, max: 4_102_444_800_000 }),
       fc.double({ min: 0, max: 8.64e15, noNaN: true }).map((x) => (x === 0 ? 0 : x)),
     ),
-    intervalMs: fc.integer({ min: 1, max: 0xffff_ffff }),
+    intervalMs: fc.integer({ min: 1, max: MAX_HEARTBEAT_INTERVAL_MS }),
     payload: fc.option(payloadArb, { nil: undefined }),
   })
   .map((m) => {
@@ -61,7 +61,7 @@ export const jsonMessageArb: fc.Arbitrary<Message> = fc
       incarnation: fc.integer({ min: 0, max: 0xffff_ffff }),
       seq: fc.integer({ min: 0, max: 0xffff_ffff }),
       sentAtMs: fc.integer({ min: 0, max: 4_102_444_800_000 }),
-      intervalMs: fc.integer({ min: 1, max: 0xffff_ffff }),
+      intervalMs: fc.integer({ min: 1, max: MAX_HEARTBEAT_INTERVAL_MS }),
       payload: payloadArb,
     },
     { requiredKeys: ['type', 'nodeId'] },

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, DecodeError, type DecodeErrorReason } from '../../src/core/errors.js';
 import {
   MAX_DATAGRAM_BYTES,
+  MAX_HEARTBEAT_INTERVAL_MS,
   MAX_NODE_ID_BYTES,
   MAX_PAYLOAD_BYTES,
   MAX_PAYLOAD_ENTRIES,
@@ -10,6 +11,7 @@ import {
   MAX_PAYLOAD_STRING_BYTES,
 } from '../../src/core/limits.js';
 import { MIN_FRAME_BYTES, decodeBinary, encodeBinary } from '../../src/protocol/binary.js';
+import { decodeJson, encodeJson } from '../../src/protocol/json.js';
 import type { Message } from '../../src/protocol/message.js';
 import { fullMessageArb, sample } from './arbitraries.js';
 
@@ -77,6 +79,12 @@ describe('binary v1', () => {
     expect(decodeBinary(bytes)).toEqual(msg);
   });
 
+  it('accepts intervalMs up to MAX_HEARTBEAT_INTERVAL_MS (one day), as JSON does', () => {
+    const longest = { ...sample, intervalMs: MAX_HEARTBEAT_INTERVAL_MS };
+    expect(decodeBinary(encodeBinary(longest))).toEqual(longest);
+    expect(decodeJson(encodeJson(longest))).toEqual(longest);
+  });
+
   it('accepts a 255-byte payload string and refuses 256 (the u8 length field)', () => {
     const ok = { ...sample, payload: { s: 'é'.repeat(127) + 'x' } };
     expect(decodeBinary(encodeBinary(ok))).toEqual(ok);
@@ -123,6 +131,12 @@ describe('binary v1', () => {
       ['node id length past the end', () => frame((b) => ((b[6] = 250), b)), 'too-short'],
       ['frame ends inside the numbered fields', () => frame((b) => b.subarray(0, 20)), 'too-short'],
       ['intervalMs 0', () => encodeWith((b) => b.writeUInt32BE(0, 28)), 'bad-field'],
+      [
+        'intervalMs over a day',
+        () => encodeWith((b) => b.writeUInt32BE(MAX_HEARTBEAT_INTERVAL_MS + 1, 28)),
+        'bad-field',
+      ],
+      ['intervalMs 1e9', () => encodeWith((b) => b.writeUInt32BE(1e9, 28)), 'bad-field'],
       ['sentAtMs negative', () => encodeWith((b) => b.writeDoubleBE(-1, 20)), 'bad-field'],
       ['sentAtMs NaN', () => encodeWith((b) => b.writeDoubleBE(NaN, 20)), 'bad-field'],
       ['sentAtMs beyond a Date', () => encodeWith((b) => b.writeDoubleBE(1e16, 20)), 'bad-field'],
@@ -198,6 +212,7 @@ describe('binary v1', () => {
       ['fractional incarnation', { ...sample, incarnation: 1.5 }],
       ['seq over u32', { ...sample, seq: 2 ** 32 }],
       ['intervalMs 0', { ...sample, intervalMs: 0 }],
+      ['intervalMs over a day', { ...sample, intervalMs: MAX_HEARTBEAT_INTERVAL_MS + 1 }],
       ['sentAtMs Infinity', { ...sample, sentAtMs: Infinity }],
       ['payload NaN', { ...sample, payload: { x: NaN } }],
       [

@@ -13,6 +13,7 @@ import { MAX_NODE_ID_BYTES, MAX_NODE_TAGS, MAX_NODE_TAG_BYTES } from '../../core
 import { NODE_STATES, type NodeState } from '../../membership/types.js';
 import type { NodeRegistration } from '../../monitor/monitor.js';
 import { checkNodeId } from '../../protocol/index.js';
+import { checkIntervalMs } from '../../protocol/validate.js';
 import type { ApiBackend } from '../backend.js';
 import { readJsonObject, sendJson } from '../http-json.js';
 import type { Router } from '../router.js';
@@ -104,10 +105,9 @@ export function parseRegistration(body: Record<string, unknown>): {
   }
   const intervalMs = body['intervalMs'];
   if (intervalMs !== undefined && intervalMs !== null) {
-    if (typeof intervalMs !== 'number' || !(intervalMs > 0) || !Number.isFinite(intervalMs)) {
-      throw new DecodeError('bad-field', 'intervalMs must be a positive number of milliseconds');
-    }
-    registration.intervalMs = intervalMs;
+    const problem = checkIntervalMs(intervalMs);
+    if (problem) throw new DecodeError(problem.reason, problem.message);
+    registration.intervalMs = intervalMs as number;
   }
   return { id: body['id'] as string, registration };
 }
