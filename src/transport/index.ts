@@ -23,7 +23,13 @@ export {
   type Target,
   type TargetKind,
 } from './target.js';
-export { UdpListener, udpListener, type UdpListenerOptions } from './udp-listener.js';
+export {
+  DEFAULT_UDP_RECV_BUFFER_BYTES,
+  UdpListener,
+  udpListener,
+  type UdpListenerOptions,
+} from './udp-listener.js';
+export type { UdpKernelStats, UdpReceiveBuffer, UdpSystemCounters } from './udp-kernel-stats.js';
 export { TcpListener, tcpListener, type TcpListenerOptions } from './tcp-listener.js';
 export { UdpSender } from './udp-sender.js';
 export { TcpSender, type TcpSenderOptions } from './tcp-sender.js';

@@ -13,7 +13,7 @@
 import { isUtf8 } from 'node:buffer';
 import dgram from 'node:dgram';
 import { bindError } from '../core/bind-error.js';
-import { DecodeError } from '../core/errors.js';
+import { ConfigError, DecodeError } from '../core/errors.js';
 import { MAX_DATAGRAM_BYTES } from '../core/limits.js';
 import type { Message } from '../protocol/message.js';
 import { MAGIC_0, decodeBinary, decodeJson, decodeTextLine } from '../protocol/index.js';
@@ -25,13 +25,24 @@ import type {
   Peer,
   RejectReason,
 } from './listener.js';
+import { readUdpKernelStats, type UdpKernelStats } from './udp-kernel-stats.js';
 
 export interface UdpListenerOptions {
   /** Address to bind. @default '127.0.0.1' — listening on every interface is an explicit choice. */
   host?: string;
   /** Port to bind; 0 picks a free one (read it from `start()`). @default 0 */
   port?: number;
+  /**
+   * The socket's receive buffer, bytes: what the kernel holds for the monitor while it is busy
+   * (a burst of heartbeats, a GC pause). Linux caps it at net.core.rmem_max; `kernelStats()`
+   * tells whether it was.
+   * @default DEFAULT_UDP_RECV_BUFFER_BYTES (4 MiB): about 50 000 binary heartbeats, a few seconds
+   * of a large fleet, far above Linux's default of 208 KiB.
+   */
+  recvBufferBytes?: number;
 }
+
+export const DEFAULT_UDP_RECV_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /** Bytes that may appear in a text datagram: printable ASCII, UTF-8 continuation, TAB, LF, CR. */
 function isTextByte(b: number): boolean {
@@ -66,6 +77,7 @@ export class UdpListener implements HeartbeatListener {
   private readonly sink: ListenerSink;
   private readonly host: string;
   private readonly requestedPort: number;
+  private readonly recvBufferBytes: number;
   private socket: dgram.Socket | null = null;
   private boundPort: number | null = null;
 
@@ -73,6 +85,10 @@ export class UdpListener implements HeartbeatListener {
     this.sink = components.sink;
     this.host = init.host ?? '127.0.0.1';
     this.requestedPort = init.port ?? 0;
+    this.recvBufferBytes = init.recvBufferBytes ?? DEFAULT_UDP_RECV_BUFFER_BYTES;
+    if (!Number.isSafeInteger(this.recvBufferBytes) || this.recvBufferBytes < 1) {
+      throw new ConfigError(`recvBufferBytes must be a positive whole number of bytes`);
+    }
   }
 
   /** The bound port, or null before `start()` and after `stop()`. */
@@ -84,7 +100,7 @@ export class UdpListener implements HeartbeatListener {
   async start(): Promise<number> {
     if (this.socket !== null) throw new Error('UDP listener already started');
     const type = this.host.includes(':') ? 'udp6' : 'udp4';
-    const socket = dgram.createSocket({ type, recvBufferSize: 4 * 1024 * 1024 });
+    const socket = dgram.createSocket({ type, recvBufferSize: this.recvBufferBytes });
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException): void => {
         socket.close();
@@ -102,6 +118,21 @@ export class UdpListener implements HeartbeatListener {
     this.socket = socket;
     this.boundPort = socket.address().port;
     return this.boundPort;
+  }
+
+  /**
+   * What the kernel knows of this socket: datagrams it dropped (receive buffer full), bytes
+   * waiting, the system-wide UDP error counters, and the receive buffer granted against the one
+   * requested (see udp-kernel-stats.ts). Null when the listener is not listening.
+   */
+  async kernelStats(): Promise<UdpKernelStats | null> {
+    const socket = this.socket;
+    const port = this.boundPort;
+    if (socket === null || port === null) return null;
+    return readUdpKernelStats(port, {
+      requestedBytes: this.recvBufferBytes,
+      grantedBytes: socket.getRecvBufferSize(),
+    });
   }
 
   async stop(): Promise<void> {
