@@ -1,65 +1,67 @@
 /**
- * `heartbeat <command> …`: dispatches to one command, turns errors into one clear line and an
- * exit status (0 ok, 1 check failed or runtime error, 2 bad usage or configuration).
+ * `heartbeat <command> …`: dispatches to one command, prints its `--help`, and turns whatever it
+ * throws into one clear line and an exit status (exit-codes.ts). Every command is one module,
+ * src/cli/commands/<name>.ts, exporting `command` (name, help, run), loaded only when it runs,
+ * and reading its argv with the one parser, `parseFlags` (usage.ts).
  */
 import { createRequire } from 'node:module';
 import type { Command } from './command.js';
 import { exitCodeFor } from './exit-codes.js';
 import type { CliIo } from './usage.js';
 
+/** A command module: src/cli/commands/<name>.ts, exporting its `command`. */
+type CommandModule = { command: Command };
+
 /**
- * The commands, each loaded only when it runs: `heartbeat agent` must start fast and small
+ * The commands, each module loaded only when it runs: `heartbeat agent` must start fast and small
  * without loading SQLite, the HTTP API or the lab.
  */
-const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[] = [
+const COMMANDS: { name: string; summary: string; load: () => Promise<CommandModule> }[] = [
   {
     name: 'monitor',
     summary: 'run the monitor daemon (UDP, TCP and HTTP listeners, API, history)',
-    load: async () => (await import('./commands/monitor.js')).monitorCommand,
+    load: () => import('./commands/monitor.js'),
   },
   {
     name: 'agent',
     summary: 'send heartbeats for this node to one or more monitors',
-    load: async () => (await import('./commands/agent.js')).agentCommand,
+    load: () => import('./commands/agent.js'),
   },
   {
     name: 'status',
-    summary: 'is this node alive? (exit 0 yes, 1 no) — for scripts and checks',
-    load: async () => (await import('./commands/status.js')).statusCommand,
+    summary: 'is this node alive? (exit 0 yes, 1 no, 3 no monitor) — for scripts and checks',
+    load: () => import('./commands/status.js'),
   },
   {
     name: 'nodes',
     summary: 'list the nodes a monitor knows, with state and last heartbeat',
-    load: async () => (await import('./commands/nodes.js')).nodesCommand,
+    load: () => import('./commands/nodes.js'),
   },
   {
     name: 'events',
     summary: 'transition history, or the live stream with --follow',
-    load: async () => (await import('./commands/events.js')).eventsCommand,
+    load: () => import('./commands/events.js'),
   },
   {
     name: 'demo',
     summary: 'a monitor and five agents on loopback: crash, hang and graceful stop, live',
-    load: async () => (await import('./commands/demo.js')).demoCommand,
+    load: () => import('./commands/demo.js'),
   },
   {
     name: 'sim',
     summary:
       'run a simulated scenario (delay, loss, pauses, crashes, partitions) through a detector',
-    load: async () => ({
-      name: 'sim',
-      run: (argv, io) => import('../sim/sim-command.js').then((m) => m.run(argv, io)),
-    }),
+    load: () => import('./commands/sim.js'),
   },
   {
     name: 'lab',
     summary: 'compare detectors on traces and scenarios (detection time vs mistakes)',
-    load: async () => (await import('./commands/lab-commands.js')).labCommand,
+    load: () => import('./commands/lab.js'),
   },
   {
     name: 'tune',
     summary: 'recommend a detector and its parameters for a recorded trace or ping log',
-    load: async () => (await import('./commands/lab-commands.js')).tuneCommand,
+    load: () => import('./commands/tune.js'),
   },
 ];
 
@@ -116,8 +118,8 @@ export async function main(
     );
     return 2;
   }
-  const command = await entry.load();
-  if (command.help !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+  const { command } = await entry.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
     io.out(command.help);
     return 0;
   }

@@ -1,10 +1,11 @@
 /**
- * Flag parsing shared by every command: node's own `util.parseArgs` in strict mode, with its
- * errors turned into one clear line (exit status 2), and small converters for numbers and URLs.
+ * The CLI's one argv parser, used by every command: node's own `util.parseArgs` in strict mode
+ * (plus flags that take two values, which it cannot read), with its errors turned into one clear
+ * line (exit status 2), and the converters for numbers, durations, states and URLs.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { formatDuration, MAX_DURATION_MS, parseDuration } from '../config/duration.js';
-import { ConfigError, HeartbeatError } from '../core/errors.js';
+import { HeartbeatError } from '../core/errors.js';
 import { NODE_STATES, type NodeState } from '../membership/types.js';
 
 /** A mistake in how the command was called: one line, exit status 2. */
@@ -22,25 +23,68 @@ export interface CliIo {
 
 export type FlagSpec = NonNullable<ParseArgsConfig['options']>;
 
+/** Flags that take two values (`--on dead 'notify.sh'`): name → an example of the two. */
+export type PairSpec = Readonly<Record<string, string>>;
+
 export interface Parsed<T> {
   values: T;
   positionals: string[];
+  /** Each two-value flag's pairs, in order (absent when the flag was not given). */
+  pairs: Record<string, [string, string][]>;
 }
 
-/** Parses `argv` against `options`; unknown flags and missing values become a UsageError. */
-export function parseFlags<T>(command: string, argv: string[], options: FlagSpec): Parsed<T> {
+/**
+ * Parses `argv` against `options` (and the two-value flags of `pairSpec`); unknown flags,
+ * missing values and unexpected arguments become a UsageError that names the command's help.
+ */
+export function parseFlags<T>(
+  command: string,
+  argv: string[],
+  options: FlagSpec,
+  pairSpec: PairSpec = {},
+): Parsed<T> {
+  const { rest, pairs } = takePairs(argv, pairSpec);
   try {
     const { values, positionals } = parseArgs({
-      args: argv,
+      args: rest,
       options,
       strict: true,
       allowPositionals: true,
     });
-    return { values: values as T, positionals };
+    return { values: values as T, positionals, pairs };
   } catch (error) {
     // No "command:" prefix: main puts "heartbeat <command>:" before every error line.
     throw new UsageError(`${describeParseError(error)} (see heartbeat ${command} --help)`);
   }
+}
+
+/** Takes every two-value flag of `pairSpec` out of argv, before parseArgs reads the rest. */
+function takePairs(
+  argv: string[],
+  pairSpec: PairSpec,
+): { rest: string[]; pairs: Record<string, [string, string][]> } {
+  const rest: string[] = [];
+  const pairs: Record<string, [string, string][]> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const name = arg.slice(2);
+    if (arg === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (!arg.startsWith('--') || !Object.hasOwn(pairSpec, name)) {
+      rest.push(arg);
+      continue;
+    }
+    const first = argv[i + 1];
+    const second = argv[i + 2];
+    if (first === undefined || second === undefined) {
+      throw new UsageError(`--${name} needs two values, e.g. --${name} ${pairSpec[name]}`);
+    }
+    (pairs[name] ??= []).push([first, second]);
+    i += 2;
+  }
+  return { rest, pairs };
 }
 
 function describeParseError(error: unknown): string {
@@ -58,18 +102,41 @@ function describeParseError(error: unknown): string {
   }
 }
 
-/** A whole number in [min, max] from a flag, or a UsageError naming the flag. */
+/**
+ * A whole number in [min, max] from a flag, or a UsageError naming the flag: `--udp-port must be
+ * a whole number from 0 to 65535, got "70000"`, or without an upper bound `--seed needs a whole
+ * number ≥ 0, got "x"`.
+ */
 export function intFlag(
   name: string,
   raw: string | undefined,
   min: number,
-  max: number,
+  max = Number.MAX_SAFE_INTEGER,
 ): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    const expected =
+      max === Number.MAX_SAFE_INTEGER
+        ? `needs a whole number ≥ ${min}`
+        : `must be a whole number from ${min} to ${max}`;
+    throw new UsageError(`--${name} ${expected}, got ${JSON.stringify(raw)}`);
+  }
+  return n;
+}
+
+/** A number in [lo, hi] from a flag, or a UsageError naming the flag. */
+export function numberFlag(
+  name: string,
+  raw: string | undefined,
+  lo: number,
+  hi: number,
+): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < lo || n > hi) {
     throw new UsageError(
-      `--${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`,
+      `--${name} must be a number from ${lo} to ${hi}, got ${JSON.stringify(raw)}`,
     );
   }
   return n;
@@ -120,20 +187,4 @@ export function apiUrl(raw: string | undefined, env: NodeJS.ProcessEnv): URL {
     throw new UsageError(`bad monitor URL ${JSON.stringify(text)}: expected http:// or https://`);
   }
   return url;
-}
-
-/** A number in [lo, hi] from a flag's value, or a ConfigError naming the flag (exit status 2). */
-export function numberInRange(
-  flag: string,
-  value: string | undefined,
-  lo: number,
-  hi: number,
-): number {
-  const n = Number(value);
-  if (value === undefined || value === '' || !Number.isFinite(n) || n < lo || n > hi) {
-    throw new ConfigError(
-      `${flag} needs a number from ${lo} to ${hi}, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`,
-    );
-  }
-  return n;
 }

@@ -5,7 +5,7 @@
 import os from 'node:os';
 import { runAgent } from '../../agent/run-agent.js';
 import type { Command } from '../command.js';
-import { durationFlag, parseFlags, UsageError, type CliIo } from '../usage.js';
+import { durationFlag, numberFlag, parseFlags, UsageError, type CliIo } from '../usage.js';
 
 const help = `Usage: heartbeat agent [flags] [MONITOR_URL …]
 
@@ -58,15 +58,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
     targets.push(
       ...(env['HEARTBEAT_MONITOR']?.split(',').filter(Boolean) ?? ['udp://127.0.0.1:9000']),
     );
-  let jitterRatio: number | undefined;
-  if (flags.jitter !== undefined) {
-    jitterRatio = Number(flags.jitter);
-    if (!(jitterRatio >= 0 && jitterRatio <= 0.5)) {
-      throw new UsageError(
-        `--jitter must be a number from 0 to 0.5, got ${JSON.stringify(flags.jitter)}`,
-      );
-    }
-  }
+  const jitterRatio = numberFlag('jitter', flags.jitter, 0, 0.5);
   const intervalMs = durationFlag('interval', flags.interval, 10);
   return runAgent(
     {
@@ -80,7 +72,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
   );
 }
 
-export const agentCommand: Command = {
+export const command: Command = {
   name: 'agent',
 
   help,

@@ -156,7 +156,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
   }
 }
 
-export const demoCommand: Command = {
+export const command: Command = {
   name: 'demo',
 
   help,

@@ -110,7 +110,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
   return 0;
 }
 
-export const eventsCommand: Command = {
+export const command: Command = {
   name: 'events',
 
   help,

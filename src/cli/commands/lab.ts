@@ -3,7 +3,6 @@
  * trace (a recording, a ping log, a directory of them), and writes the frontier of detection time
  * against mistake rate as CSV, SVG and PNG charts and a Markdown table (docs/LAB.md).
  */
-import { ConfigError } from '../../core/errors.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { compareTraces, writeComparison } from '../../sim/lab/compare.js';
@@ -16,9 +15,10 @@ import type { TraceFormat } from '../../sim/traces/read-trace.js';
 import { scenarioToTrace } from '../../sim/scenario-trace.js';
 import { standardScenarios } from '../../sim/scenarios/index.js';
 import type { ArrivalTrace } from '../../sim/traces/arrival-trace.js';
-import { numberInRange } from '../usage.js';
+import type { Command } from '../command.js';
+import { numberFlag, parseFlags, UsageError, type CliIo } from '../usage.js';
 
-export const LAB_HELP = `Usage: heartbeat lab compare <trace>... [options]
+const help = `Usage: heartbeat lab compare <trace>... [options]
        heartbeat lab generalise <trace>... [--mistakes-per-day N[,N…]] [options]
 
 Sweeps each detector's main parameter (timeout; missed beats; the phi threshold of both phi
@@ -49,16 +49,10 @@ Options:
   --seed N             seed of the synthetic scenarios (default: 1)
   --per-node           one trace per node and incarnation of a recording, not pooled
   --quiet              no progress bar
-  -h, --help           this text
-`;
-
-/** Where the command writes: each call is one line (the caller adds the line break). */
-export interface LabIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
+  -h, --help           this text`;
 
 interface LabArgs {
+  sub: 'compare' | 'generalise';
   paths: string[];
   outDir: string;
   points: number;
@@ -72,151 +66,149 @@ interface LabArgs {
   perNode: boolean;
 }
 
-function parseArgs(argv: string[]): LabArgs {
-  const args: LabArgs = {
-    paths: [],
-    outDir: 'lab-results',
-    points: 28,
-    pingPeriodMs: undefined,
-    format: undefined,
-    quiet: false,
-    perDay: [24, 240],
-    headroom: 0.5,
-    scenarios: false,
-    seed: 1,
-    perNode: false,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    if (a === '--out') {
-      const v = argv[++i];
-      if (v === undefined || v === '') throw new ConfigError('--out needs a directory');
-      args.outDir = v;
-    } else if (a === '--points') args.points = Math.round(numberInRange(a, argv[++i], 4, 200));
-    else if (a === '--ping-period-ms')
-      args.pingPeriodMs = numberInRange(a, argv[++i], 0.001, 3_600_000);
-    else if (a === '--format') args.format = traceFormatFlag(argv[++i]);
-    else if (a === '--quiet') args.quiet = true;
-    else if (a === '--scenarios') args.scenarios = true;
-    else if (a === '--per-node') args.perNode = true;
-    else if (a === '--headroom') args.headroom = numberInRange(a, argv[++i], 0.01, 1);
-    else if (a === '--seed') args.seed = Math.round(numberInRange(a, argv[++i], 0, 2 ** 32 - 1));
-    else if (a === '--mistakes-per-day') {
-      const v = argv[++i];
-      args.perDay = (v ?? '').split(',').map((x) => numberInRange(a, x, 0, 1e6));
-    } else if (a.startsWith('-'))
-      throw new ConfigError(`unknown option ${a} (see heartbeat lab --help)`);
-    else args.paths.push(a);
+function parse(argv: string[]): LabArgs {
+  const { values: v, positionals } = parseFlags<{
+    out?: string;
+    points?: string;
+    'ping-period-ms'?: string;
+    format?: string;
+    quiet?: boolean;
+    scenarios?: boolean;
+    'per-node'?: boolean;
+    headroom?: string;
+    seed?: string;
+    'mistakes-per-day'?: string;
+  }>('lab', argv, {
+    out: { type: 'string' },
+    points: { type: 'string' },
+    'ping-period-ms': { type: 'string' },
+    format: { type: 'string' },
+    quiet: { type: 'boolean' },
+    scenarios: { type: 'boolean' },
+    'per-node': { type: 'boolean' },
+    headroom: { type: 'string' },
+    seed: { type: 'string' },
+    'mistakes-per-day': { type: 'string' },
+  });
+  const [sub, ...paths] = positionals;
+  if (sub !== 'compare' && sub !== 'generalise') {
+    throw new UsageError(
+      sub === undefined
+        ? 'needs a subcommand, compare or generalise (see heartbeat lab --help)'
+        : `unknown subcommand ${JSON.stringify(sub)} (try: heartbeat lab compare --help)`,
+    );
   }
+  if (v.out === '') throw new UsageError('--out needs a directory');
+  const points = numberFlag('points', v.points, 4, 200);
+  const seed = numberFlag('seed', v.seed, 0, 2 ** 32 - 1);
+  const args: LabArgs = {
+    sub,
+    paths,
+    outDir: v.out ?? 'lab-results',
+    points: points === undefined ? 28 : Math.round(points),
+    pingPeriodMs: numberFlag('ping-period-ms', v['ping-period-ms'], 0.001, 3_600_000),
+    format: v.format === undefined ? undefined : traceFormatFlag(v.format),
+    quiet: v.quiet === true,
+    perDay:
+      v['mistakes-per-day'] === undefined
+        ? [24, 240]
+        : v['mistakes-per-day']
+            .split(',')
+            .map((x) => numberFlag('mistakes-per-day', x, 0, 1e6) as number),
+    headroom: numberFlag('headroom', v.headroom, 0.01, 1) ?? 0.5,
+    scenarios: v.scenarios === true,
+    seed: seed === undefined ? 1 : Math.round(seed),
+    perNode: v['per-node'] === true,
+  };
   if (args.paths.length === 0 && !args.scenarios)
-    throw new ConfigError('lab needs at least one trace file or directory, or --scenarios');
+    throw new UsageError('needs at least one trace file or directory, or --scenarios');
   return args;
 }
 
-export async function run(argv: string[], io: LabIo): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (
-    sub === undefined ||
-    sub === '-h' ||
-    sub === '--help' ||
-    rest.includes('--help') ||
-    rest.includes('-h')
-  ) {
-    io.out(LAB_HELP.trimEnd());
-    return sub === undefined ? 2 : 0;
+async function run(argv: string[], io: CliIo): Promise<number> {
+  if (argv.length === 0) {
+    io.out(help);
+    return 2;
   }
-  if (sub !== 'compare' && sub !== 'generalise') {
-    io.err(
-      `heartbeat lab: unknown subcommand ${JSON.stringify(sub)} (try: heartbeat lab compare --help)`,
+  const args = parse(argv);
+  const sub = args.sub;
+  const read = readTraceInputs(args.paths, {
+    pingPeriodMs: args.pingPeriodMs,
+    format: args.format,
+  });
+  const traces: ArrivalTrace[] = args.perNode ? read : poolRecordings(read);
+  if (args.scenarios) {
+    for (const scenario of standardScenarios()) traces.push(scenarioToTrace(scenario, args.seed));
+  }
+  if (traces.length === 0) {
+    io.err('heartbeat lab: no heartbeat arrived in any of the traces given');
+    return 1;
+  }
+  const tty = process.stderr.isTTY === true;
+  // On a terminal the bar redraws in place; otherwise it logs a line per tenth of the way.
+  const write = tty
+    ? (s: string) => void process.stderr.write(s)
+    : (s: string) => io.err(s.trimEnd());
+  const evaluate = createQosEvaluate();
+  const results =
+    sub === 'generalise'
+      ? []
+      : compareTraces(traces, evaluate, {
+          pointsPerDetector: args.points,
+          onTraceProgress: args.quiet
+            ? undefined
+            : (() => {
+                const bars = new Map<string, ProgressBar>();
+                return (name: string, done: number, total: number) => {
+                  let bar = bars.get(name);
+                  if (bar === undefined) {
+                    bar = new ProgressBar(
+                      write,
+                      name.length > 40 ? `…${name.slice(-39)}` : name,
+                      tty,
+                    );
+                    bars.set(name, bar);
+                  }
+                  bar.update(done, total);
+                };
+              })(),
+        });
+  if (sub === 'generalise') {
+    mkdirSync(args.outDir, { recursive: true });
+    const file = path.join(args.outDir, 'GENERALISATION.md');
+    const sections: string[] = [];
+    for (const perDay of args.perDay) {
+      const reports = traces.map((t) =>
+        checkGeneralisation(t, perDay, evaluate, {
+          pointsPerDetector: args.points,
+          headroom: args.headroom,
+        }),
+      );
+      const met = reports.filter((r) => r.meetsMistakes && r.withinFivePercent).length;
+      sections.push(
+        `## At most ${perDay} mistakes per node-day\n\nBoth conditions held on ${met} of ${reports.length} traces.\n\n${generalisationMarkdown(reports)}\n`,
+      );
+      io.out(`${perDay} mistakes/day: ${met} of ${reports.length} traces meet both conditions`);
+    }
+    writeFileSync(
+      file,
+      `# Tuner generalisation\n\nWritten by \`heartbeat lab generalise\`. For each trace the tuner chooses on the first half (the fastest setting of any detector using at most ${args.headroom} of the budget there), the choice is replayed on the unseen second half, and compared with the best setting for that budget chosen in hindsight on the second half: it must meet the budget there and detect within 5 % of that setting. Mean detection times in heartbeat intervals.\n\n${sections.join('\n')}`,
     );
-    return 2;
-  }
-  let args: LabArgs;
-  try {
-    args = parseArgs(rest);
-  } catch (error) {
-    io.err(`heartbeat lab: ${(error as Error).message}`);
-    return 2;
-  }
-  try {
-    const read = readTraceInputs(args.paths, {
-      pingPeriodMs: args.pingPeriodMs,
-      format: args.format,
-    });
-    const traces: ArrivalTrace[] = args.perNode ? read : poolRecordings(read);
-    if (args.scenarios) {
-      for (const scenario of standardScenarios()) traces.push(scenarioToTrace(scenario, args.seed));
-    }
-    if (traces.length === 0) {
-      io.err('heartbeat lab: no heartbeat arrived in any of the traces given');
-      return 1;
-    }
-    const tty = process.stderr.isTTY === true;
-    // On a terminal the bar redraws in place; otherwise it logs a line per tenth of the way.
-    const write = tty
-      ? (s: string) => void process.stderr.write(s)
-      : (s: string) => io.err(s.trimEnd());
-    const evaluate = createQosEvaluate();
-    const results =
-      sub === 'generalise'
-        ? []
-        : compareTraces(traces, evaluate, {
-            pointsPerDetector: args.points,
-            onTraceProgress: args.quiet
-              ? undefined
-              : (() => {
-                  const bars = new Map<string, ProgressBar>();
-                  return (name: string, done: number, total: number) => {
-                    let bar = bars.get(name);
-                    if (bar === undefined) {
-                      bar = new ProgressBar(
-                        write,
-                        name.length > 40 ? `…${name.slice(-39)}` : name,
-                        tty,
-                      );
-                      bars.set(name, bar);
-                    }
-                    bar.update(done, total);
-                  };
-                })(),
-          });
-    if (sub === 'generalise') {
-      mkdirSync(args.outDir, { recursive: true });
-      const file = path.join(args.outDir, 'GENERALISATION.md');
-      const sections: string[] = [];
-      for (const perDay of args.perDay) {
-        const reports = traces.map((t) =>
-          checkGeneralisation(t, perDay, evaluate, {
-            pointsPerDetector: args.points,
-            headroom: args.headroom,
-          }),
-        );
-        const met = reports.filter((r) => r.meetsMistakes && r.withinFivePercent).length;
-        sections.push(
-          `## At most ${perDay} mistakes per node-day\n\nBoth conditions held on ${met} of ${reports.length} traces.\n\n${generalisationMarkdown(reports)}\n`,
-        );
-        io.out(`${perDay} mistakes/day: ${met} of ${reports.length} traces meet both conditions`);
-      }
-      writeFileSync(
-        file,
-        `# Tuner generalisation\n\nWritten by \`heartbeat lab generalise\`. For each trace the tuner chooses on the first half (the fastest setting of any detector using at most ${args.headroom} of the budget there), the choice is replayed on the unseen second half, and compared with the best setting for that budget chosen in hindsight on the second half: it must meet the budget there and detect within 5 % of that setting. Mean detection times in heartbeat intervals.\n\n${sections.join('\n')}`,
-      );
-      io.out(`wrote ${file}`);
-      return 0;
-    }
-    const files = writeComparison(args.outDir, results);
-    io.out(`wrote ${files.csv}, ${files.markdown} and ${files.charts.length} charts`);
-    for (const t of files.targets) {
-      io.out(
-        `${t.trace}: target 1 ${t.outOfTheBox.met ? 'met' : 'not met'}, target 2 ${t.atTenPerHour.met ? 'met' : 'not met'}`,
-      );
-    }
+    io.out(`wrote ${file}`);
     return 0;
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      io.err(`heartbeat lab: ${error.message}`);
-      return 2;
-    }
-    throw error;
   }
+  const files = writeComparison(args.outDir, results);
+  io.out(`wrote ${files.csv}, ${files.markdown} and ${files.charts.length} charts`);
+  for (const t of files.targets) {
+    io.out(
+      `${t.trace}: target 1 ${t.outOfTheBox.met ? 'met' : 'not met'}, target 2 ${t.atTenPerHour.met ? 'met' : 'not met'}`,
+    );
+  }
+  return 0;
 }
+
+export const command: Command = {
+  name: 'lab',
+  help,
+  run,
+};

@@ -7,7 +7,14 @@ import { loadMonitorConfig, type MonitorConfigInput } from '../../config/load.js
 import { NODE_STATES, type NodeState, type NodeTransition } from '../../membership/types.js';
 import { createMonitor } from '../../daemon/create-monitor.js';
 import type { Command } from '../command.js';
-import { durationFlag, intFlag, parseFlags, UsageError, type CliIo } from '../usage.js';
+import {
+  durationFlag,
+  intFlag,
+  parseFlags,
+  UsageError,
+  type CliIo,
+  type FlagSpec,
+} from '../usage.js';
 import { listenForSignal } from '../signals.js';
 
 const help = `Usage: heartbeat monitor [flags]
@@ -56,33 +63,33 @@ interface Flags {
   quiet?: boolean;
 }
 
-/** Takes every `--on STATE COMMAND` out of argv (parseArgs has no two-value flags). */
-export function extractOnFlags(argv: string[]): {
-  rest: string[];
-  on: { state: NodeState; command: string }[];
-} {
-  const rest: string[] = [];
-  const on: { state: NodeState; command: string }[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg !== '--on') {
-      rest.push(arg);
-      continue;
-    }
-    const state = argv[i + 1];
-    const command = argv[i + 2];
-    if (state === undefined || command === undefined) {
-      throw new UsageError(`--on needs a state and a command, e.g. --on dead 'notify.sh'`);
-    }
+const FLAGS: FlagSpec = {
+  config: { type: 'string' },
+  preset: { type: 'string' },
+  host: { type: 'string' },
+  'udp-port': { type: 'string' },
+  'tcp-port': { type: 'string' },
+  'http-port': { type: 'string' },
+  data: { type: 'string' },
+  detector: { type: 'string' },
+  interval: { type: 'string' },
+  'dead-after': { type: 'string' },
+  'startup-grace': { type: 'string' },
+  webhook: { type: 'string', multiple: true },
+  record: { type: 'string' },
+  quiet: { type: 'boolean' },
+};
+
+/** The `--on STATE COMMAND` pairs, their states checked. */
+function onFlags(pairs: [string, string][] = []): { state: NodeState; command: string }[] {
+  return pairs.map(([state, command]) => {
     if (!(NODE_STATES as readonly string[]).includes(state)) {
       throw new UsageError(
         `--on state must be one of ${NODE_STATES.join(', ')}, got ${JSON.stringify(state)}`,
       );
     }
-    on.push({ state: state as NodeState, command });
-    i += 2;
-  }
-  return { rest, on };
+    return { state: state as NodeState, command };
+  });
 }
 
 function detectorFlag(raw: string | undefined): unknown {
@@ -116,23 +123,14 @@ function formatTransition(t: NodeTransition): string {
 }
 
 async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
-  const { rest, on } = extractOnFlags(argv);
-  const { values: flags, positionals } = parseFlags<Flags>('monitor', rest, {
-    config: { type: 'string' },
-    preset: { type: 'string' },
-    host: { type: 'string' },
-    'udp-port': { type: 'string' },
-    'tcp-port': { type: 'string' },
-    'http-port': { type: 'string' },
-    data: { type: 'string' },
-    detector: { type: 'string' },
-    interval: { type: 'string' },
-    'dead-after': { type: 'string' },
-    'startup-grace': { type: 'string' },
-    webhook: { type: 'string', multiple: true },
-    record: { type: 'string' },
-    quiet: { type: 'boolean' },
+  const {
+    values: flags,
+    positionals,
+    pairs,
+  } = parseFlags<Flags>('monitor', argv, FLAGS, {
+    on: "dead 'notify.sh'",
   });
+  const on = onFlags(pairs['on']);
   if (positionals.length > 0)
     throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
 
@@ -189,7 +187,7 @@ function dropUndefined<T extends object>(value: T): T {
 
 export { formatTransition };
 
-export const monitorCommand: Command = {
+export const command: Command = {
   name: 'monitor',
 
   help,

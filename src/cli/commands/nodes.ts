@@ -49,7 +49,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
   return 0;
 }
 
-export const nodesCommand: Command = {
+export const command: Command = {
   name: 'nodes',
 
   help,

@@ -38,7 +38,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
   return nodes.every((n) => HEALTHY.has(n.state)) ? 0 : 1;
 }
 
-export const statusCommand: Command = {
+export const command: Command = {
   name: 'status',
 
   help,

@@ -4,7 +4,6 @@
  * detection time and mistake rate, the frontier it chose from, and a configuration fragment to
  * paste into the monitor's config (docs/TUNER.md).
  */
-import { ConfigError } from '../../core/errors.js';
 import { pickFleet } from '../../sim/lab/fleet.js';
 import { ProgressBar } from '../../sim/lab/progress-bar.js';
 import { createQosEvaluate } from '../../sim/lab/qos-evaluate.js';
@@ -12,9 +11,10 @@ import type { QualityPoint } from '../../sim/lab/quality-point.js';
 import { readTraceInputs, traceFormatFlag } from '../../sim/lab/trace-inputs.js';
 import type { TraceFormat } from '../../sim/traces/read-trace.js';
 import { configSnippet, tune, type TuneTarget } from '../../sim/lab/tuner.js';
-import { numberInRange } from '../usage.js';
+import type { Command } from '../command.js';
+import { numberFlag, parseFlags, UsageError, type CliIo } from '../usage.js';
 
-export const TUNE_HELP = `Usage: heartbeat tune <trace> (--mistakes-per-day N | --detection-ms MS) [options]
+const help = `Usage: heartbeat tune <trace> (--mistakes-per-day N | --detection-ms MS) [options]
 
 Recommends a failure detector and its parameters for the link a trace was recorded on (a
 monitor recording made with --record, a ping log, a Starlink latency file, or a directory of
@@ -36,14 +36,7 @@ Options:
                        starlink-tsv, ping-timestamped, ping or cellular-att
   --json               print the result as JSON
   --quiet              no progress bar
-  -h, --help           this text
-`;
-
-/** Where the command writes: each call is one line (the caller adds the line break). */
-export interface TuneIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
+  -h, --help           this text`;
 
 interface TuneArgs {
   path: string;
@@ -57,46 +50,56 @@ interface TuneArgs {
   quiet: boolean;
 }
 
-function parseArgs(argv: string[]): TuneArgs {
-  const paths: string[] = [];
-  let target: TuneTarget | undefined;
-  const args = {
-    headroom: 0.5,
-    points: 28,
-    pingPeriodMs: undefined as number | undefined,
-    format: undefined as TraceFormat | undefined,
-    node: undefined as string | undefined,
-    json: false,
-    quiet: false,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    if (a === '--mistakes-per-day' || a === '--detection-ms') {
-      if (target !== undefined)
-        throw new ConfigError('give one target: --mistakes-per-day or --detection-ms');
-      target =
-        a === '--mistakes-per-day'
-          ? { kind: 'mistakes', perDay: numberInRange(a, argv[++i], 0, 1e6) }
-          : { kind: 'detection', detectionMs: numberInRange(a, argv[++i], 0.001, 1e9) };
-    } else if (a === '--headroom') args.headroom = numberInRange(a, argv[++i], 0.01, 1);
-    else if (a === '--points') args.points = Math.round(numberInRange(a, argv[++i], 4, 200));
-    else if (a === '--ping-period-ms')
-      args.pingPeriodMs = numberInRange(a, argv[++i], 0.001, 3_600_000);
-    else if (a === '--format') args.format = traceFormatFlag(argv[++i]);
-    else if (a === '--node') {
-      const id = argv[++i];
-      if (id === undefined || id === '') throw new ConfigError('--node needs a node id');
-      args.node = id;
-    } else if (a === '--json') args.json = true;
-    else if (a === '--quiet') args.quiet = true;
-    else if (a.startsWith('-'))
-      throw new ConfigError(`unknown option ${a} (see heartbeat tune --help)`);
-    else paths.push(a);
-  }
-  if (paths.length !== 1) throw new ConfigError('tune needs exactly one trace file or directory');
+function parse(argv: string[]): TuneArgs {
+  const { values: v, positionals } = parseFlags<{
+    'mistakes-per-day'?: string;
+    'detection-ms'?: string;
+    headroom?: string;
+    points?: string;
+    'ping-period-ms'?: string;
+    format?: string;
+    node?: string;
+    json?: boolean;
+    quiet?: boolean;
+  }>('tune', argv, {
+    'mistakes-per-day': { type: 'string' },
+    'detection-ms': { type: 'string' },
+    headroom: { type: 'string' },
+    points: { type: 'string' },
+    'ping-period-ms': { type: 'string' },
+    format: { type: 'string' },
+    node: { type: 'string' },
+    json: { type: 'boolean' },
+    quiet: { type: 'boolean' },
+  });
+  const perDay = numberFlag('mistakes-per-day', v['mistakes-per-day'], 0, 1e6);
+  const detectionMs = numberFlag('detection-ms', v['detection-ms'], 0.001, 1e9);
+  if (perDay !== undefined && detectionMs !== undefined)
+    throw new UsageError('give one target: --mistakes-per-day or --detection-ms');
+  const target: TuneTarget | undefined =
+    perDay !== undefined
+      ? { kind: 'mistakes', perDay }
+      : detectionMs !== undefined
+        ? { kind: 'detection', detectionMs }
+        : undefined;
+  if (v.node === '') throw new UsageError('--node needs a node id');
+  const [path, ...extra] = positionals;
+  if (path === undefined || extra.length > 0)
+    throw new UsageError('needs exactly one trace file or directory');
   if (target === undefined)
-    throw new ConfigError('tune needs a target: --mistakes-per-day N or --detection-ms MS');
-  return { path: paths[0] as string, target, ...args };
+    throw new UsageError('needs a target: --mistakes-per-day N or --detection-ms MS');
+  const points = numberFlag('points', v.points, 4, 200);
+  return {
+    path,
+    target,
+    headroom: numberFlag('headroom', v.headroom, 0.01, 1) ?? 0.5,
+    points: points === undefined ? 28 : Math.round(points),
+    pingPeriodMs: numberFlag('ping-period-ms', v['ping-period-ms'], 0.001, 3_600_000),
+    format: v.format === undefined ? undefined : traceFormatFlag(v.format),
+    node: v.node,
+    json: v.json === true,
+    quiet: v.quiet === true,
+  };
 }
 
 const f = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : String(x));
@@ -121,104 +124,92 @@ export function shortTraceNote(
   return `note: over ${hours.toPrecision(2)} node-hours this budget allows ${allowed.toPrecision(2)} mistakes, so the choice only covers the longest gap seen; ${needed.toPrecision(2)} node-hours would allow one (record longer, or more nodes)`;
 }
 
-export async function run(argv: string[], io: TuneIo): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    io.out(TUNE_HELP.trimEnd());
-    return 0;
+async function run(argv: string[], io: CliIo): Promise<number> {
+  const args = parse(argv);
+  const traces = readTraceInputs([args.path], {
+    pingPeriodMs: args.pingPeriodMs,
+    format: args.format,
+  });
+  if (traces.length === 0) {
+    io.err('heartbeat tune: no heartbeat arrived in the trace');
+    return 1;
   }
-  let args: TuneArgs;
-  try {
-    args = parseArgs(argv);
-  } catch (error) {
-    io.err(`heartbeat tune: ${(error as Error).message}`);
-    return 2;
-  }
-  try {
-    const traces = readTraceInputs([args.path], {
-      pingPeriodMs: args.pingPeriodMs,
-      format: args.format,
-    });
-    if (traces.length === 0) {
-      io.err('heartbeat tune: no heartbeat arrived in the trace');
-      return 1;
-    }
-    const fleet = pickFleet(traces, args.node);
-    const trace = fleet.trace;
-    if (fleet.members.length > 1) {
-      io.err(
-        `heartbeat tune: pooling ${fleet.members.length} traces (${fleet.members.map((t) => t.name).join(', ')}) as one node population`,
-      );
-    }
-    if (fleet.leftOut.length > 0) {
-      io.err(
-        `heartbeat tune: left out ${fleet.leftOut.length} with another interval (${fleet.leftOut.map((t) => `${t.name}: ${f(t.intervalMs, 1)} ms`).join(', ')}); tune those with --node`,
-      );
-    }
-    const tty = process.stderr.isTTY === true;
-    const write = tty
-      ? (s: string) => void process.stderr.write(s)
-      : (s: string) => io.err(s.trimEnd());
-    const bar = new ProgressBar(write, 'tuning', tty);
-    const result = tune(trace, args.target, createQosEvaluate(), {
-      headroom: args.headroom,
-      pointsPerDetector: args.points,
-      ...(args.quiet ? {} : { onProgress: (d: number, t: number) => bar.update(d, t) }),
-    });
-    if (args.json) {
-      io.out(
-        JSON.stringify(
-          {
-            trace: trace.name,
-            pooled: fleet.members.map((t) => t.name),
-            intervalMs: trace.intervalMs,
-            observedHours: result.sweep.hours,
-            target: result.target,
-            note: shortTraceNote(args.target, args.headroom, result.sweep.hours) ?? null,
-            choice: result.choice ?? null,
-            frontier: result.frontier,
-          },
-          null,
-          2,
-        ),
-      );
-      return result.choice === undefined ? 1 : 0;
-    }
-    const targetText =
-      args.target.kind === 'mistakes'
-        ? `at most ${args.target.perDay} mistakes per node per day (choosing within ${args.headroom * 100} % of it)`
-        : `mean detection within ${args.target.detectionMs} ms`;
-    io.out(
-      `trace ${trace.name}: interval ${f(trace.intervalMs, 1)} ms, ${f(result.sweep.hours)} h observed`,
+  const fleet = pickFleet(traces, args.node);
+  const trace = fleet.trace;
+  if (fleet.members.length > 1) {
+    io.err(
+      `heartbeat tune: pooling ${fleet.members.length} traces (${fleet.members.map((t) => t.name).join(', ')}) as one node population`,
     );
-    io.out(`target: ${targetText}`);
-    const note = shortTraceNote(args.target, args.headroom, result.sweep.hours);
-    if (note !== undefined) io.out(note);
-    io.out('');
-    io.out('frontier (best detection time for each mistake rate, over every detector):');
-    // Settings far noisier than the target are not candidates; say how many were left out.
-    const limit =
-      args.target.kind === 'mistakes' ? Math.max(1, (10 * args.target.perDay) / 24) : Infinity;
-    const shown = result.frontier.filter((p) => p.mistakesPerHour <= limit);
-    for (const p of shown) io.out(`  ${describe(p)}`);
-    if (shown.length < result.frontier.length) {
-      io.out(
-        `  … ${result.frontier.length - shown.length} faster settings with over ${f(limit)} mistakes/h`,
-      );
-    }
-    io.out('');
-    if (result.choice?.spec == null) {
-      io.out('no swept setting meets the target on this trace; relax it or record a longer trace');
-      return 1;
-    }
-    io.out(`recommended: ${describe(result.choice)}`);
-    io.out('configuration:');
-    io.out(configSnippet(result.choice.spec));
-    return 0;
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      io.err(`heartbeat tune: ${error.message}`);
-      return 2;
-    }
-    throw error;
   }
+  if (fleet.leftOut.length > 0) {
+    io.err(
+      `heartbeat tune: left out ${fleet.leftOut.length} with another interval (${fleet.leftOut.map((t) => `${t.name}: ${f(t.intervalMs, 1)} ms`).join(', ')}); tune those with --node`,
+    );
+  }
+  const tty = process.stderr.isTTY === true;
+  const write = tty
+    ? (s: string) => void process.stderr.write(s)
+    : (s: string) => io.err(s.trimEnd());
+  const bar = new ProgressBar(write, 'tuning', tty);
+  const result = tune(trace, args.target, createQosEvaluate(), {
+    headroom: args.headroom,
+    pointsPerDetector: args.points,
+    ...(args.quiet ? {} : { onProgress: (d: number, t: number) => bar.update(d, t) }),
+  });
+  if (args.json) {
+    io.out(
+      JSON.stringify(
+        {
+          trace: trace.name,
+          pooled: fleet.members.map((t) => t.name),
+          intervalMs: trace.intervalMs,
+          observedHours: result.sweep.hours,
+          target: result.target,
+          note: shortTraceNote(args.target, args.headroom, result.sweep.hours) ?? null,
+          choice: result.choice ?? null,
+          frontier: result.frontier,
+        },
+        null,
+        2,
+      ),
+    );
+    return result.choice === undefined ? 1 : 0;
+  }
+  const targetText =
+    args.target.kind === 'mistakes'
+      ? `at most ${args.target.perDay} mistakes per node per day (choosing within ${args.headroom * 100} % of it)`
+      : `mean detection within ${args.target.detectionMs} ms`;
+  io.out(
+    `trace ${trace.name}: interval ${f(trace.intervalMs, 1)} ms, ${f(result.sweep.hours)} h observed`,
+  );
+  io.out(`target: ${targetText}`);
+  const note = shortTraceNote(args.target, args.headroom, result.sweep.hours);
+  if (note !== undefined) io.out(note);
+  io.out('');
+  io.out('frontier (best detection time for each mistake rate, over every detector):');
+  // Settings far noisier than the target are not candidates; say how many were left out.
+  const limit =
+    args.target.kind === 'mistakes' ? Math.max(1, (10 * args.target.perDay) / 24) : Infinity;
+  const shown = result.frontier.filter((p) => p.mistakesPerHour <= limit);
+  for (const p of shown) io.out(`  ${describe(p)}`);
+  if (shown.length < result.frontier.length) {
+    io.out(
+      `  … ${result.frontier.length - shown.length} faster settings with over ${f(limit)} mistakes/h`,
+    );
+  }
+  io.out('');
+  if (result.choice?.spec == null) {
+    io.out('no swept setting meets the target on this trace; relax it or record a longer trace');
+    return 1;
+  }
+  io.out(`recommended: ${describe(result.choice)}`);
+  io.out('configuration:');
+  io.out(configSnippet(result.choice.spec));
+  return 0;
 }
+
+export const command: Command = {
+  name: 'tune',
+  help,
+  run,
+};

@@ -2,13 +2,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { run as runLab } from '../../../src/cli/commands/lab.js';
-import { run as runTune, shortTraceNote } from '../../../src/cli/commands/tune.js';
+import { runCommand } from '../../cli/run-command.js';
+import { shortTraceNote } from '../../../src/cli/commands/tune.js';
 import { loadMonitorConfig } from '../../../src/config/index.js';
 import { ConfigError } from '../../../src/core/errors.js';
 import { nodeOfTrace, pickFleet, poolRecordings } from '../../../src/sim/lab/fleet.js';
 import type { ArrivalTrace } from '../../../src/sim/traces/arrival-trace.js';
 import { captureIo } from './capture-io.js';
+
+const runLab = runCommand('lab');
+const runTune = runCommand('tune');
 
 /** A trace of `count` heartbeats every `intervalMs`, each arriving 5 ms after it was sent. */
 function trace(name: string, intervalMs: number, count: number): ArrivalTrace {

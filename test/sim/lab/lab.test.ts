@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { run as runLab } from '../../../src/cli/commands/lab.js';
-import { run as runTune } from '../../../src/cli/commands/tune.js';
+import { runCommand } from '../../cli/run-command.js';
 import { clairvoyantPoint } from '../../../src/sim/lab/clairvoyant.js';
 import { sweepCsv } from '../../../src/sim/lab/csv.js';
 import { bestAtRate, paretoFrontier } from '../../../src/sim/lab/frontier.js';
@@ -17,6 +16,9 @@ import { chooseSetting } from '../../../src/sim/lab/tuner.js';
 import { SeededRng } from '../../../src/core/rng.js';
 import type { ArrivalTrace } from '../../../src/sim/traces/arrival-trace.js';
 import { captureIo } from './capture-io.js';
+
+const runLab = runCommand('lab');
+const runTune = runCommand('tune');
 
 function point(
   detector: string,

@@ -3,22 +3,23 @@
  * scenario by name) through the full simulator and prints what happened — false suspicions and
  * convictions, detection times of crashed nodes, optionally every transition. With `--check` a
  * run that convicts a healthy node (or misses a bound) fails with exit status 1 and names its
- * seed. Exported as `run(argv, io)` for the CLI dispatcher.
+ * seed.
  */
-import { parseArgs } from 'node:util';
-import { ConfigError, HeartbeatError } from '../core/errors.js';
-import { parseDetectorSpec } from '../detectors/registry.js';
-import { checkRun, type RunExpectations } from './checks.js';
-import { loadScenario } from './load-scenario.js';
-import type { Scenario } from './scenario.js';
+import { ConfigError } from '../../core/errors.js';
+import { parseDetectorSpec } from '../../detectors/registry.js';
+import { checkRun, type RunExpectations } from '../../sim/checks.js';
+import { loadScenario } from '../../sim/load-scenario.js';
+import type { Scenario } from '../../sim/scenario.js';
 import {
   STANDARD_SCENARIO_NAMES,
   standardScenario,
   type StandardScenarioName,
-} from './scenarios/index.js';
-import { runScenario, type SimulationResult } from './simulator.js';
+} from '../../sim/scenarios/index.js';
+import { runScenario, type SimulationResult } from '../../sim/simulator.js';
+import type { Command } from '../command.js';
+import { intFlag, parseFlags, UsageError, type CliIo } from '../usage.js';
 
-export const SIM_HELP = `Usage: heartbeat sim <scenario.yaml|scenario.json|${STANDARD_SCENARIO_NAMES.join('|')}> [options]
+const help = `Usage: heartbeat sim <scenario.yaml|scenario.json|${STANDARD_SCENARIO_NAMES.join('|')}> [options]
 
 Runs a scenario through the real node table and detectors in simulated time (docs/SIMULATOR.md)
 and prints false suspicions, false convictions and detection times. The same seed gives the same
@@ -33,13 +34,7 @@ Options:
   --convict-within MS  with --check: every crashed node dead within MS of its crash
   --transitions        print every transition
   --json               print the results as JSON (transitions only with --transitions)
-  -h, --help           this text
-`;
-
-export interface SimIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
+  -h, --help           this text`;
 
 interface SimArgs {
   scenario: Scenario;
@@ -51,22 +46,9 @@ interface SimArgs {
   json: boolean;
 }
 
-/** Runs the command; returns the exit status (0 ok, 1 check failed, 2 bad usage or input). */
-export async function run(argv: string[], io: SimIo): Promise<number> {
-  let args: SimArgs | undefined;
-  try {
-    args = parse(argv);
-  } catch (error) {
-    if (error instanceof HeartbeatError) {
-      io.err(`heartbeat sim: ${error.message}`);
-      return 2;
-    }
-    throw error;
-  }
-  if (args === undefined) {
-    io.out(SIM_HELP.trimEnd());
-    return 0;
-  }
+/** Runs the command; returns the exit status (0 ok, 1 check failed); bad input throws. */
+async function run(argv: string[], io: CliIo): Promise<number> {
+  const args = parse(argv);
   const results: SimulationResult[] = [];
   const failures: string[] = [];
   for (let seed = args.seed; seed < args.seed + args.seeds; seed++) {
@@ -85,33 +67,29 @@ export async function run(argv: string[], io: SimIo): Promise<number> {
   return failures.length > 0 ? 1 : 0;
 }
 
-function parse(argv: string[]): SimArgs | undefined {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        seed: { type: 'string' },
-        seeds: { type: 'string' },
-        detector: { type: 'string' },
-        check: { type: 'boolean' },
-        'detect-within': { type: 'string' },
-        'convict-within': { type: 'string' },
-        transitions: { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new ConfigError(`${(error as Error).message.split('\n')[0]} (see heartbeat sim --help)`);
-  }
-  const v = parsed.values;
-  if (v.help === true) return undefined;
-  const [source, ...extra] = parsed.positionals;
+function parse(argv: string[]): SimArgs {
+  const { values: v, positionals } = parseFlags<{
+    seed?: string;
+    seeds?: string;
+    detector?: string;
+    check?: boolean;
+    'detect-within'?: string;
+    'convict-within'?: string;
+    transitions?: boolean;
+    json?: boolean;
+  }>('sim', argv, {
+    seed: { type: 'string' },
+    seeds: { type: 'string' },
+    detector: { type: 'string' },
+    check: { type: 'boolean' },
+    'detect-within': { type: 'string' },
+    'convict-within': { type: 'string' },
+    transitions: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  const [source, ...extra] = positionals;
   if (source === undefined || extra.length > 0) {
-    throw new ConfigError(
+    throw new UsageError(
       'expects one scenario: a file or a standard name (see heartbeat sim --help)',
     );
   }
@@ -128,28 +106,19 @@ function parse(argv: string[]): SimArgs | undefined {
     scenario.monitor = { ...scenario.monitor, detector: parseDetectorSpec(data, '--detector') };
   }
   const expect: RunExpectations = { noFalseConvictions: true };
-  const detect = optionalInt('--detect-within', v['detect-within'], 0);
-  const convict = optionalInt('--convict-within', v['convict-within'], 0);
+  const detect = intFlag('detect-within', v['detect-within'], 0);
+  const convict = intFlag('convict-within', v['convict-within'], 0);
   if (detect !== undefined) expect.detectWithinMs = detect;
   if (convict !== undefined) expect.convictWithinMs = convict;
   return {
     scenario,
-    seed: optionalInt('--seed', v.seed, 0) ?? 1,
-    seeds: optionalInt('--seeds', v.seeds, 1) ?? 1,
+    seed: intFlag('seed', v.seed, 0) ?? 1,
+    seeds: intFlag('seeds', v.seeds, 1) ?? 1,
     check: v.check === true,
     expect,
     transitions: v.transitions === true,
     json: v.json === true,
   };
-}
-
-function optionalInt(flag: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isSafeInteger(n) || n < min) {
-    throw new ConfigError(`${flag} needs a whole number ≥ ${min}, got ${JSON.stringify(value)}`);
-  }
-  return n;
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
@@ -184,3 +153,9 @@ export function describe(r: SimulationResult, withTransitions: boolean): string[
   }
   return lines;
 }
+
+export const command: Command = {
+  name: 'sim',
+  help,
+  run,
+};

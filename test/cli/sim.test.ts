@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/sim/sim-command.js';
+import { runCommand } from './run-command.js';
+
+const run = runCommand('sim');
 
 async function sim(...argv: string[]) {
   const out: string[] = [];
