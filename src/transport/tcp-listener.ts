@@ -11,8 +11,7 @@
  */
 import net from 'node:net';
 import type { Clock, TimerHandle } from '../core/clock.js';
-import { bindError } from '../core/bind-error.js';
-import { DecodeError } from '../core/errors.js';
+import { DecodeError, StateError } from '../core/errors.js';
 import {
   MAX_TCP_CONNECTIONS,
   MAX_TCP_DECODE_ERRORS,
@@ -20,6 +19,7 @@ import {
 } from '../core/limits.js';
 import type { Message } from '../protocol/message.js';
 import { StreamDecoder } from '../protocol/index.js';
+import { bindOrFail } from './bind.js';
 import type {
   HeartbeatListener,
   ListenerComponents,
@@ -92,7 +92,7 @@ export class TcpListener implements HeartbeatListener {
 
   /** Binds the server; rejects with AddressInUseError `port N/tcp is in use` when it is taken. */
   async start(): Promise<number> {
-    if (this.server !== null) throw new Error('TCP listener already started');
+    if (this.server !== null) throw new StateError('TCP listener', 'running', 'start');
     const server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
     server.maxConnections = this.maxConnections;
     server.on('drop', (data?: net.DropArgument) => {
@@ -102,17 +102,8 @@ export class TcpListener implements HeartbeatListener {
         port: data?.remotePort ?? 0,
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException): void => {
-        server.close();
-        reject(bindError(error, this.host, this.requestedPort, 'tcp'));
-      };
-      server.once('error', onError);
-      server.listen(this.requestedPort, this.host, () => {
-        server.off('error', onError);
-        resolve();
-      });
-    });
+    const where = { host: this.host, port: this.requestedPort, what: 'tcp' };
+    await bindOrFail(server, (done) => server.listen(where.port, where.host, done), where);
     server.on('error', () => {});
     this.server = server;
     this.boundPort = (server.address() as net.AddressInfo).port;

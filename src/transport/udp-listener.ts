@@ -12,11 +12,11 @@
  */
 import { isUtf8 } from 'node:buffer';
 import dgram from 'node:dgram';
-import { bindError } from '../core/bind-error.js';
-import { ConfigError, DecodeError } from '../core/errors.js';
+import { ConfigError, DecodeError, StateError } from '../core/errors.js';
 import { MAX_DATAGRAM_BYTES } from '../core/limits.js';
 import type { Message } from '../protocol/message.js';
 import { MAGIC_0, decodeBinary, decodeJson, decodeTextLine } from '../protocol/index.js';
+import { bindOrFail } from './bind.js';
 import type {
   HeartbeatListener,
   ListenerComponents,
@@ -98,20 +98,11 @@ export class UdpListener implements HeartbeatListener {
 
   /** Binds the socket; rejects with AddressInUseError `port N/udp is in use` when it is taken. */
   async start(): Promise<number> {
-    if (this.socket !== null) throw new Error('UDP listener already started');
+    if (this.socket !== null) throw new StateError('UDP listener', 'running', 'start');
     const type = this.host.includes(':') ? 'udp6' : 'udp4';
     const socket = dgram.createSocket({ type, recvBufferSize: this.recvBufferBytes });
-    await new Promise<void>((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException): void => {
-        socket.close();
-        reject(bindError(error, this.host, this.requestedPort, 'udp'));
-      };
-      socket.once('error', onError);
-      socket.bind(this.requestedPort, this.host, () => {
-        socket.off('error', onError);
-        resolve();
-      });
-    });
+    const where = { host: this.host, port: this.requestedPort, what: 'udp' };
+    await bindOrFail(socket, (done) => socket.bind(where.port, where.host, done), where);
     // After binding, socket errors (e.g. ICMP-triggered) are not fatal to the monitor.
     socket.on('error', () => {});
     socket.on('message', (buf, rinfo) => this.onDatagram(buf, rinfo));
