@@ -8,6 +8,7 @@
  * with ManualClock and SeededRng knows the exact instant of every heartbeat.
  */
 import type { Clock, TimerHandle } from '../core/clock.js';
+import { DEFAULT_INTERVAL_MS } from '../core/defaults.js';
 import { TypedEmitter } from '../core/emitter.js';
 import { ConfigError, HeartbeatError } from '../core/errors.js';
 import { MAX_HEARTBEAT_INTERVAL_MS, MIN_HEARTBEAT_INTERVAL_MS } from '../core/limits.js';
@@ -119,7 +120,8 @@ export interface AgentStats {
   targets: Record<string, SenderStats>;
 }
 
-export const DEFAULT_INTERVAL_MS = 1000;
+/** The one default interval (core/defaults.ts), which the monitor assumes too. */
+export { DEFAULT_INTERVAL_MS };
 export const DEFAULT_JITTER_RATIO = 0.1;
 /** Jitter beyond ±50 % would make the interval meaningless to the monitor's detector. */
 export const MAX_JITTER_RATIO = 0.5;

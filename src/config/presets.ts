@@ -4,7 +4,12 @@
  * they stay consistent with each other; a config file, the environment or flags then change
  * single fields on top (see load.ts for the order). docs/CONFIG.md repeats the reasons below.
  */
+import * as timing from '../core/defaults.js';
+import { resolvePhiAccrualOptions } from '../detectors/phi-accrual.js';
 import type { MonitorConfig, PresetName } from './types.js';
+
+/** The φ accrual detector's own defaults at the default interval, as the library resolves them. */
+const PHI_DEFAULTS = resolvePhiAccrualOptions({}, { intervalMs: timing.DEFAULT_INTERVAL_MS });
 
 /** The fields a preset decides. */
 export type PresetValues = Pick<
@@ -18,30 +23,37 @@ export const PRESET_NAMES: readonly PresetName[] = ['lan', 'wan', 'local'];
 export const DEFAULT_PRESET: PresetName = 'lan';
 
 export const PRESETS: Readonly<Record<PresetName, PresetValues>> = {
-  /** One data centre or office network: sub-millisecond latency, rare loss. */
+  /**
+   * One data centre or office network: sub-millisecond latency, rare loss. Exactly the library's
+   * defaults (core/defaults.ts and the φ detector's own) at the default interval, so the daemon
+   * with no configuration detects as a NodeTable built with no options. The values are written
+   * out in ms, as a configuration states them; the library scales the same rules with each
+   * node's interval, so the two agree for senders at the default interval (test/config).
+   */
   lan: {
     // 1 heartbeat a second: Akka's and memberlist's LAN default; 1 UDP datagram/s per node is nothing.
-    defaultIntervalMs: 1000,
+    defaultIntervalMs: timing.DEFAULT_INTERVAL_MS,
     detector: {
-      kind: 'phi-accrual',
-      // Akka's and Cassandra's threshold, proven on many clusters.
-      threshold: 8,
-      // Akka's 100 ms floor: a very regular sender's σ cannot collapse, so one late heartbeat
-      // does not send φ past the threshold.
-      minStdDeviationMs: 100,
-      // 2 intervals of silence absorbed (one lost datagram plus a GC pause): a little under
-      // Akka's 3 s, for detection about 3–4 s after the last heartbeat.
-      acceptableHeartbeatPauseMs: 2000,
+      kind: timing.DEFAULT_DETECTOR.kind,
+      // Akka's and Cassandra's threshold, 8, proven on many clusters.
+      threshold: PHI_DEFAULTS.threshold,
+      // Akka's 100 ms floor (interval / 10): a very regular sender's σ cannot collapse, so one
+      // late heartbeat does not send φ past the threshold.
+      minStdDeviationMs: PHI_DEFAULTS.minStdDeviationMs,
+      // Akka's 3 intervals of silence absorbed (lost datagrams plus a GC pause), for detection
+      // about 4.5 s after the last heartbeat.
+      acceptableHeartbeatPauseMs: PHI_DEFAULTS.acceptableHeartbeatPauseMs,
     },
-    // 10 s suspect before dead: a rebooting switch port or a long GC pause recovers within it.
-    deadAfterMs: 10_000,
+    // 10 s (10 intervals) suspect before dead: a rebooting switch port or a long GC pause
+    // recovers within it.
+    deadAfterMs: timing.defaultDeadAfterMs(timing.DEFAULT_INTERVAL_MS),
     // 30 s for a registered node's agent to start: a container pull and process start fit.
-    startupGraceMs: 30_000,
+    startupGraceMs: timing.defaultStartupGraceMs(timing.DEFAULT_INTERVAL_MS),
     pauseGuard: {
       // A timer 500 ms late is a stalled monitor, not timer jitter (a few ms).
-      toleranceMs: 500,
+      toleranceMs: timing.PAUSE_TOLERANCE_MS,
       // 2 intervals: every live sender's queued heartbeat is read before anyone is convicted.
-      graceMs: 2000,
+      graceMs: timing.defaultPauseGraceMs(timing.DEFAULT_INTERVAL_MS),
     },
   },
   /** Across regions or the internet: tens to hundreds of ms of latency, bursts of loss. */

@@ -6,6 +6,14 @@
  * the states, the deadline queue, the pause guard and the memory per node.
  */
 import type { Clock, TimerHandle } from '../core/clock.js';
+import {
+  DEFAULT_DETECTOR,
+  DEFAULT_INTERVAL_MS,
+  PAUSE_TOLERANCE_MS,
+  defaultDeadAfterMs,
+  defaultPauseGraceMs,
+  defaultStartupGraceMs,
+} from '../core/defaults.js';
 import { TypedEmitter } from '../core/emitter.js';
 import { ConfigError, HeartbeatError, LimitError, UnknownNodeError } from '../core/errors.js';
 import { MAX_HEARTBEAT_INTERVAL_MS, MAX_NODES, MAX_TRANSITIONS_PER_TICK } from '../core/limits.js';
@@ -32,39 +40,41 @@ import {
 export interface NodeTableOptions {
   /**
    * Detector for every node unless `detectorFor` says otherwise.
-   * @default { kind: 'phi-accrual' }: adapts to each sender's observed jitter.
+   * @default DEFAULT_DETECTOR (core/defaults.ts), `{ kind: 'phi-accrual' }`: adapts to each
+   * sender's observed jitter.
    */
   detector?: DetectorSpec;
   /** Per-node choice (groups by tag or id prefix); return undefined for the default. */
   detectorFor?: (nodeId: string, tags: readonly string[]) => DetectorSpec | undefined;
   /**
    * Interval assumed for senders that don't say theirs (text lines, bare pings).
-   * @default 1000: the agent's default interval.
+   * @default DEFAULT_INTERVAL_MS (core/defaults.ts), 1000: the agent's default interval.
    */
   defaultIntervalMs?: number;
   /**
    * suspect → dead after this long.
-   * @default 10 × the node's interval: ten heartbeats missed in a row after suspicion is a
-   * crash, not a hiccup (10 s at the default 1 s interval).
+   * @default defaultDeadAfterMs(the node's interval), 10 intervals (core/defaults.ts): ten
+   * heartbeats missed in a row after suspicion is a crash, not a hiccup.
    */
   deadAfterMs?: number;
   /**
    * A registered (or restored) node never heard from within this time is dead ('never-came-up').
-   * @default max(30 000, 3 × the node's interval): time for an agent to start after its
-   * registration, and never less than three of its intervals.
+   * @default defaultStartupGraceMs(the node's interval), max(30 000, 3 intervals)
+   * (core/defaults.ts): time for an agent to start after its registration.
    */
   startupGraceMs?: number;
   /**
    * Pause guard: the deadline timer firing later than due by more than this means the monitor
    * itself stalled (GC, SIGSTOP, VM pause, an overloaded event loop).
-   * @default 500: far above timer jitter (a few ms) and GC pauses of a healthy process, well
-   * below a heartbeat interval.
+   * @default PAUSE_TOLERANCE_MS (core/defaults.ts), 500: far above timer jitter and the GC
+   * pauses of a healthy process, well below a heartbeat interval.
    */
   pauseToleranceMs?: number;
   /**
    * After a detected stall, convictions wait this long so heartbeats queued in socket buffers
    * while the monitor was blind get read first.
-   * @default 2 × defaultIntervalMs: every live sender has sent at least one heartbeat by then.
+   * @default defaultPauseGraceMs(defaultIntervalMs), 2 intervals (core/defaults.ts): every
+   * live sender has sent at least one heartbeat by then.
    */
   pauseGraceMs?: number;
   /** @default MAX_NODES from core/limits.ts. */
@@ -122,9 +132,6 @@ export interface NodeTableComponents {
 /** NodeEvents as a type alias (the emitter needs an index-compatible type, not an interface). */
 type EventMap = { [K in keyof NodeEvents]: NodeEvents[K] };
 
-const DEFAULT_DETECTOR: DetectorSpec = { kind: 'phi-accrual' };
-const DEFAULT_INTERVAL_MS = 1000;
-const DEFAULT_PAUSE_TOLERANCE_MS = 500;
 const MAX_U32 = 0xffff_ffff;
 
 /** Reason codes stored per node (index = code). */
@@ -249,9 +256,9 @@ export class NodeTable {
     this.deadAfterMs = nonNegative('deadAfterMs', init.deadAfterMs);
     this.startupGraceMs = nonNegative('startupGraceMs', init.startupGraceMs);
     this.pauseToleranceMs =
-      nonNegative('pauseToleranceMs', init.pauseToleranceMs) ?? DEFAULT_PAUSE_TOLERANCE_MS;
+      nonNegative('pauseToleranceMs', init.pauseToleranceMs) ?? PAUSE_TOLERANCE_MS;
     this.pauseGraceMs =
-      nonNegative('pauseGraceMs', init.pauseGraceMs) ?? 2 * this.defaultIntervalMs;
+      nonNegative('pauseGraceMs', init.pauseGraceMs) ?? defaultPauseGraceMs(this.defaultIntervalMs);
     this.maxNodes = Math.min(MAX_NODES, nonNegative('maxNodes', init.maxNodes) ?? MAX_NODES);
     // Refuse a bad default spec now (ConfigError) rather than on some node's first heartbeat.
     this.createDetector(this.detector, { intervalMs: this.defaultIntervalMs }).dispose?.();
@@ -859,11 +866,11 @@ export class NodeTable {
   }
 
   private deadAfterFor(slot: number): number {
-    return this.deadAfterMs ?? 10 * (this.cols.intervalMs[slot] as number);
+    return this.deadAfterMs ?? defaultDeadAfterMs(this.cols.intervalMs[slot] as number);
   }
 
   private startupGraceFor(slot: number): number {
-    return this.startupGraceMs ?? Math.max(30_000, 3 * (this.cols.intervalMs[slot] as number));
+    return this.startupGraceMs ?? defaultStartupGraceMs(this.cols.intervalMs[slot] as number);
   }
 
   private snapshot(slot: number, now: number): NodeSnapshot {

@@ -9,6 +9,7 @@
  * runs before the watchdog's tick.
  */
 import type { Clock, TimerHandle } from '../core/clock.js';
+import { DEFAULT_INTERVAL_MS, PAUSE_TOLERANCE_MS, defaultPauseGraceMs } from '../core/defaults.js';
 
 /** A detected stall of the monitor process. */
 export interface StallEvent {
@@ -29,9 +30,17 @@ export interface StallWatchdogOptions {
    * second cost nothing.
    */
   periodMs?: number;
-  /** A tick later than due by more than this is a stall. @default 500 (config.pauseGuard.toleranceMs) */
+  /**
+   * A tick later than due by more than this is a stall.
+   * @default PAUSE_TOLERANCE_MS (core/defaults.ts), 500, as the node table's; the monitor passes
+   * config.pauseGuard.toleranceMs.
+   */
   toleranceMs?: number;
-  /** Convictions wait this long after a stall. @default 2000 (config.pauseGuard.graceMs) */
+  /**
+   * Convictions wait this long after a stall.
+   * @default defaultPauseGraceMs(DEFAULT_INTERVAL_MS) (core/defaults.ts), 2000, as the node
+   * table's; the monitor passes config.pauseGuard.graceMs.
+   */
   graceMs?: number;
 }
 
@@ -55,8 +64,8 @@ export class StallWatchdog {
     this.clock = components.clock;
     this.onStall = components.onStall;
     this.periodMs = init.periodMs ?? 100;
-    this.toleranceMs = init.toleranceMs ?? 500;
-    this.graceMs = init.graceMs ?? 2000;
+    this.toleranceMs = init.toleranceMs ?? PAUSE_TOLERANCE_MS;
+    this.graceMs = init.graceMs ?? defaultPauseGraceMs(DEFAULT_INTERVAL_MS);
   }
 
   start(): void {
