@@ -157,3 +157,10 @@ export const MAX_JOURNAL_ENTRIES = 20_000;
  * Ten full journals (~200 MB at worst); beyond it the oldest are dropped and counted.
  */
 export const MAX_UNSTORED_ENTRIES = 10 * MAX_JOURNAL_ENTRIES;
+
+/**
+ * Inter-arrival times kept per node in the history store to warm its detector up after a
+ * monitor restart: enough for a stable mean and spread (φ needs a few dozen), small enough that
+ * a checkpoint of a million nodes stays a few hundred MB of writes.
+ */
+export const MAX_WARMUP_SAMPLES = 32;

@@ -30,6 +30,7 @@ export function createMonitor(
   init: CreateMonitorOptions = {},
 ): Monitor {
   const { host } = config;
+  const { tcpIdleTimeoutMs, api: apiInit, store: storeInit, ...monitorInit } = init;
   const listeners: ListenerFactory[] = [];
   const udpPort = config.udpPort;
   if (udpPort !== null) {
@@ -37,24 +38,24 @@ export function createMonitor(
   }
   const tcpPort = config.tcpPort;
   if (tcpPort !== null) {
-    listeners.push(tcpListener({ host, port: tcpPort, idleTimeoutMs: init.tcpIdleTimeoutMs }));
+    listeners.push(tcpListener({ host, port: tcpPort, idleTimeoutMs: tcpIdleTimeoutMs }));
   }
   const httpPort = config.httpPort;
   return new Monitor(
     {
       clock: components.clock,
-      store: () => SqliteHistoryStore.open(config.dataPath, init.store),
+      store: () => SqliteHistoryStore.open(config.dataPath, storeInit),
       listeners,
       http:
         httpPort === null
           ? undefined
           : ({ monitor }) => {
-              const api = new ApiServer({ monitor }, init.api);
+              const api = new ApiServer({ monitor }, apiInit);
               return { start: () => api.start(host, httpPort), stop: () => api.stop() };
             },
       actions: ({ clock }) => new ActionRunner({ clock }, config.actions),
     },
     config,
-    { stallCheckPeriodMs: init.stallCheckPeriodMs, journal: init.journal },
+    monitorInit,
   );
 }

@@ -45,6 +45,12 @@ export interface FailureDetector {
    * it when present. Calling it twice does nothing the second time.
    */
   dispose?(): void;
+  /**
+   * The last `max` inter-arrival times the detector holds, oldest first: what a restarted
+   * monitor replays into a new detector to warm it up (NodeTable.restore). Optional: detectors
+   * whose window holds something else leave it out and start over after a restart.
+   */
+  recentIntervals?(max: number): number[];
 }
 
 export type DetectorKind =

@@ -7,7 +7,7 @@ import {
   windowParams,
   type WindowParams,
 } from './pooled-window-detector.js';
-import { windowCount, windowMean, windowPush, windowStdDeviation } from './ring.js';
+import { windowCount, windowMean, windowPush, windowStdDeviation, windowToArray } from './ring.js';
 
 /**
  * Options of the φ accrual detector. Akka cluster's defaults assume a 1 s heartbeat; ours keep
@@ -161,6 +161,12 @@ export class PhiAccrualDetector extends PooledWindowDetector<PhiParams> {
     if (Number.isNaN(lastMs)) return 0;
     const phi = akkaPhi(nowMs - lastMs, this.meanMs(), this.stdDeviationMs());
     return reconcileLevel(phi, nowMs, this.suspectAtMs(), this.threshold);
+  }
+
+  /** The window's intervals, oldest first: its warm-up after a monitor restart. */
+  recentIntervals(max: number): number[] {
+    const all = windowToArray(this.slab, this.at + WINDOW, this.p.capacity);
+    return all.slice(Math.max(0, all.length - Math.max(0, Math.floor(max))));
   }
 
   protected details(heard: boolean): Record<string, number> {

@@ -7,7 +7,7 @@ import {
   windowParams,
   type WindowParams,
 } from './pooled-window-detector.js';
-import { windowCount, windowMean, windowPush } from './ring.js';
+import { windowCount, windowMean, windowPush, windowToArray } from './ring.js';
 
 /**
  * Options of the Cassandra-style φ detector. Cassandra's defaults assume its 1 s gossip
@@ -126,6 +126,12 @@ export class PhiCassandraDetector extends PooledWindowDetector<CassandraParams> 
     if (Number.isNaN(lastMs)) return 0;
     const phi = cassandraPhi(nowMs - lastMs, this.meanMs());
     return reconcileLevel(phi, nowMs, this.suspectAtMs(), this.threshold);
+  }
+
+  /** The window's intervals, oldest first: its warm-up after a monitor restart. */
+  recentIntervals(max: number): number[] {
+    const all = windowToArray(this.slab, this.at + WINDOW, this.p.capacity);
+    return all.slice(Math.max(0, all.length - Math.max(0, Math.floor(max))));
   }
 
   protected details(heard: boolean): Record<string, number> {

@@ -15,6 +15,12 @@ export const SUSPECT = 2;
 export const DEAD = 3;
 export const LEFT = 4;
 
+/** Bits of `flags`. */
+/** Changed by heartbeats since the monitor last saved it (checkpoint). */
+export const FLAG_DIRTY = 1;
+/** Restored after a monitor restart and not heard since: its next seq gap is not a loss. */
+export const FLAG_RESTORED = 2;
+
 /** The tags of every node without any: one shared frozen empty array, not one per node. */
 export const NO_TAGS: readonly string[] = Object.freeze([]);
 
@@ -39,6 +45,8 @@ export class NodeColumns {
   state: Uint8Array;
   /** Index into TRANSITION_REASONS of the transition into the current state. */
   stateReason: Uint8Array;
+  /** FLAG_DIRTY, FLAG_RESTORED. */
+  flags: Uint8Array;
   ids: (string | undefined)[];
   /** Created on the first heartbeat of each incarnation; undefined before and after leaving. */
   detectors: (FailureDetector | undefined)[];
@@ -62,6 +70,7 @@ export class NodeColumns {
     this.stale = new Uint32Array(n);
     this.state = new Uint8Array(n);
     this.stateReason = new Uint8Array(n);
+    this.flags = new Uint8Array(n);
     this.ids = [];
     this.detectors = [];
     this.addresses = [];
@@ -85,6 +94,7 @@ export class NodeColumns {
     this.stale[slot] = 0;
     this.state[slot] = UNKNOWN;
     this.stateReason[slot] = 0;
+    this.flags[slot] = 0;
     this.ids[slot] = id;
     this.detectors[slot] = undefined;
     this.addresses[slot] = null;
@@ -107,7 +117,7 @@ export class NodeColumns {
 
   /** Bytes held by the typed arrays and the reference arrays (8 bytes per reference). */
   memoryBytes(): number {
-    return this.capacity * (7 * 8 + 4 * 4 + 2 + 5 * 8);
+    return this.capacity * (7 * 8 + 4 * 4 + 3 + 5 * 8);
   }
 
   private grow(minCapacity: number): void {
@@ -141,6 +151,7 @@ export class NodeColumns {
     this.stale = u32(this.stale);
     this.state = u8(this.state);
     this.stateReason = u8(this.stateReason);
+    this.flags = u8(this.flags);
     this.capacity = n;
   }
 }

@@ -16,24 +16,41 @@ import {
 } from '../core/defaults.js';
 import { TypedEmitter } from '../core/emitter.js';
 import { ConfigError, HeartbeatError, LimitError, UnknownNodeError } from '../core/errors.js';
-import { MAX_HEARTBEAT_INTERVAL_MS, MAX_NODES, MAX_TRANSITIONS_PER_TICK } from '../core/limits.js';
+import {
+  MAX_HEARTBEAT_INTERVAL_MS,
+  MAX_NODES,
+  MAX_TRANSITIONS_PER_TICK,
+  MAX_WARMUP_SAMPLES,
+} from '../core/limits.js';
 import type { DetectorContext, FailureDetector } from '../detectors/detector.js';
 import { SamplePool } from '../detectors/sample-pool.js';
 import type { DetectorSpec } from '../detectors/spec.js';
-import type { Message } from '../protocol/message.js';
+import type { Message, Payload } from '../protocol/message.js';
 import { checkIntervalMs, checkNodeId } from '../protocol/validate.js';
 import { classifyArrival, seqMayAdvance, type ArrivalHistory } from './arrival.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import { describeStatus } from './describe-status.js';
 import { defaultDetectorFactory, type DetectorFactory } from './detector-factory.js';
-import { ALIVE, DEAD, LEFT, NO_TAGS, NodeColumns, SUSPECT, UNKNOWN } from './node-columns.js';
+import {
+  ALIVE,
+  DEAD,
+  FLAG_DIRTY,
+  FLAG_RESTORED,
+  LEFT,
+  NO_TAGS,
+  NodeColumns,
+  SUSPECT,
+  UNKNOWN,
+} from './node-columns.js';
 import {
   NODE_STATES,
   type Evidence,
   type NodeEvents,
+  type NodeLifecycle,
   type NodeSnapshot,
   type NodeState,
   type NodeTransition,
+  type RestoredNode,
   type TransitionReason,
 } from './types.js';
 
@@ -189,6 +206,8 @@ export class NodeTable {
   };
   private readonly slotById = new Map<string, number>();
   private readonly freeSlots: number[] = [];
+  /** Slots whose FLAG_DIRTY was set since `takeDirty` last ran (may hold freed slots). */
+  private dirtySlots: number[] = [];
   private nextSlot = 0;
   private readonly stateCounts = [0, 0, 0, 0, 0];
   private readonly stats: NodeTableCounters = {
@@ -301,19 +320,22 @@ export class NodeTable {
   }
 
   /**
-   * Restores a node from persistent storage after a monitor restart, without `node:joined`: it
-   * starts `unknown` with a fresh startup grace (the monitor could not hear it while down), and
-   * its incarnation and last seq so old packets are still recognised. A node already in the table
-   * only gets its address and tags updated.
+   * Restores a node from persistent storage after a monitor restart, emitting nothing: it comes
+   * back in the state it was stored in, with its last-seen time, counters, payload and (for
+   * detectors that keep their window, see `recentIntervals`) its detector's warm-up. What is
+   * genuine across a restart (docs/PAUSE-GUARD.md, "Across a restart"):
+   * - `left` and `dead` stay so, with no deadline: nothing convicts them again;
+   * - `alive` stays alive, its detector warmed as if the last heartbeat arrived at the restart
+   *   (the monitor could not hear it while down): only silence after the restart convicts it;
+   * - `suspect` stays suspect, and is dead when its dead grace, counted from when it became
+   *   suspect, runs out;
+   * - `unknown` keeps its registration deadline (counted from its registration);
+   * - a record without a state (an older store) comes back `unknown` with a fresh startup grace.
+   * The monitor defers convictions for a pause-guard grace after the restart on top of this. The
+   * first heartbeat after a restore does not count its seq gap as lost (heartbeats the monitor
+   * missed while down). A node already in the table only gets its address and tags updated.
    */
-  restore(record: {
-    id: string;
-    address?: string | null;
-    tags?: string[];
-    incarnation?: number | null;
-    lastSeq?: number | null;
-    intervalMs?: number;
-  }): void {
+  restore(record: RestoredNode): void {
     this.assertRunning();
     checkId(record.id);
     const intervalMs = positive('intervalMs', record.intervalMs);
@@ -324,14 +346,109 @@ export class NodeTable {
     }
     this.assertRoom();
     const now = this.clock.monotonicMs();
+    const c = this.cols;
     const slot = this.allocate(record.id, intervalMs ?? this.defaultIntervalMs, now);
     this.updateInfo(slot, record.address ?? undefined, record.tags, undefined);
-    this.cols.stateReason[slot] = REASON_CODE.get('registered') as number;
-    if (isU32(record.incarnation ?? undefined))
-      this.cols.incarnation[slot] = record.incarnation ?? NaN;
-    if (isU32(record.lastSeq ?? undefined)) this.cols.lastSeq[slot] = record.lastSeq ?? NaN;
-    this.queue.set(slot, now + this.startupGraceFor(slot));
+    c.stateReason[slot] = REASON_CODE.get('registered') as number;
+    if (isU32(record.incarnation ?? undefined)) c.incarnation[slot] = record.incarnation ?? NaN;
+    if (isU32(record.lastSeq ?? undefined)) c.lastSeq[slot] = record.lastSeq ?? NaN;
+    const state = record.state === undefined ? UNKNOWN : NODE_STATES.indexOf(record.state);
+    if (record.state === undefined || state < 0) {
+      this.queue.set(slot, now + this.startupGraceFor(slot));
+      this.arm();
+      return;
+    }
+    // Wall times of the stored record as this process's monotonic times.
+    const wallNow = this.clock.wallMs();
+    const mono = (wall: number | null | undefined): number =>
+      wall === null || wall === undefined || !Number.isFinite(wall)
+        ? NaN
+        : now - Math.max(0, wallNow - wall);
+    const reason = REASON_CODE.get(record.stateReason as TransitionReason);
+    this.setState(slot, state, REASONS[reason ?? 0] as TransitionReason, now);
+    c.stateSinceMs[slot] = Number.isNaN(mono(record.stateSinceWallMs))
+      ? now
+      : mono(record.stateSinceWallMs);
+    c.failedSinceMs[slot] = mono(record.failedSinceWallMs);
+    c.lastArrivalMs[slot] = mono(record.lastArrivalWallMs);
+    c.lastArrivalWallMs[slot] = record.lastArrivalWallMs ?? NaN;
+    c.heartbeats[slot] = record.heartbeats ?? 0;
+    c.lost[slot] = record.lost ?? 0;
+    c.duplicates[slot] = record.duplicates ?? 0;
+    c.stale[slot] = record.stale ?? 0;
+    if (record.payload !== undefined && record.payload !== null) {
+      c.payloads[slot] = record.payload as Payload;
+    }
+    c.flags[slot] = FLAG_RESTORED;
+    if (state === ALIVE || state === SUSPECT) {
+      const detector = this.newDetector(slot);
+      warmUp(detector, record.warmupMs ?? [], now);
+      c.detectors[slot] = detector;
+    }
+    if (state === UNKNOWN) {
+      this.queue.set(
+        slot,
+        Math.max(now, (c.stateSinceMs[slot] as number) + this.startupGraceFor(slot)),
+      );
+    } else if (state === ALIVE) {
+      this.refreshDeadline(slot, (c.detectors[slot] as FailureDetector).suspectAtMs());
+    } else if (state === SUSPECT) {
+      this.queue.set(
+        slot,
+        Math.max(now, (c.stateSinceMs[slot] as number) + this.deadAfterFor(slot)),
+      );
+    }
     this.arm();
+  }
+
+  /**
+   * What the store keeps of a node to restore it exactly (see `restore`), with wall-clock
+   * times (monotonic times mean nothing to the next process); undefined for an unknown id.
+   */
+  lifecycle(nodeId: string): NodeLifecycle | undefined {
+    const slot = this.slotById.get(nodeId);
+    if (slot === undefined) return undefined;
+    const c = this.cols;
+    const now = this.clock.monotonicMs();
+    const wallNow = this.clock.wallMs();
+    const wall = (mono: number): number | null =>
+      Number.isNaN(mono) ? null : wallNow - (now - mono);
+    return {
+      state: NODE_STATES[c.state[slot] as number] as NodeState,
+      stateReason: REASONS[c.stateReason[slot] as number] as TransitionReason,
+      stateSinceWallMs: wall(c.stateSinceMs[slot] as number) ?? wallNow,
+      failedSinceWallMs: wall(c.failedSinceMs[slot] as number),
+      lastArrivalWallMs: orNull(c.lastArrivalWallMs[slot] as number),
+      heartbeats: c.heartbeats[slot] as number,
+      lost: c.lost[slot] as number,
+      duplicates: c.duplicates[slot] as number,
+      stale: c.stale[slot] as number,
+      payload: (c.payloads[slot] as Record<string, unknown> | null) ?? null,
+      warmupMs: c.detectors[slot]?.recentIntervals?.(MAX_WARMUP_SAMPLES) ?? [],
+    };
+  }
+
+  /**
+   * Ids of up to `max` nodes changed by heartbeats (last-seen, counters, seq, payload) since they
+   * were last taken, and marks them saved: what a periodic checkpoint writes. Transitions are
+   * saved with the transition itself.
+   */
+  takeDirty(max: number): string[] {
+    const ids: string[] = [];
+    const c = this.cols;
+    while (ids.length < max && this.dirtySlots.length > 0) {
+      const slot = this.dirtySlots.pop() as number;
+      if (((c.flags[slot] as number) & FLAG_DIRTY) === 0) continue;
+      c.flags[slot] = (c.flags[slot] as number) & ~FLAG_DIRTY;
+      const id = c.ids[slot];
+      if (id !== undefined) ids.push(id);
+    }
+    return ids;
+  }
+
+  /** Nodes changed since they were last taken by `takeDirty`. */
+  get dirtyCount(): number {
+    return this.dirtySlots.length;
   }
 
   /** Removes a node (emits `node:removed`); returns whether it was there. */
@@ -505,9 +622,13 @@ export class NodeTable {
       c.lost[slot] = 0;
       c.lastSeq[slot] = NaN;
       if (m.intervalMs !== undefined) c.intervalMs[slot] = m.intervalMs;
-    } else if (verdict.gap > 0) {
+    } else if (verdict.gap > 0 && ((c.flags[slot] as number) & FLAG_RESTORED) === 0) {
+      // (After a restore, the gap is what the monitor missed while down, not losses.)
       c.lost[slot] = (c.lost[slot] as number) + verdict.gap;
     }
+    const flags = c.flags[slot] as number;
+    if ((flags & FLAG_DIRTY) === 0) this.dirtySlots.push(slot);
+    c.flags[slot] = (flags | FLAG_DIRTY) & ~FLAG_RESTORED;
     if (state === UNKNOWN && m.intervalMs !== undefined) c.intervalMs[slot] = m.intervalMs;
     if (m.incarnation !== undefined) c.incarnation[slot] = m.incarnation;
     if (m.seq !== undefined) c.lastSeq[slot] = m.seq;
@@ -929,4 +1050,20 @@ function nonNegative(name: string, value: number | undefined): number | undefine
   if (!(value >= 0 && Number.isFinite(value)))
     throw new ConfigError(`${name} must be a non-negative number, got ${value}`);
   return value;
+}
+
+/**
+ * Replays stored inter-arrival times into a new detector so that its last arrival is `nowMs`:
+ * the detector expects the next heartbeat as if one had just arrived, with its learned spread.
+ * Without samples it gets one arrival at `nowMs` (it starts from the node's interval).
+ */
+function warmUp(detector: FailureDetector, samplesMs: readonly number[], nowMs: number): void {
+  let t = nowMs;
+  for (const s of samplesMs) if (s > 0 && Number.isFinite(s)) t -= s;
+  detector.heartbeat(t);
+  for (const s of samplesMs) {
+    if (!(s > 0 && Number.isFinite(s))) continue;
+    t += s;
+    detector.heartbeat(Math.min(t, nowMs));
+  }
 }

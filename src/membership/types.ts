@@ -124,3 +124,36 @@ export interface NodeSnapshot {
   /** Human status line: "ALIVE, last heartbeat 1.2 s ago". */
   status: string;
 }
+
+/**
+ * What a store keeps of a node's lifecycle so a restarted monitor restores it exactly, with
+ * wall-clock times (see NodeTable.restore and docs/PAUSE-GUARD.md, "Across a restart").
+ */
+export interface NodeLifecycle {
+  state: NodeState;
+  /** The reason of the transition into `state`. */
+  stateReason: TransitionReason;
+  stateSinceWallMs: number;
+  /** When the node stopped being alive (suspect, then dead); null when it is not failed. */
+  failedSinceWallMs: number | null;
+  lastArrivalWallMs: number | null;
+  heartbeats: number;
+  lost: number;
+  duplicates: number;
+  stale: number;
+  payload: Record<string, unknown> | null;
+  /** The detector's recent inter-arrival times, oldest first (empty for detectors without). */
+  warmupMs: number[];
+}
+
+/** A node as restored from the store: its registry entry, and its lifecycle when stored. */
+export interface RestoredNode extends Partial<Omit<NodeLifecycle, 'stateReason'>> {
+  id: string;
+  address?: string | null;
+  tags?: string[];
+  incarnation?: number | null;
+  lastSeq?: number | null;
+  intervalMs?: number;
+  /** A reason from the store; one this release does not know reads as `registered`. */
+  stateReason?: string;
+}

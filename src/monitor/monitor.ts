@@ -12,7 +12,7 @@
  */
 import type { ActionStats } from '../actions/action-runner.js';
 import type { MonitorConfig } from '../config/types.js';
-import type { Clock } from '../core/clock.js';
+import type { Clock, TimerHandle } from '../core/clock.js';
 import { TypedEmitter } from '../core/emitter.js';
 import { StateError } from '../core/errors.js';
 import { NodeTable, type ReceiveOutcome } from '../membership/node-table.js';
@@ -39,6 +39,7 @@ import type { ActionSink, HttpPart, HttpPartFactory, StoreFactory } from './part
 import { StallWatchdog, type StallEvent } from './stall-watchdog.js';
 import {
   TransitionJournal,
+  type JournalStats,
   type TransitionEventName,
   type TransitionJournalOptions,
 } from './transition-journal.js';
@@ -59,6 +60,12 @@ export interface MonitorComponents {
 export interface MonitorOptions {
   /** How often the stall watchdog ticks. @default 100 (see StallWatchdog) */
   stallCheckPeriodMs?: number;
+  /**
+   * How often nodes changed by heartbeats (last-seen, counters, seq, detector warm-up) are saved
+   * to the store; transitions are saved as they happen, and everything at `stop()`. After a
+   * SIGKILL a restart restores what the last checkpoint held. @default 10_000
+   */
+  checkpointMs?: number;
   /** Options of the transition journal (how many entries it holds before committing early). */
   journal?: TransitionJournalOptions;
 }
@@ -87,6 +94,8 @@ export interface MonitorStats {
   /** Failures the monitor survived, by where (`store`, `actions`, `recorder`, `listener`). */
   errors: Record<string, number>;
   recording: { lines: number; dropped: number; error: string | null } | null;
+  /** Commits of the transition journal; `unstored` waits for a store that could not be written. */
+  journal: JournalStats;
   actions: ActionStats | null;
   uptimeMs: number;
 }
@@ -96,8 +105,8 @@ type Listener<T> = (event: T) => void;
 /** The events announced once stored: every node-lifecycle event and `transition`. */
 type AnnouncedEvents = Pick<NodeEvents, TransitionEventName | 'transition'>;
 
-/** Transitions into `alive` that change what the registry holds (incarnation, first contact). */
-const PERSISTED_REASONS = new Set<string>(['first-heartbeat', 'restarted']);
+/** Nodes one checkpoint turn saves before yielding to the event loop. */
+const CHECKPOINT_CHUNK = 5000;
 
 export class Monitor {
   readonly clock: Clock;
@@ -122,12 +131,15 @@ export class Monitor {
   private recorder: ArrivalRecorder | null = null;
   private listeners: HeartbeatListener[] = [];
   private startedAtMs: number | null = null;
+  private readonly checkpointMs: number;
+  private checkpointTimer: TimerHandle | null = null;
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
 
   constructor(components: MonitorComponents, config: MonitorConfig, init: MonitorOptions = {}) {
     this.clock = components.clock;
     this.parts = components;
     this.config = config;
+    this.checkpointMs = Math.max(1, init.checkpointMs ?? 10_000);
     this.table = new NodeTable(
       { clock: this.clock },
       {
@@ -243,6 +255,12 @@ export class Monitor {
       }
       if (this.http !== null) ports.httpPort = await this.http.start();
       this.watchdog.start();
+      if (this.store !== null) {
+        this.checkpointTimer = this.clock.setInterval(
+          () => this.checkpoint(CHECKPOINT_CHUNK),
+          this.checkpointMs,
+        );
+      }
       this.state = 'running';
       return ports;
     } catch (error) {
@@ -252,20 +270,28 @@ export class Monitor {
   }
 
   /**
-   * A node of the registry back in the table. The registry keeps each node's incarnation and
-   * seq as of its last join, restart or leave (not every heartbeat), which is enough: a restored
-   * node is `unknown`, and from `unknown` any newer message is accepted.
+   * A node of the registry back in the table, in the state it was stored in (NodeTable.restore
+   * says what is genuine across a restart). The registry holds each node as of its last
+   * transition or checkpoint.
    */
   private restore(record: NodeRecord): void {
     if (record.registered) this.registeredIds.add(record.id);
-    this.table.restore({
-      id: record.id,
-      address: record.address,
-      tags: record.tags,
-      incarnation: record.incarnation,
-      lastSeq: record.lastSeq,
-      intervalMs: record.intervalMs ?? undefined,
-    });
+    this.table.restore({ ...record, intervalMs: record.intervalMs ?? undefined });
+  }
+
+  /**
+   * Saves up to `max` nodes changed by heartbeats since the last checkpoint, through the
+   * journal (in the same order as transitions); the rest at the next turn, so a million nodes
+   * never block the event loop in one go.
+   */
+  private checkpoint(max: number): void {
+    for (const id of this.table.takeDirty(max)) {
+      const snapshot = this.table.get(id);
+      if (snapshot !== undefined) this.persist(snapshot);
+    }
+    if (this.table.dirtyCount > 0 && max < Infinity) {
+      this.clock.setTimeout(() => this.checkpoint(max), 0);
+    }
   }
 
   /** Closes listeners, stops timers and hooks, flushes the recording and closes the store. */
@@ -335,6 +361,7 @@ export class Monitor {
       deferrals: Object.fromEntries(this.deferrals),
       errors: Object.fromEntries(this.errorCounts),
       recording: this.recorder?.stats() ?? null,
+      journal: this.journal.stats(),
       actions: this.actions?.stats() ?? null,
       uptimeMs: this.startedAtMs === null ? 0 : this.clock.monotonicMs() - this.startedAtMs,
     };
@@ -343,14 +370,14 @@ export class Monitor {
   /** A transition from the table, synchronously: journaled, announced once stored. */
   private onTransition(event: TransitionEventName, t: NodeTransition): void {
     this.journal.addTransition(event, t);
-    if (t.to === 'left' || (t.to === 'alive' && PERSISTED_REASONS.has(t.reason))) {
-      // Convictions and recoveries change nothing in the registry; first heartbeats, restarts
-      // and leaves do. (A node joining by heartbeat goes unknown → alive in one call: one write,
-      // at `alive`; a registration is stored by `register`.)
+    if (t.reason === 'removed') {
+      this.journal.addRegistryWrite({ kind: 'delete', id: t.nodeId });
+    } else if (event !== 'node:joined') {
+      // Every change of state is stored with the node's lifecycle in the same commit, so a
+      // restart restores it exactly. (A join is followed by `alive` in the same call, or stored
+      // by `register`.)
       const snapshot = this.table.get(t.nodeId);
       if (snapshot !== undefined) this.persist(snapshot);
-    } else if (t.reason === 'removed') {
-      this.journal.addRegistryWrite({ kind: 'delete', id: t.nodeId });
     }
   }
 
@@ -384,6 +411,7 @@ export class Monitor {
       lastSeq: node.lastSeq,
       registered: this.registeredIds.has(node.id),
       createdWallMs: this.clock.wallMs(),
+      ...this.table.lifecycle(node.id),
     };
     this.journal.addRegistryWrite({ kind: 'upsert', record });
   }
@@ -404,12 +432,17 @@ export class Monitor {
   }
 
   private async shutdown(): Promise<void> {
+    const wasRunning = this.state === 'running';
     this.state = 'stopped';
     this.watchdog.stop();
+    this.checkpointTimer?.cancel();
+    this.checkpointTimer = null;
     const closing = this.listeners.map((listener) => listener.stop());
     if (this.http !== null) closing.push(this.http.stop());
     await Promise.all(closing);
     this.listeners = [];
+    // Everything heard since the last checkpoint, so a restart after SIGTERM restores it all.
+    if (wasRunning) this.checkpoint(Infinity);
     this.table.stop();
     // Store and announce what the last turn produced before the actions and the store close.
     await this.journal.stop();

@@ -17,7 +17,7 @@ export type Awaitable<T> = T | Promise<T>;
 /**
  * One node of the registry as stored. The lifecycle fields (`state` …) are what the monitor
  * knew at its last write; a store written by an older release has none of them, and a node
- * stored without them is restored as `unknown` (its registration deadline starts again).
+ * stored without them is restored as `unknown` with a fresh startup grace.
  */
 export interface NodeRecord {
   id: string;

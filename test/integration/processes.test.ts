@@ -130,11 +130,12 @@ describe('monitor and agents as real processes', () => {
     await first.exited;
 
     const second = track(await startMonitor([...TIMING, '--data', data, ...ports]));
-    await second.waitFor(/\bsteady: unknown → alive/);
+    // Restored as it was stored: alive, its tags kept; no second `alive` (no hook fires again).
     const node = (await (
       await fetch(`http://127.0.0.1:${second.http}/v1/nodes/steady`)
-    ).json()) as Record<string, unknown>;
-    expect(JSON.stringify(node)).toContain('"db"');
+    ).json()) as { node: { state: string; tags: string[] } };
+    expect(node.node.state).toBe('alive');
+    expect(node.node.tags).toEqual(['db']);
     const events = await (
       await fetch(`http://127.0.0.1:${second.http}/v1/events?node=steady`)
     ).text();
@@ -147,6 +148,7 @@ describe('monitor and agents as real processes', () => {
     expect(
       [...first.lines, ...second.lines].some((l) => /steady: \w+ → (suspect|dead)/.test(l)),
     ).toBe(false);
+    expect(second.lines.some((l) => /\bsteady: /.test(l))).toBe(false);
   });
 
   it('convicts nobody for a SIGSTOP of the monitor itself', async () => {

@@ -85,7 +85,8 @@ describe('Monitor transition journal', () => {
     expect(storedWhenAnnouncedFirst).toBe(NODES);
     expect(commit).toHaveBeenCalledTimes(1); // one transaction
     expect(commit.mock.calls[0]?.[0].transitions).toHaveLength(NODES);
-    expect(commit.mock.calls[0]?.[0].registry).toHaveLength(0);
+    // Each conviction is stored with the node's lifecycle, in the same commit.
+    expect(commit.mock.calls[0]?.[0].registry).toHaveLength(NODES);
 
     // Announced in the table's order, which is the stored order.
     expect(announced.map((t) => t.nodeId)).toEqual(tableOrder);

@@ -171,8 +171,9 @@ describe('Monitor restart on the same SQLite file', () => {
     const transitions: NodeTransition[] = [];
     second.on('transition', (t) => transitions.push(t));
     await second.start();
+    // Each node comes back as it was stored: the dead one stays dead (no second alert).
     expect(second.table.list().map((n) => [n.id, n.state])).toEqual([
-      ['joined-1', 'unknown'],
+      ['joined-1', 'dead'],
       ['registered-1', 'unknown'],
     ]);
     expect(second.table.get('registered-1')).toMatchObject({
@@ -180,16 +181,21 @@ describe('Monitor restart on the same SQLite file', () => {
       tags: ['db'],
       intervalMs: 100,
     });
+    expect(second.table.get('joined-1')).toMatchObject({ heartbeats: 5, lost: 0, lastSeq: 5 });
     expect((await second.history?.transitions({ limit: 100 }))?.rows).toHaveLength(before);
-    // Incarnation and seq as of its last join survive: that packet is recognised.
+    // Incarnation and seq as of its last transition survive: that packet is recognised.
     expect(
-      second.ingest({ type: 'heartbeat', nodeId: 'joined-1', incarnation: 3, seq: 1 }, udpPeer),
+      second.ingest({ type: 'heartbeat', nodeId: 'joined-1', incarnation: 3, seq: 5 }, udpPeer),
     ).toBe('duplicate');
     clock2.advance(4000);
     expect(transitions).toEqual([]);
-    // A restored node heard within its startup grace simply comes back.
+    // A dead node heard again recovers: a genuine transition, announced once.
     second.ingest({ type: 'heartbeat', nodeId: 'joined-1', incarnation: 3, seq: 6 }, udpPeer);
     expect(second.table.get('joined-1')?.state).toBe('alive');
+    clock2.advance(0);
+    expect(transitions.map((t) => `${t.nodeId} ${t.from}→${t.to}`)).toEqual([
+      'joined-1 dead→alive',
+    ]);
     await second.stop();
   });
 });
