@@ -10,5 +10,6 @@ export type {
   TransitionQuery,
   TransitionRow,
 } from './history-store.js';
+export { MemoryHistoryStore } from './memory-store.js';
 export { SqliteHistoryStore, type SqliteStoreOptions } from './sqlite-store.js';
 export { SCHEMA_VERSION } from './schema.js';
