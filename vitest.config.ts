@@ -11,16 +11,17 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'test/integration/**'],
+          exclude: [...configDefaults.exclude, 'test/integration/**', 'test/faults/**'],
         },
       },
       {
-        // The tests that run `heartbeat` as a process run the built CLI: the setup builds dist/
-        // first when it is missing or stale (only when one of these tests is to run).
+        // The tests that run `heartbeat` as a process (integration, and the fault suite) run the
+        // built CLI: the setup builds dist/ first when it is missing or stale (only when one of
+        // these tests is to run).
         extends: true,
         test: {
           name: 'cli',
-          include: ['test/integration/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/faults/**/*.test.ts'],
           globalSetup: ['test/integration/built-cli.ts'],
         },
       },
