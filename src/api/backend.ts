@@ -15,5 +15,6 @@ export type ApiBackend = Pick<
   | 'register'
   | 'remove'
   | 'stats'
+  | 'kernelStats'
   | 'on'
 >;

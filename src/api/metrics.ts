@@ -2,13 +2,16 @@
  * Prometheus metrics (GET /metrics), one registry per monitor so several monitors in one process
  * do not collide. Counters the monitor already keeps (heartbeats received, rejected input,
  * stalls) are read from it at scrape time, so the hot path pays nothing for them; transitions
- * and detection latency are observed as they happen (they are rare). Process metrics (CPU, RSS,
- * event-loop lag) come from prom-client's default collectors.
+ * and detection latency are observed as they happen (they are rare). The UDP socket's kernel
+ * figures (kernel-metrics.ts) are read once per scrape. Process metrics (CPU, RSS, event-loop
+ * lag) come from prom-client's default collectors.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { NODE_STATES } from '../membership/types.js';
 import { TRANSPORTS } from '../monitor/ingest-stats.js';
+import type { UdpKernelStats } from '../transport/udp-kernel-stats.js';
 import type { ApiBackend } from './backend.js';
+import { registerKernelMetrics } from './kernel-metrics.js';
 
 export interface ApiMetricsOptions {
   /** Also export process metrics (CPU, memory, event-loop lag). @default true */
@@ -23,9 +26,13 @@ const LATENCY_BUCKETS_S = [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60, 120];
 export class ApiMetrics {
   readonly registry = new Registry();
   private readonly offs: (() => void)[] = [];
+  private readonly monitor: ApiBackend;
+  /** The kernel's figures as read for the scrape being rendered. */
+  private kernel: UdpKernelStats | null = null;
 
   constructor(components: { monitor: ApiBackend }, init: ApiMetricsOptions = {}) {
     const monitor = components.monitor;
+    this.monitor = monitor;
     const registers = [this.registry];
     if (init.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
 
@@ -137,6 +144,7 @@ export class ApiMetrics {
         for (const [where, n] of Object.entries(monitor.stats().errors)) this.inc({ where }, n);
       },
     });
+    registerKernelMetrics(registers, () => this.kernel);
     const sseClients = init.sseClients;
     if (sseClients !== undefined) {
       new Gauge({
@@ -152,6 +160,7 @@ export class ApiMetrics {
 
   /** The text exposition format, for GET /metrics. */
   async text(): Promise<{ contentType: string; body: string }> {
+    this.kernel = await this.monitor.kernelStats();
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 

@@ -25,6 +25,7 @@ import type {
   ListenerSink,
   Peer,
 } from '../transport/listener.js';
+import type { UdpKernelStats } from '../transport/udp-kernel-stats.js';
 import { ArrivalRecorder } from './arrival-recorder.js';
 import { detectorForGroups } from './detector-groups.js';
 import {
@@ -365,6 +366,15 @@ export class Monitor {
       actions: this.actions?.stats() ?? null,
       uptimeMs: this.startedAtMs === null ? 0 : this.clock.monotonicMs() - this.startedAtMs,
     };
+  }
+
+  /**
+   * The kernel's figures for the UDP listener's socket (drops, queued bytes, the receive buffer
+   * granted); null without a running UDP listener or one that cannot say.
+   */
+  async kernelStats(): Promise<UdpKernelStats | null> {
+    const udp = this.listeners.find((l) => l.transport === 'udp' && l.kernelStats !== undefined);
+    return (await udp?.kernelStats?.()) ?? null;
   }
 
   /** A transition from the table, synchronously: journaled, announced once stored. */

@@ -8,6 +8,7 @@
 import type { Clock } from '../core/clock.js';
 import type { DecodeErrorReason } from '../core/errors.js';
 import type { Message } from '../protocol/message.js';
+import type { UdpKernelStats } from './udp-kernel-stats.js';
 
 /** The wire a message came over. */
 export type TransportName = 'udp' | 'tcp' | 'http';
@@ -47,6 +48,11 @@ export interface HeartbeatListener {
   start(): Promise<number | null>;
   /** Stops listening and releases what it holds. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * What the kernel dropped or capped for this listener's socket (UDP only; see
+   * udp-kernel-stats.ts); null when not listening. Absent on listeners without such a socket.
+   */
+  kernelStats?(): Promise<UdpKernelStats | null>;
 }
 
 /** What the monitor hands every listener it creates. */

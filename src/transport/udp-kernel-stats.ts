@@ -136,6 +136,17 @@ export function receiveBufferOf(
   return { requestedBytes, grantedBytes, rmemMaxBytes, capped };
 }
 
+/** What to tell an operator whose receive buffer was capped: the figures and the sysctl to raise. */
+export function cappedBufferAdvice(buffer: UdpReceiveBuffer): string {
+  const cap =
+    buffer.rmemMaxBytes === null ? 'the system' : `net.core.rmem_max (${buffer.rmemMaxBytes})`;
+  return (
+    `the UDP receive buffer is capped by ${cap}: asked for ${buffer.requestedBytes} bytes, ` +
+    `got ${buffer.grantedBytes}, so a burst may be dropped by the kernel ` +
+    `(heartbeat_udp_kernel_drops_total); raise it: sysctl -w net.core.rmem_max=${buffer.requestedBytes}`
+  );
+}
+
 /** The text of a /proc file, or null where it does not exist or cannot be read. */
 async function readProc(procRoot: string, path: string): Promise<string | null> {
   try {

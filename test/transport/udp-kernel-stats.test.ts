@@ -6,11 +6,11 @@
 import dgram from 'node:dgram';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../src/core/clock.js';
 import { ConfigError } from '../../src/core/errors.js';
 import {
+  cappedBufferAdvice,
   parseProcNetUdp,
   parseSnmp6Udp,
   parseSnmpUdp,
@@ -18,6 +18,7 @@ import {
   receiveBufferOf,
 } from '../../src/transport/udp-kernel-stats.js';
 import { UdpListener } from '../../src/transport/udp-listener.js';
+import { flooder } from './flooder.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/proc', import.meta.url));
 const fixture = (path: string) => readFileSync(`${fixtures}/${path}`, 'utf8');
@@ -61,6 +62,16 @@ describe('the /proc parsers', () => {
     expect(receiveBufferOf(4 << 20, 4 << 20, null).capped).toBe(false);
   });
 
+  it('names the sysctl to raise and the figures when the buffer was capped', () => {
+    const advice = cappedBufferAdvice(receiveBufferOf(8 << 20, 8 << 20, 4 << 20));
+    expect(advice).toContain('net.core.rmem_max (4194304)');
+    expect(advice).toContain('asked for 8388608 bytes, got 8388608');
+    expect(advice).toContain('sysctl -w net.core.rmem_max=8388608');
+    expect(cappedBufferAdvice(receiveBufferOf(4 << 20, 1 << 20, null))).toContain(
+      'capped by the system',
+    );
+  });
+
   it('sums the rows of the listening port over udp and udp6; unreadable files give null', async () => {
     const buffer = { requestedBytes: 8 << 20, grantedBytes: 8 << 20 };
     expect(await readUdpKernelStats(9000, buffer, fixtures)).toEqual({
@@ -88,40 +99,6 @@ describe('the /proc parsers', () => {
     });
   });
 });
-
-/**
- * Floods `port` from a worker thread (its own event loop) once told to: the main thread is
- * blocked meanwhile, so nothing reads the socket. Resolves with the number of datagrams sent.
- */
-function flooder(port: number, count: number): { go(): void; done: Promise<number> } {
-  const worker = new Worker(
-    `
-    const dgram = require('node:dgram');
-    const { parentPort, workerData } = require('node:worker_threads');
-    const socket = dgram.createSocket('udp4');
-    const datagram = Buffer.from('flood-node\\n'.padStart(1000, ' '));
-    parentPort.once('message', () => {
-      let left = workerData.count;
-      for (let i = 0; i < workerData.count; i++) {
-        socket.send(datagram, workerData.port, '127.0.0.1', () => {
-          if (--left > 0) return;
-          socket.close();
-          parentPort.postMessage(workerData.count);
-        });
-      }
-    });
-    `,
-    { eval: true, workerData: { port, count } },
-  );
-  const done = new Promise<number>((resolve, reject) => {
-    worker.once('message', (sent: number) => {
-      void worker.terminate();
-      resolve(sent);
-    });
-    worker.once('error', reject);
-  });
-  return { go: () => worker.postMessage('go'), done };
-}
 
 const linux = existsSync('/proc/net/udp');
 

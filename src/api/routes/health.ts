@@ -1,7 +1,8 @@
 /**
  * Operations endpoints: GET /healthz (the monitor is up and serving), GET /metrics
  * (Prometheus text format), GET /v1/stats (every counter as JSON: received, rejected by reason,
- * stalls, deferrals, recording, actions, SSE).
+ * stalls, deferrals, recording, actions, SSE, and `kernel`: what the kernel dropped or capped for
+ * the UDP socket, null without a UDP listener).
  */
 import type { ApiBackend } from '../backend.js';
 import { sendJson } from '../http-json.js';
@@ -30,9 +31,11 @@ export function healthRoutes(
     res.end(body);
   });
 
-  router.add(['GET', 'HEAD'], '/v1/stats', ({ res }) => {
+  router.add(['GET', 'HEAD'], '/v1/stats', async ({ res }) => {
+    const kernel = await monitor.kernelStats();
     sendJson(res, 200, {
       ...monitor.stats(),
+      kernel,
       table: monitor.table.counters(),
       nodesByState: monitor.table.counts(),
       sse: sse.stats(),

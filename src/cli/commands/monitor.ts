@@ -6,6 +6,7 @@ import { SystemClock } from '../../core/clock.js';
 import { loadMonitorConfig, type MonitorConfigInput } from '../../config/load.js';
 import { NODE_STATES, type NodeState, type NodeTransition } from '../../membership/types.js';
 import { createMonitor } from '../../daemon/create-monitor.js';
+import { cappedBufferAdvice } from '../../transport/udp-kernel-stats.js';
 import type { Command } from '../command.js';
 import {
   durationFlag,
@@ -174,6 +175,8 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
         : `http http://${config.host}:${ports.httpPort}/v1/nodes`) +
       `, history ${config.dataPath}`,
   );
+  const buffer = (await monitor.kernelStats())?.receiveBuffer;
+  if (buffer?.capped === true) io.err(`heartbeat monitor: warning: ${cappedBufferAdvice(buffer)}`);
   const signal = await stop.received;
   io.err(`heartbeat monitor: ${signal}, stopping`);
   await monitor.stop();
