@@ -41,6 +41,85 @@ const timeRestrictions = {
   ],
 };
 
+/**
+ * The layers of src/ (docs/ARCHITECTURE.md, "Layers"): what each folder may import of ours.
+ * `uses` may be imported freely, `types` only with `import type`, `only` names the files of a
+ * folder that may be imported at all (by how their names begin). Any other folder of src/ is
+ * refused, and so is the package root (src/index.ts) and the internal barrel (src/internal.ts):
+ * they are for users and tests, never for src/ itself.
+ */
+export const LAYERS = {
+  core: {},
+  protocol: { uses: ['core'] },
+  detectors: { uses: ['core'] },
+  membership: { uses: ['core', 'detectors', 'protocol'] },
+  transport: { uses: ['core', 'protocol'], types: ['membership'] },
+  store: { uses: ['core'], types: ['membership'] },
+  config: { uses: ['core', 'detectors', 'protocol'], only: { membership: ['types.js'] } },
+  actions: { uses: ['core', 'membership', 'protocol'], types: ['config'] },
+  monitor: {
+    uses: ['core', 'detectors', 'protocol', 'membership'],
+    types: ['transport', 'store', 'actions', 'config'],
+  },
+  api: {
+    uses: ['core', 'detectors', 'protocol', 'membership', 'monitor'],
+    types: ['transport', 'store', 'actions', 'config'],
+  },
+  agent: { uses: ['core', 'protocol', 'transport'] },
+  sim: { uses: ['core', 'detectors', 'membership', 'protocol'], only: { transport: ['memory-'] } },
+};
+/** The daemon wires the monitor's default parts: every layer but the CLI. The CLI is on top. */
+LAYERS.daemon = { uses: Object.keys(LAYERS) };
+LAYERS.cli = { uses: Object.keys(LAYERS) };
+
+/** The `@typescript-eslint/no-restricted-imports` patterns for files of `layer`, `depth` folders deep. */
+function layerPatterns(layer, depth) {
+  const { uses = [], types = [], only = {} } = LAYERS[layer];
+  const up = `^(\\.\\./){${depth}}`;
+  const allowed = new Set([layer, ...uses, ...types, ...Object.keys(only)]);
+  const refused = Object.keys(LAYERS).filter((other) => !allowed.has(other));
+  const patterns = [
+    {
+      regex: `${up}(index|internal)\\.js$`,
+      message: 'src/ never imports the package root or the internal barrel: import the file.',
+    },
+  ];
+  if (refused.length > 0) {
+    patterns.push({
+      regex: `^(\\.\\./)+(${refused.join('|')})/`,
+      message: `${layer}/ may not import this layer (docs/ARCHITECTURE.md, "Layers").`,
+    });
+  }
+  for (const other of types) {
+    patterns.push({
+      regex: `^(\\.\\./)+${other}/`,
+      allowTypeImports: true,
+      message: `${layer}/ may import only types from ${other}/ (docs/ARCHITECTURE.md, "Layers").`,
+    });
+  }
+  for (const [other, files] of Object.entries(only)) {
+    const names = files.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+    patterns.push({
+      regex: `^(\\.\\./)+${other}/(?!(${names}))`,
+      message: `${layer}/ may import from ${other}/ only ${files.join(', ')}… (docs/ARCHITECTURE.md).`,
+    });
+  }
+  return patterns;
+}
+
+/** One config block per layer and file depth (the root pattern counts the `../` exactly). */
+const layerRules = Object.keys(LAYERS).flatMap((layer) =>
+  [1, 2, 3].map((depth) => ({
+    files: [`src/${layer}/${'*/'.repeat(depth - 1)}*.ts`],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: layerPatterns(layer, depth) },
+      ],
+    },
+  })),
+);
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'docs/quality/**'] },
   js.configs.recommended,
@@ -58,6 +137,7 @@ export default tseslint.config(
     ignores: ['src/core/clock.ts'],
     rules: timeRestrictions,
   },
+  ...layerRules,
   {
     files: ['bin/**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },

@@ -20,9 +20,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
+import { fileErrorText } from '../core/file-error-text.js';
 import { MAX_RECORDING_BUFFER_BYTES } from '../core/limits.js';
 import type { Message } from '../protocol/message.js';
-import { fileErrorText } from '../store/open-error.js';
 
 export interface ArrivalRecorderOptions {
   /** How often collected lines are handed to the file. @default 200 — a few writes a second. */

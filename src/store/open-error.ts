@@ -5,16 +5,9 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { StoreLockedError, StoreOpenError } from '../core/errors.js';
+import { errnoText, errorCode, messageOf } from '../core/file-error-text.js';
 
-const ERRNO_TEXT: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'read-only file system',
-  ENOTDIR: 'a parent is not a directory',
-  EEXIST: 'a parent is not a directory',
-  ENOSPC: 'no space left on device',
-  EISDIR: 'is a directory',
-  ENAMETOOLONG: 'path too long',
+const SQLITE_TEXT: Record<string, string> = {
   SQLITE_NOTADB: 'not a SQLite database',
   SQLITE_CORRUPT: 'database file is corrupt',
   SQLITE_READONLY: 'read-only (permission denied)',
@@ -30,15 +23,6 @@ export function openError(dbPath: string, error: unknown): StoreOpenError | Stor
   });
 }
 
-/**
- * What a failed file-system call says, in words an operator acts on: the text for its code, else
- * its message (for the recording file, src/monitor/arrival-recorder.ts, as for the database).
- */
-export function fileErrorText(error: unknown): string {
-  const code = errorCode(error);
-  return codeText(code) ?? (code === 'ENOENT' ? 'no such file or directory' : messageOf(error));
-}
-
 function describe(dbPath: string, error: unknown): string {
   const code = errorCode(error);
   const known = code === 'SQLITE_CANTOPEN' ? undefined : codeText(code);
@@ -49,17 +33,10 @@ function describe(dbPath: string, error: unknown): string {
   return messageOf(error);
 }
 
-function errorCode(error: unknown): unknown {
-  return (error as { code?: unknown } | null)?.code;
-}
-
-/** The words for an error code, when it is one an operator can act on. */
+/** The words for a file-system or SQLite error code, when it is one an operator can act on. */
 function codeText(code: unknown): string | undefined {
-  return typeof code === 'string' && Object.hasOwn(ERRNO_TEXT, code) ? ERRNO_TEXT[code] : undefined;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (typeof code === 'string' && Object.hasOwn(SQLITE_TEXT, code)) return SQLITE_TEXT[code];
+  return errnoText(code);
 }
 
 function diagnose(dbPath: string): string | undefined {
@@ -73,8 +50,7 @@ function diagnose(dbPath: string): string | undefined {
     if (!statSync(dir).isDirectory()) return 'a parent is not a directory';
     accessSync(dir, constants.W_OK);
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    return (code !== undefined ? ERRNO_TEXT[code] : undefined) ?? 'cannot access its directory';
+    return errnoText(errorCode(error)) ?? 'cannot access its directory';
   }
   return undefined;
 }
