@@ -198,6 +198,7 @@ async function monitorReceiver(transport: Transport): Promise<Receiver> {
     pauseGuard: { toleranceMs: 500, graceMs: 2000 },
     actions: { on: [], webhooks: [] },
     recordPath: null,
+    retention: { forgetAfterMs: null, historyMaxAgeMs: null, historyMaxRows: null },
   };
   const monitor = createMonitor({ clock: new SystemClock() }, config, {
     api: { processMetrics: false },

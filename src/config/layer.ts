@@ -27,6 +27,7 @@ import type {
   NodeGroup,
   PauseGuardConfig,
   PresetName,
+  RetentionConfig,
 } from './types.js';
 
 /**
@@ -48,12 +49,14 @@ export interface MonitorConfigInput {
   pauseGuard?: Partial<PauseGuardConfig>;
   actions?: Partial<ActionConfig>;
   recordPath?: string | null;
+  retention?: Partial<RetentionConfig>;
 }
 
 /** A validated source: the fields it sets. */
-export type ConfigLayer = Partial<Omit<MonitorConfig, 'pauseGuard' | 'actions'>> & {
+export type ConfigLayer = Partial<Omit<MonitorConfig, 'pauseGuard' | 'actions' | 'retention'>> & {
   pauseGuard?: Partial<PauseGuardConfig>;
   actions?: Partial<ActionConfig>;
+  retention?: Partial<RetentionConfig>;
 };
 
 type FieldParser = (value: unknown, label: string) => unknown;
@@ -75,6 +78,7 @@ export const FIELD_PARSERS: Record<keyof MonitorConfig, FieldParser> = {
   pauseGuard,
   actions,
   recordPath: optionalPath,
+  retention,
 };
 
 const FIELD_NAMES = Object.keys(FIELD_PARSERS);
@@ -101,6 +105,40 @@ function pauseGuard(value: unknown, label: string): Partial<PauseGuardConfig> {
   }
   if (value['graceMs'] !== undefined) {
     out.graceMs = durationMs(value['graceMs'], `${label}.graceMs`, 0);
+  }
+  return out;
+}
+
+/** Ten years: retention is counted in days and months, past the one-day bound of timings. */
+const MAX_RETENTION_MS = 10 * 366 * 24 * 3_600_000;
+
+function retention(value: unknown, label: string): Partial<RetentionConfig> {
+  if (!isRecord(value)) {
+    fail(label, 'a mapping with forgetAfterMs, historyMaxAgeMs and/or historyMaxRows', value);
+  }
+  noUnknownKeys(value, ['forgetAfterMs', 'historyMaxAgeMs', 'historyMaxRows'], `${label}.`);
+  const out: Partial<RetentionConfig> = {};
+  const ms = (key: 'forgetAfterMs' | 'historyMaxAgeMs'): void => {
+    const v = value[key];
+    if (v === undefined) return;
+    if (v === null || v === 'off') {
+      out[key] = null;
+      return;
+    }
+    const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < 1 || n > MAX_RETENTION_MS) {
+      fail(`${label}.${key}`, `off or a number of milliseconds from 1 to ${MAX_RETENTION_MS}`, v);
+    }
+    out[key] = n;
+  };
+  ms('forgetAfterMs');
+  ms('historyMaxAgeMs');
+  const rows = value['historyMaxRows'];
+  if (rows !== undefined) {
+    if (rows === null || rows === 'off') out.historyMaxRows = null;
+    else if (typeof rows === 'number' && Number.isSafeInteger(rows) && rows >= 1) {
+      out.historyMaxRows = rows;
+    } else fail(`${label}.historyMaxRows`, 'off or a whole number of at least 1', rows);
   }
   return out;
 }

@@ -4,7 +4,7 @@
  *   defaults < preset < config file < environment < overrides (flags, library callers)
  *
  * The preset is chosen first (the highest source that names one, else `lan`), because it is the
- * base the other sources change. Nested mappings (`pauseGuard`, `actions`) merge field by field;
+ * base the other sources change. Nested mappings (`pauseGuard`, `actions`, `retention`) merge field by field;
  * lists (`groups`, `actions.on`, `actions.webhooks`) and the detector are replaced whole, since
  * half of one detector's options over another's kind means nothing.
  *
@@ -71,12 +71,13 @@ function fromSource(source: string, parse: () => ConfigLayer): ConfigLayer {
 }
 
 function merge(base: MonitorConfig, layer: ConfigLayer): MonitorConfig {
-  const { pauseGuard, actions, ...flat } = layer;
+  const { pauseGuard, actions, retention, ...flat } = layer;
   return {
     ...base,
     ...flat,
     pauseGuard: { ...base.pauseGuard, ...pauseGuard },
     actions: { ...base.actions, ...actions },
+    retention: { ...base.retention, ...retention },
   };
 }
 

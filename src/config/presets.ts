@@ -117,4 +117,11 @@ export const DEFAULTS: Omit<MonitorConfig, keyof PresetValues | 'preset'> = {
   groups: [],
   actions: { on: [], webhooks: [] },
   recordPath: null,
+  // A week is long enough to look at a dead node after a weekend; a quarter of history and at
+  // most 5 M transitions (a few GB with their evidence) keep the file bounded.
+  retention: {
+    forgetAfterMs: 7 * 24 * 3_600_000,
+    historyMaxAgeMs: 90 * 24 * 3_600_000,
+    historyMaxRows: 5_000_000,
+  },
 };

@@ -32,6 +32,16 @@ export interface ActionConfig {
   webhooks: string[];
 }
 
+/** What the monitor forgets, and when (docs/CONFIG.md, "Retention"). */
+export interface RetentionConfig {
+  /** A node `dead` or `left` this long leaves the live table (its history stays); null: never. */
+  forgetAfterMs: number | null;
+  /** Transitions older than this are pruned from the history; null: kept at any age. */
+  historyMaxAgeMs: number | null;
+  /** At most this many newest transitions are kept; null: any number. */
+  historyMaxRows: number | null;
+}
+
 export interface MonitorConfig {
   /** Address to bind all listeners to. */
   host: string;
@@ -57,4 +67,5 @@ export interface MonitorConfig {
   actions: ActionConfig;
   /** Append every accepted arrival to this file (the lab's recording format), or null. */
   recordPath: string | null;
+  retention: RetentionConfig;
 }

@@ -94,6 +94,11 @@ export interface NodeTableOptions {
    * live sender has sent at least one heartbeat by then.
    */
   pauseGraceMs?: number;
+  /**
+   * A node `dead` or `left` this long is removed from the table (`node:removed`, reason
+   * `expired`); its history stays. @default undefined: kept until removed.
+   */
+  forgetAfterMs?: number;
   /** @default MAX_NODES from core/limits.ts. */
   maxNodes?: number;
   /**
@@ -163,6 +168,7 @@ const REASONS: readonly TransitionReason[] = [
   'leave',
   'reported-failure',
   'removed',
+  'expired',
 ];
 const REASON_CODE = new Map(REASONS.map((r, i) => [r, i]));
 
@@ -226,6 +232,7 @@ export class NodeTable {
   private readonly detectorFor: NodeTableOptions['detectorFor'];
   private readonly defaultIntervalMs: number;
   private readonly deadAfterMs: number | undefined;
+  private readonly forgetAfterMs: number | undefined;
   private readonly startupGraceMs: number | undefined;
   private readonly pauseToleranceMs: number;
   private readonly pauseGraceMs: number;
@@ -273,6 +280,7 @@ export class NodeTable {
       );
     }
     this.deadAfterMs = nonNegative('deadAfterMs', init.deadAfterMs);
+    this.forgetAfterMs = nonNegative('forgetAfterMs', init.forgetAfterMs);
     this.startupGraceMs = nonNegative('startupGraceMs', init.startupGraceMs);
     this.pauseToleranceMs =
       nonNegative('pauseToleranceMs', init.pauseToleranceMs) ?? PAUSE_TOLERANCE_MS;
@@ -397,6 +405,9 @@ export class NodeTable {
         slot,
         Math.max(now, (c.stateSinceMs[slot] as number) + this.deadAfterFor(slot)),
       );
+    } else if (this.forgetAfterMs !== undefined) {
+      // dead or left: forgotten `forgetAfterMs` after it got there, restart or not
+      this.queue.set(slot, Math.max(now, (c.stateSinceMs[slot] as number) + this.forgetAfterMs));
     }
     this.arm();
   }
@@ -455,10 +466,16 @@ export class NodeTable {
   remove(nodeId: string): boolean {
     const slot = this.slotById.get(nodeId);
     if (slot === undefined) return false;
-    const now = this.clock.monotonicMs();
+    this.removeSlot(slot, 'removed', this.clock.monotonicMs());
+    return true;
+  }
+
+  /** Drops a node from the table, emitting `node:removed` with `reason`. */
+  private removeSlot(slot: number, reason: 'removed' | 'expired', now: number): void {
+    const nodeId = this.cols.ids[slot] as string;
     const state = this.cols.state[slot] as number;
     const transition = this.wantsEvent('node:removed')
-      ? this.buildTransition(slot, state, state, 'removed', now)
+      ? this.buildTransition(slot, state, state, reason, now)
       : undefined;
     this.queue.delete(slot);
     this.slotById.delete(nodeId);
@@ -466,7 +483,6 @@ export class NodeTable {
     this.cols.release(slot);
     this.freeSlots.push(slot);
     if (transition !== undefined) this.emit('node:removed', transition);
-    return true;
   }
 
   /** Applies a decoded message (heartbeat or leave). Unregistered senders join on first heartbeat. */
@@ -805,6 +821,9 @@ export class NodeTable {
     } else if (state === SUSPECT) {
       this.queue.delete(slot);
       this.enterFailure(slot, DEAD, 'dead-grace-expired', 'node:dead', now, undefined);
+    } else if ((state === DEAD || state === LEFT) && this.forgetAfterMs !== undefined) {
+      // Dead or gone for `forgetAfterMs`: out of the live table (its history stays).
+      this.removeSlot(slot, 'expired', now);
     } else {
       this.queue.delete(slot);
     }
@@ -872,6 +891,9 @@ export class NodeTable {
     c.state[slot] = to;
     c.stateReason[slot] = REASON_CODE.get(reason) as number;
     c.stateSinceMs[slot] = now;
+    if ((to === DEAD || to === LEFT) && this.forgetAfterMs !== undefined) {
+      this.queue.set(slot, now + this.forgetAfterMs);
+    }
   }
 
   /** Emits a transition that does not change the state (`node:joined`). */

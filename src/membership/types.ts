@@ -26,7 +26,9 @@ export type TransitionReason =
   | 'restarted'
   | 'leave'
   | 'reported-failure'
-  | 'removed';
+  | 'removed'
+  /** Dead or left for the configured `forgetAfterMs`: dropped from the live table. */
+  | 'expired';
 
 /** The evidence behind a transition. */
 export interface Evidence {

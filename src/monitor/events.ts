@@ -71,7 +71,7 @@ export function transitionEventName(t: {
   to: NodeState;
   reason: TransitionReason | string;
 }): (typeof TRANSITION_EVENT_NAMES)[number] {
-  if (t.reason === 'removed') return 'node:removed';
+  if (t.reason === 'removed' || t.reason === 'expired') return 'node:removed';
   switch (t.to) {
     case 'unknown':
       return 'node:joined';

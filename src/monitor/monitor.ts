@@ -108,6 +108,9 @@ type AnnouncedEvents = Pick<NodeEvents, TransitionEventName | 'transition'>;
 
 /** Nodes one checkpoint turn saves before yielding to the event loop. */
 const CHECKPOINT_CHUNK = 5000;
+/** How often old history is pruned, and at most how many rows per turn. */
+const PRUNE_PERIOD_MS = 60_000;
+const PRUNE_CHUNK = 10_000;
 
 export class Monitor {
   readonly clock: Clock;
@@ -134,6 +137,8 @@ export class Monitor {
   private startedAtMs: number | null = null;
   private readonly checkpointMs: number;
   private checkpointTimer: TimerHandle | null = null;
+  private pruneTimer: TimerHandle | null = null;
+  private pruning = false;
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
 
   constructor(components: MonitorComponents, config: MonitorConfig, init: MonitorOptions = {}) {
@@ -151,6 +156,7 @@ export class Monitor {
         startupGraceMs: config.startupGraceMs,
         pauseToleranceMs: config.pauseGuard.toleranceMs,
         pauseGraceMs: config.pauseGuard.graceMs,
+        forgetAfterMs: config.retention.forgetAfterMs ?? undefined,
       },
     );
     this.watchdog = new StallWatchdog(
@@ -261,6 +267,7 @@ export class Monitor {
           () => this.checkpoint(CHECKPOINT_CHUNK),
           this.checkpointMs,
         );
+        this.pruneTimer = this.clock.setInterval(() => void this.prune(), PRUNE_PERIOD_MS);
       }
       this.state = 'running';
       return ports;
@@ -377,10 +384,42 @@ export class Monitor {
     return (await udp?.kernelStats?.()) ?? null;
   }
 
+  /**
+   * Prunes history the retention no longer keeps, a chunk per turn until done (one call at a
+   * time). Failures are counted as `store` errors; the next period tries again.
+   */
+  async prune(): Promise<number> {
+    const store = this.store;
+    const { historyMaxAgeMs, historyMaxRows } = this.config.retention;
+    if (store === null || this.pruning || (historyMaxAgeMs === null && historyMaxRows === null)) {
+      return 0;
+    }
+    this.pruning = true;
+    let total = 0;
+    try {
+      for (;;) {
+        const removed = await store.prune({
+          maxAgeMs: historyMaxAgeMs,
+          maxRows: historyMaxRows,
+          nowWallMs: this.clock.wallMs(),
+          maxDeletes: PRUNE_CHUNK,
+        });
+        total += removed;
+        if (removed < PRUNE_CHUNK || this.state !== 'running') break;
+        await new Promise<void>((resolve) => this.clock.setTimeout(resolve, 0));
+      }
+    } catch (error) {
+      this.fail('store', error);
+    } finally {
+      this.pruning = false;
+    }
+    return total;
+  }
+
   /** A transition from the table, synchronously: journaled, announced once stored. */
   private onTransition(event: TransitionEventName, t: NodeTransition): void {
     this.journal.addTransition(event, t);
-    if (t.reason === 'removed') {
+    if (t.reason === 'removed' || t.reason === 'expired') {
       this.journal.addRegistryWrite({ kind: 'delete', id: t.nodeId });
     } else if (event !== 'node:joined') {
       // Every change of state is stored with the node's lifecycle in the same commit, so a
@@ -447,6 +486,8 @@ export class Monitor {
     this.watchdog.stop();
     this.checkpointTimer?.cancel();
     this.checkpointTimer = null;
+    this.pruneTimer?.cancel();
+    this.pruneTimer = null;
     const closing = this.listeners.map((listener) => listener.stop());
     if (this.http !== null) closing.push(this.http.stop());
     await Promise.all(closing);

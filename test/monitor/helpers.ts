@@ -25,6 +25,7 @@ export function testConfig(overrides: Partial<MonitorConfig> = {}): MonitorConfi
     pauseGuard: { toleranceMs: 500, graceMs: 200 },
     actions: { on: [], webhooks: [] },
     recordPath: null,
+    retention: { forgetAfterMs: null, historyMaxAgeMs: null, historyMaxRows: null },
     ...overrides,
   };
 }
