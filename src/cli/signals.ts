@@ -24,3 +24,12 @@ export function listenForSignal(signals: NodeJS.Signals[]): SignalListener {
   for (const s of signals) process.on(s, handler);
   return { received, dispose };
 }
+
+/**
+ * Calls `fn` on every `signal` (SIGHUP: reload) until the returned function is called; a
+ * process that listens does not die of it.
+ */
+export function onEverySignal(signal: NodeJS.Signals, fn: () => void): () => void {
+  process.on(signal, fn);
+  return () => process.off(signal, fn);
+}

@@ -53,7 +53,7 @@ export function createMonitor(
               const api = new ApiServer({ monitor }, apiInit);
               return { start: () => api.start(host, httpPort), stop: () => api.stop() };
             },
-      actions: ({ clock }) => new ActionRunner({ clock }, config.actions),
+      actions: ({ clock, config: current }) => new ActionRunner({ clock }, current.actions),
     },
     config,
     monitorInit,

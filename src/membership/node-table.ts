@@ -108,6 +108,19 @@ export interface NodeTableOptions {
   onListenerError?: (error: unknown) => void;
 }
 
+/** The settings `reconfigure` may change: the timing and detector ones. */
+export type TableSettings = Pick<
+  NodeTableOptions,
+  | 'detector'
+  | 'detectorFor'
+  | 'defaultIntervalMs'
+  | 'deadAfterMs'
+  | 'forgetAfterMs'
+  | 'startupGraceMs'
+  | 'pauseToleranceMs'
+  | 'pauseGraceMs'
+>;
+
 /** What the table made of one message. */
 export type ReceiveOutcome =
   /** Refreshed liveness (maybe with a transition). */
@@ -228,14 +241,15 @@ export class NodeTable {
     detectorErrors: 0,
   };
 
-  private readonly detector: DetectorSpec;
-  private readonly detectorFor: NodeTableOptions['detectorFor'];
-  private readonly defaultIntervalMs: number;
-  private readonly deadAfterMs: number | undefined;
-  private readonly forgetAfterMs: number | undefined;
-  private readonly startupGraceMs: number | undefined;
-  private readonly pauseToleranceMs: number;
-  private readonly pauseGraceMs: number;
+  // The settings, set by `settle` (from the constructor and `reconfigure`).
+  private detector!: DetectorSpec;
+  private detectorFor: NodeTableOptions['detectorFor'];
+  private defaultIntervalMs!: number;
+  private deadAfterMs: number | undefined;
+  private forgetAfterMs: number | undefined;
+  private startupGraceMs: number | undefined;
+  private pauseToleranceMs!: number;
+  private pauseGraceMs!: number;
   private readonly maxNodes: number;
 
   private timer: TimerHandle | undefined;
@@ -270,25 +284,91 @@ export class NodeTable {
       this.stats.listenerErrors++;
       onListenerError?.(error);
     });
-    this.detector = init.detector ?? DEFAULT_DETECTOR;
-    this.detectorFor = init.detectorFor;
-    this.defaultIntervalMs =
+    this.settle(init);
+    this.maxNodes = Math.min(MAX_NODES, nonNegative('maxNodes', init.maxNodes) ?? MAX_NODES);
+  }
+
+  /**
+   * Takes the timing and detector settings (the constructor's, and `reconfigure`'s). Checks
+   * everything first, the default detector spec included (ConfigError), then changes nothing
+   * or all.
+   */
+  private settle(init: TableSettings): void {
+    const defaultIntervalMs =
       positive('defaultIntervalMs', init.defaultIntervalMs) ?? DEFAULT_INTERVAL_MS;
-    if (this.defaultIntervalMs > MAX_HEARTBEAT_INTERVAL_MS) {
+    if (defaultIntervalMs > MAX_HEARTBEAT_INTERVAL_MS) {
       throw new ConfigError(
-        `defaultIntervalMs must be at most ${MAX_HEARTBEAT_INTERVAL_MS} ms (MAX_HEARTBEAT_INTERVAL_MS), got ${this.defaultIntervalMs}`,
+        `defaultIntervalMs must be at most ${MAX_HEARTBEAT_INTERVAL_MS} ms (MAX_HEARTBEAT_INTERVAL_MS), got ${defaultIntervalMs}`,
       );
     }
-    this.deadAfterMs = nonNegative('deadAfterMs', init.deadAfterMs);
-    this.forgetAfterMs = nonNegative('forgetAfterMs', init.forgetAfterMs);
-    this.startupGraceMs = nonNegative('startupGraceMs', init.startupGraceMs);
-    this.pauseToleranceMs =
+    const detector = init.detector ?? DEFAULT_DETECTOR;
+    const deadAfterMs = nonNegative('deadAfterMs', init.deadAfterMs);
+    const forgetAfterMs = nonNegative('forgetAfterMs', init.forgetAfterMs);
+    const startupGraceMs = nonNegative('startupGraceMs', init.startupGraceMs);
+    const pauseToleranceMs =
       nonNegative('pauseToleranceMs', init.pauseToleranceMs) ?? PAUSE_TOLERANCE_MS;
-    this.pauseGraceMs =
-      nonNegative('pauseGraceMs', init.pauseGraceMs) ?? defaultPauseGraceMs(this.defaultIntervalMs);
-    this.maxNodes = Math.min(MAX_NODES, nonNegative('maxNodes', init.maxNodes) ?? MAX_NODES);
+    const pauseGraceMs =
+      nonNegative('pauseGraceMs', init.pauseGraceMs) ?? defaultPauseGraceMs(defaultIntervalMs);
     // Refuse a bad default spec now (ConfigError) rather than on some node's first heartbeat.
-    this.createDetector(this.detector, { intervalMs: this.defaultIntervalMs }).dispose?.();
+    this.createDetector(detector, { intervalMs: defaultIntervalMs }).dispose?.();
+    this.detector = detector;
+    this.detectorFor = init.detectorFor;
+    this.defaultIntervalMs = defaultIntervalMs;
+    this.deadAfterMs = deadAfterMs;
+    this.forgetAfterMs = forgetAfterMs;
+    this.startupGraceMs = startupGraceMs;
+    this.pauseToleranceMs = pauseToleranceMs;
+    this.pauseGraceMs = pauseGraceMs;
+  }
+
+  /**
+   * New settings for a running table (a configuration reload), without a transition of its
+   * own: deadlines are recomputed from each node's own times under the new settings, and with
+   * `replaceDetectors` every node's detector is rebuilt from the new spec, warmed with the old
+   * one's intervals and its real last arrival (docs/CONFIG.md, "Reloading"). Takes time in the
+   * number of nodes (one pass). Throws ConfigError, changing nothing, for bad settings.
+   */
+  reconfigure(init: TableSettings, replaceDetectors: boolean): void {
+    this.assertRunning();
+    this.settle(init);
+    const c = this.cols;
+    const now = this.clock.monotonicMs();
+    for (const slot of this.slotById.values()) {
+      const old = c.detectors[slot];
+      if (replaceDetectors && old !== undefined) {
+        const fresh = this.newDetector(slot);
+        const last = c.lastArrivalMs[slot] as number;
+        warmUp(
+          fresh,
+          old.recentIntervals?.(MAX_WARMUP_SAMPLES) ?? [],
+          Number.isNaN(last) ? now : last,
+        );
+        old.dispose?.();
+        c.detectors[slot] = fresh;
+      }
+      this.requeue(slot, now);
+    }
+    this.arm();
+  }
+
+  /** The deadline of `slot` from its own times and the current settings. */
+  private requeue(slot: number, now: number): void {
+    const c = this.cols;
+    const state = c.state[slot] as number;
+    const since = c.stateSinceMs[slot] as number;
+    if (state === UNKNOWN) {
+      this.queue.set(slot, Math.max(now, since + this.startupGraceFor(slot)));
+    } else if (state === ALIVE) {
+      const due = c.detectors[slot]?.suspectAtMs() ?? Infinity;
+      if (due === Infinity) this.queue.delete(slot);
+      else this.queue.set(slot, due);
+    } else if (state === SUSPECT) {
+      this.queue.set(slot, Math.max(now, since + this.deadAfterFor(slot)));
+    } else if (this.forgetAfterMs !== undefined) {
+      this.queue.set(slot, Math.max(now, since + this.forgetAfterMs));
+    } else {
+      this.queue.delete(slot);
+    }
   }
 
   on<K extends keyof NodeEvents>(name: K, listener: (e: NodeEvents[K]) => void): () => void {

@@ -6,6 +6,7 @@ import type { NodeEvents, NodeState, TransitionReason } from '../membership/type
 import type { RejectReason } from '../transport/listener.js';
 import type { Transport } from './ingest-stats.js';
 import type { StallEvent } from './stall-watchdog.js';
+import type { StoreState } from './transition-journal.js';
 
 /** Input refused before it reached the node table (decoding, limits, bad HTTP requests). */
 export interface RejectEvent {
@@ -22,8 +23,13 @@ export interface MonitorErrorEvent {
   error: unknown;
 }
 
+/** The history store stopped taking writes, or takes them again (transition-journal.ts). */
+export type StoreStateEvent = StoreState;
+
 // A type alias (not an interface) so it satisfies TypedEmitter's Record<string, unknown>.
 export type MonitorOwnEvents = {
+  /** The history could not be written (kept for a retry), or can be again. */
+  'monitor:store': StoreStateEvent;
   /** The pause guard's watchdog saw the monitor process stall; convictions are held. */
   'monitor:stall': StallEvent;
   'monitor:reject': RejectEvent;

@@ -15,7 +15,8 @@ import type { MonitorConfig } from '../config/types.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { TypedEmitter } from '../core/emitter.js';
 import { StateError } from '../core/errors.js';
-import { NodeTable, type ReceiveOutcome } from '../membership/node-table.js';
+import { isDeepStrictEqual } from 'node:util';
+import { NodeTable, type ReceiveOutcome, type TableSettings } from '../membership/node-table.js';
 import type { NodeEvents, NodeSnapshot, NodeTransition } from '../membership/types.js';
 import type { Message } from '../protocol/message.js';
 import type { HistoryStore, NodeRecord, StoreBatch } from '../store/history-store.js';
@@ -54,8 +55,8 @@ export interface MonitorComponents {
   listeners?: readonly ListenerFactory[];
   /** The HTTP API and push pings. @default none */
   http?: HttpPartFactory<Monitor>;
-  /** Acts on announced transitions (exec hooks, webhooks). @default none */
-  actions?: (components: { clock: Clock }) => ActionSink;
+  /** Acts on announced transitions (exec hooks, webhooks), as configured. @default none */
+  actions?: (components: { clock: Clock; config: MonitorConfig }) => ActionSink;
 }
 
 export interface MonitorOptions {
@@ -69,6 +70,36 @@ export interface MonitorOptions {
   checkpointMs?: number;
   /** Options of the transition journal (how many entries it holds before committing early). */
   journal?: TransitionJournalOptions;
+}
+
+/** What a reload changed, and what it could not (those need a restart). */
+export interface ReloadOutcome {
+  applied: (keyof MonitorConfig)[];
+  needRestart: (keyof MonitorConfig)[];
+}
+
+/** What a reload cannot change: bound sockets, the open store, the open recording. */
+const RESTART_FIELDS: readonly (keyof MonitorConfig)[] = [
+  'host',
+  'udpPort',
+  'tcpPort',
+  'httpPort',
+  'dataPath',
+  'recordPath',
+];
+
+/** The node table's settings from a configuration. */
+function tableSettings(config: MonitorConfig): TableSettings {
+  return {
+    detector: config.detector,
+    detectorFor: config.groups.length > 0 ? detectorForGroups(config.groups) : undefined,
+    defaultIntervalMs: config.defaultIntervalMs,
+    deadAfterMs: config.deadAfterMs,
+    startupGraceMs: config.startupGraceMs,
+    pauseToleranceMs: config.pauseGuard.toleranceMs,
+    pauseGraceMs: config.pauseGuard.graceMs,
+    forgetAfterMs: config.retention.forgetAfterMs ?? undefined,
+  };
 }
 
 /** Bound ports; null for a listener the configuration disables. */
@@ -114,7 +145,7 @@ const PRUNE_CHUNK = 10_000;
 
 export class Monitor {
   readonly clock: Clock;
-  readonly config: MonitorConfig;
+  private current: MonitorConfig;
   readonly table: NodeTable;
   private readonly emitter = new TypedEmitter<MonitorOwnEvents>();
   /** Transitions as announced: after the journal stored them, in the table's order. */
@@ -144,21 +175,9 @@ export class Monitor {
   constructor(components: MonitorComponents, config: MonitorConfig, init: MonitorOptions = {}) {
     this.clock = components.clock;
     this.parts = components;
-    this.config = config;
+    this.current = config;
     this.checkpointMs = Math.max(1, init.checkpointMs ?? 10_000);
-    this.table = new NodeTable(
-      { clock: this.clock },
-      {
-        detector: config.detector,
-        detectorFor: config.groups.length > 0 ? detectorForGroups(config.groups) : undefined,
-        defaultIntervalMs: config.defaultIntervalMs,
-        deadAfterMs: config.deadAfterMs,
-        startupGraceMs: config.startupGraceMs,
-        pauseToleranceMs: config.pauseGuard.toleranceMs,
-        pauseGraceMs: config.pauseGuard.graceMs,
-        forgetAfterMs: config.retention.forgetAfterMs ?? undefined,
-      },
-    );
+    this.table = new NodeTable({ clock: this.clock }, tableSettings(config));
     this.watchdog = new StallWatchdog(
       { clock: this.clock, onStall: (s) => this.onStall(s) },
       {
@@ -187,6 +206,7 @@ export class Monitor {
         commit: (batch) => this.commit(batch),
         announce: (event, t, id) => this.announce(event, t, id),
         onError: (stage, error) => this.fail(stage === 'commit' ? 'store' : 'listener', error),
+        onStoreState: (state) => this.emitter.emit('monitor:store', state),
       },
       init.journal,
     );
@@ -224,6 +244,47 @@ export class Monitor {
     );
   }
 
+  /** The configuration in force (the last one `reload` applied). */
+  get config(): MonitorConfig {
+    return this.current;
+  }
+
+  /**
+   * Applies a new configuration to the running monitor, as SIGHUP does: detectors, groups,
+   * timings, pause guard, retention and actions change at once, without a transition of their
+   * own (each node's deadlines are recomputed from its own times; new detectors start warm from
+   * the old ones' intervals) and with convictions held for one pause-guard grace. Listeners,
+   * ports, the host, the store and the recording stay as they are until a restart: they are
+   * named in `needRestart`. Throws ConfigError, changing nothing, when the table refuses the
+   * new settings.
+   */
+  async reload(next: MonitorConfig): Promise<ReloadOutcome> {
+    if (this.state !== 'running') throw new StateError('monitor', this.state, 'reload');
+    const before = this.current;
+    const differs = (key: keyof MonitorConfig): boolean =>
+      !isDeepStrictEqual(before[key], next[key]);
+    const needRestart = RESTART_FIELDS.filter(differs);
+    const kept: Partial<MonitorConfig> = {};
+    for (const key of RESTART_FIELDS) Object.assign(kept, { [key]: before[key] });
+    const config: MonitorConfig = { ...next, ...kept };
+    const applied = (Object.keys(config) as (keyof MonitorConfig)[]).filter(
+      (key) => !RESTART_FIELDS.includes(key) && differs(key),
+    );
+    const replaceDetectors =
+      differs('detector') || differs('groups') || differs('defaultIntervalMs');
+    this.table.reconfigure(tableSettings(config), replaceDetectors);
+    this.watchdog.reconfigure(config.pauseGuard);
+    this.current = config;
+    const now = this.clock.monotonicMs();
+    this.table.deferConvictions(now + config.pauseGuard.graceMs, 'reload');
+    if (differs('actions') && this.parts.actions !== undefined) {
+      const old = this.actions;
+      this.actions = this.parts.actions({ clock: this.clock, config });
+      await old?.stop();
+    }
+    return { applied, needRestart };
+  }
+
   /** The history store, once started. */
   get history(): HistoryStore | null {
     return this.store;
@@ -247,7 +308,7 @@ export class Monitor {
       const now = this.clock.monotonicMs();
       this.startedAtMs = now;
       this.table.deferConvictions(now + this.config.pauseGuard.graceMs, 'start');
-      this.actions = this.parts.actions?.({ clock: this.clock }) ?? null;
+      this.actions = this.parts.actions?.({ clock: this.clock, config: this.current }) ?? null;
       if (this.config.recordPath !== null) {
         this.recorder = new ArrivalRecorder({ clock: this.clock }, this.config.recordPath);
         await this.recorder.start();

@@ -48,8 +48,8 @@ export class StallWatchdog {
   private readonly clock: Clock;
   private readonly onStall: (stall: StallEvent) => void;
   readonly periodMs: number;
-  readonly toleranceMs: number;
-  readonly graceMs: number;
+  toleranceMs: number;
+  graceMs: number;
   private timer: TimerHandle | null = null;
   private lastTickMs = 0;
   private stallCount = 0;
@@ -66,6 +66,12 @@ export class StallWatchdog {
     this.periodMs = init.periodMs ?? 100;
     this.toleranceMs = init.toleranceMs ?? PAUSE_TOLERANCE_MS;
     this.graceMs = init.graceMs ?? defaultPauseGraceMs(DEFAULT_INTERVAL_MS);
+  }
+
+  /** New tolerance and grace (a configuration reload); the next tick uses them. */
+  reconfigure(init: Pick<StallWatchdogOptions, 'toleranceMs' | 'graceMs'>): void {
+    this.toleranceMs = init.toleranceMs ?? this.toleranceMs;
+    this.graceMs = init.graceMs ?? this.graceMs;
   }
 
   start(): void {

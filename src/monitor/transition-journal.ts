@@ -43,7 +43,15 @@ export interface TransitionJournalComponents {
   announce: (event: TransitionEventName, transition: NodeTransition, id: number | null) => void;
   /** A commit (`stage: 'commit'`) or an announcement (`'announce'`) threw. */
   onError: (stage: 'commit' | 'announce', error: unknown) => void;
+  /**
+   * The store stopped taking writes (`ok` false, at the first failed commit) or takes them
+   * again (`ok` true, with how many kept entries that commit stored).
+   */
+  onStoreState?: (state: StoreState) => void;
 }
+
+export type StoreState =
+  { ok: false; error: unknown; unstored: number } | { ok: true; stored: number };
 
 export interface TransitionJournalOptions {
   /**
@@ -94,6 +102,9 @@ export class TransitionJournal {
   private readonly commit: TransitionJournalComponents['commit'];
   private readonly announce: TransitionJournalComponents['announce'];
   private readonly onError: TransitionJournalComponents['onError'];
+  private readonly onStoreState: TransitionJournalComponents['onStoreState'];
+  /** The last commit failed. */
+  private failing = false;
   private readonly maxEntries: number;
   private readonly retryMs: number;
   private readonly retryMaxMs: number;
@@ -134,6 +145,7 @@ export class TransitionJournal {
     this.commit = components.commit;
     this.announce = components.announce;
     this.onError = components.onError;
+    this.onStoreState = components.onStoreState;
     const max = init.maxEntries ?? MAX_JOURNAL_ENTRIES;
     this.maxEntries = Math.min(
       MAX_JOURNAL_ENTRIES,
@@ -269,6 +281,10 @@ export class TransitionJournal {
     this.retryTimer = undefined;
     this.retryDelayMs = this.retryMs;
     this.lastError = null;
+    if (this.failing) {
+      this.failing = false;
+      this.onStoreState?.({ ok: true, stored: kept.reduce((n, b) => n + entries(b), 0) });
+    }
     // The kept transitions were announced when their commit failed; only the fresh ones now.
     const keptTransitions = kept.reduce((n, b) => n + b.transitions.length, 0);
     if (fresh.transitions.length > 0) {
@@ -286,6 +302,10 @@ export class TransitionJournal {
     this.unstoredEntries = this.unstored.reduce((n, b) => n + entries(b), 0);
     // A monitor that cannot write its history still reports failures: announce now, no ids.
     this.keep(fresh);
+    if (!this.failing) {
+      this.failing = true;
+      this.onStoreState?.({ ok: false, error, unstored: this.unstoredEntries });
+    }
     if (this.retryTimer === undefined && !this.stopped) {
       this.retryTimer = this.clock.setTimeout(this.onRetryBound, this.retryDelayMs);
       this.retryDelayMs = Math.min(this.retryMaxMs, 2 * this.retryDelayMs);

@@ -5,7 +5,10 @@
 import { SystemClock } from '../../core/clock.js';
 import { loadMonitorConfig, type MonitorConfigInput } from '../../config/load.js';
 import { NODE_STATES, type NodeState, type NodeTransition } from '../../membership/types.js';
+import type { MonitorConfig } from '../../config/types.js';
 import { createMonitor } from '../../daemon/create-monitor.js';
+import type { StoreStateEvent } from '../../monitor/events.js';
+import type { Monitor, ReloadOutcome } from '../../monitor/monitor.js';
 import { cappedBufferAdvice } from '../../transport/udp-kernel-stats.js';
 import type { Command } from '../command.js';
 import {
@@ -16,7 +19,7 @@ import {
   type CliIo,
   type FlagSpec,
 } from '../usage.js';
-import { listenForSignal } from '../signals.js';
+import { listenForSignal, onEverySignal } from '../signals.js';
 
 const help = `Usage: heartbeat monitor [flags]
 
@@ -45,7 +48,11 @@ Flags:
   --help                 this text
 
 Environment: HEARTBEAT_HOST, HEARTBEAT_UDP_PORT, HEARTBEAT_TCP_PORT, HEARTBEAT_HTTP_PORT,
-HEARTBEAT_DATA, HEARTBEAT_PRESET, HEARTBEAT_DETECTOR, HEARTBEAT_WEBHOOK (see docs/CONFIG.md).`;
+HEARTBEAT_DATA, HEARTBEAT_PRESET, HEARTBEAT_DETECTOR, HEARTBEAT_WEBHOOK (see docs/CONFIG.md).
+
+Signals: SIGTERM or SIGINT stops cleanly (everything stored); SIGHUP reloads the configuration
+(file, environment, these flags) without a restart; ports, host and --data need a restart.
+One monitor per history file: a second one on the same --data exits 2.`;
 
 interface Flags {
   config?: string;
@@ -152,18 +159,19 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
         ? { on, webhooks: flags.webhook ?? [] }
         : undefined,
   };
-  const config = loadMonitorConfig({
-    file: flags.config,
-    env,
-    overrides: dropUndefined(overrides),
-  });
+  const load = () =>
+    loadMonitorConfig({ file: flags.config, env, overrides: dropUndefined(overrides) });
+  const config = load();
 
   const monitor = createMonitor({ clock: new SystemClock() }, config);
   if (flags.quiet !== true) monitor.on('transition', (t) => io.out(formatTransition(t)));
+  monitor.on('monitor:store', (state) => io.err(describeStoreState(state, config.dataPath)));
   // Listening before the ready line below: a supervisor may signal as soon as it reads it.
   const stop = listenForSignal(['SIGINT', 'SIGTERM']);
+  const offReload = onEverySignal('SIGHUP', () => void reload(monitor, load, io));
   const ports = await monitor.start().catch((error: unknown) => {
     stop.dispose();
+    offReload();
     throw error;
   });
   const where = (port: number | null, proto: string) =>
@@ -178,9 +186,44 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
   const buffer = (await monitor.kernelStats())?.receiveBuffer;
   if (buffer?.capped === true) io.err(`heartbeat monitor: warning: ${cappedBufferAdvice(buffer)}`);
   const signal = await stop.received;
+  offReload();
   io.err(`heartbeat monitor: ${signal}, stopping`);
   await monitor.stop();
   return 0;
+}
+
+/**
+ * SIGHUP: reads the configuration again (the file, the environment, the same flags) and
+ * applies it; a configuration that does not load is refused in one line and the old one stays.
+ */
+async function reload(monitor: Monitor, load: () => MonitorConfig, io: CliIo): Promise<void> {
+  let outcome: ReloadOutcome;
+  try {
+    outcome = await monitor.reload(load());
+  } catch (error) {
+    io.err(
+      `heartbeat monitor: SIGHUP: configuration refused, the old one stays: ${messageOf(error)}`,
+    );
+    return;
+  }
+  const changed =
+    outcome.applied.length === 0 ? 'nothing changed' : `changed ${outcome.applied.join(', ')}`;
+  io.err(`heartbeat monitor: SIGHUP: configuration reloaded (${changed})`);
+  if (outcome.needRestart.length > 0) {
+    io.err(
+      `heartbeat monitor: SIGHUP: ${outcome.needRestart.join(', ')} changed; a restart applies it`,
+    );
+  }
+}
+
+function describeStoreState(state: StoreStateEvent, where: string): string {
+  return state.ok
+    ? `heartbeat monitor: history ${where} writable again; stored ${state.stored} kept entries`
+    : `heartbeat monitor: cannot write history ${where}: ${messageOf(state.error)}; still detecting, keeping what it announces for a retry`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Removes undefined fields so they do not hide values from the file or environment. */
