@@ -6,7 +6,6 @@ import type { NodeEvents, NodeState, TransitionReason } from '../membership/type
 import type { RejectReason } from '../transport/listener.js';
 import type { Transport } from './ingest-stats.js';
 import type { StallEvent } from './stall-watchdog.js';
-import type { StoreState } from './transition-journal.js';
 
 /** Input refused before it reached the node table (decoding, limits, bad HTTP requests). */
 export interface RejectEvent {
@@ -23,8 +22,12 @@ export interface MonitorErrorEvent {
   error: unknown;
 }
 
-/** The history store stopped taking writes, or takes them again (transition-journal.ts). */
-export type StoreStateEvent = StoreState;
+/**
+ * The history store stopped taking writes (at the first failed commit: what waits for a retry),
+ * or takes them again (with how many kept entries that commit stored); transition-journal.ts.
+ */
+export type StoreStateEvent =
+  { ok: false; error: unknown; unstored: number } | { ok: true; stored: number };
 
 // A type alias (not an interface) so it satisfies TypedEmitter's Record<string, unknown>.
 export type MonitorOwnEvents = {

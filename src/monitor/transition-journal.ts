@@ -24,7 +24,7 @@ import type { Clock, TimerHandle } from '../core/clock.js';
 import { MAX_JOURNAL_ENTRIES, MAX_UNSTORED_ENTRIES } from '../core/limits.js';
 import type { NodeTransition } from '../membership/types.js';
 import type { RegistryWrite, StoreBatch } from '../store/history-store.js';
-import type { TRANSITION_EVENT_NAMES } from './events.js';
+import type { StoreStateEvent as StoreState, TRANSITION_EVENT_NAMES } from './events.js';
 
 /** The node-lifecycle event a transition was emitted as (`node:dead`, …). */
 export type TransitionEventName = (typeof TRANSITION_EVENT_NAMES)[number];
@@ -49,9 +49,6 @@ export interface TransitionJournalComponents {
    */
   onStoreState?: (state: StoreState) => void;
 }
-
-export type StoreState =
-  { ok: false; error: unknown; unstored: number } | { ok: true; stored: number };
 
 export interface TransitionJournalOptions {
   /**
