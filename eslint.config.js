@@ -120,6 +120,25 @@ const layerRules = Object.keys(LAYERS).flatMap((layer) =>
   })),
 );
 
+/** What the package root (src/index.ts) may re-export: the light library, no native module. */
+const ROOT_USES = ['core', 'detectors', 'protocol', 'membership', 'agent'];
+const rootRule = {
+  files: ['src/index.ts'],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: `^\\./(?!(${ROOT_USES.join('|')})/)`,
+            message: 'The root loads light: this area has its own subpath (package.json exports).',
+          },
+        ],
+      },
+    ],
+  },
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'docs/quality/**'] },
   js.configs.recommended,
@@ -138,6 +157,7 @@ export default tseslint.config(
     rules: timeRestrictions,
   },
   ...layerRules,
+  rootRule,
   {
     files: ['bin/**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },

@@ -1,20 +1,39 @@
 /**
- * The public API of the `heartbeat` package: the clock, detectors, wire codecs, the node table,
- * the agent and the monitor as libraries, the history store, actions, configuration, the
- * simulator and (as `transport`) the transports with the in-memory network. Internals stay
- * reachable by path for tests; this is what users import.
+ * The package root, `heartbeat`: what a service embeds to watch its peers and to be watched —
+ * the node table, the detectors' specs, the agent, the clocks, the errors and the limits. It
+ * loads no native module and none of the SQLite, HTTP-server, metrics or YAML code (a test
+ * proves it: test/integration/light-root.test.ts). Each area has its own entry with all of its
+ * API: heartbeat/detectors, /membership, /protocol, /transport, /agent, /monitor, /store,
+ * /daemon (createMonitor and the configuration) and /sim (docs/ARCHITECTURE.md, "Public API").
+ * Internals stay reachable by path for tests, never from here.
  */
-export * from './core/clock.js';
+export {
+  ManualClock,
+  SystemClock,
+  type Clock,
+  type SystemClockOptions,
+  type TimerHandle,
+} from './core/clock.js';
 export * from './core/errors.js';
-export * from './core/rng.js';
+export { SeededRng, type Rng } from './core/rng.js';
 export * as limits from './core/limits.js';
-export * from './detectors/index.js';
-export * from './protocol/index.js';
-export * from './membership/index.js';
-export * from './agent/index.js';
-export * from './monitor/index.js';
-export * from './store/index.js';
-export * from './actions/index.js';
-export * from './config/index.js';
-export * as sim from './sim/index.js';
-export * as transport from './transport/index.js';
+export {
+  NodeTable,
+  type NodeTableComponents,
+  type NodeTableCounters,
+  type NodeTableOptions,
+  type ReceiveOutcome,
+} from './membership/node-table.js';
+export * from './membership/types.js';
+export type { DetectorExplanation, DetectorKind, FailureDetector } from './detectors/detector.js';
+export type { DetectorSpec } from './detectors/spec.js';
+export { DETECTOR_KINDS, createDetector, parseDetectorSpec } from './detectors/registry.js';
+export type { Message, MessageType, Payload, PayloadValue } from './protocol/message.js';
+export {
+  Agent,
+  type AgentComponents,
+  type AgentErrorEvent,
+  type AgentEvents,
+  type AgentOptions,
+  type AgentStats,
+} from './agent/agent.js';

@@ -123,3 +123,18 @@ export class StateError extends HeartbeatError {
     super('state', `${component} cannot ${action}: it is ${state}`);
   }
 }
+
+/** An optional dependency that a feature needs is not installed (resvg for PNG charts). */
+export class OptionalDependencyError extends HeartbeatError {
+  constructor(
+    readonly packageName: string,
+    purpose: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'optional-dependency',
+      `the optional package ${packageName} is needed ${purpose}: npm install ${packageName}`,
+      options,
+    );
+  }
+}

@@ -32,7 +32,6 @@ export {
 } from './phi-cassandra.js';
 export { ChenDetector, resolveChenOptions, type ChenOptions } from './chen.js';
 export { QuantileDetector, type QuantileOptions } from './quantile.js';
-export { Ring } from './ring.js';
 export {
   DETECTOR_KINDS,
   createDetector,

@@ -1,6 +1,10 @@
-/** The monitor's public API: the daemon as a library, its events, the pause guard's watchdog. */
+/**
+ * The monitor (`heartbeat/monitor`): the Monitor assembled from parts, the parts' contracts, its
+ * events and the pause guard's watchdog. `createMonitor` (heartbeat/daemon) wires the default parts.
+ */
 export {
   Monitor,
+  type MonitorComponents,
   type MonitorOptions,
   type MonitorPorts,
   type MonitorStats,
@@ -14,6 +18,14 @@ export {
   type MonitorOwnEvents,
   type RejectEvent,
 } from './events.js';
+export type {
+  ActionSink,
+  HeartbeatListener,
+  HttpPart,
+  HttpPartFactory,
+  ListenerFactory,
+  StoreFactory,
+} from './parts.js';
 export { StallWatchdog, type StallEvent, type StallWatchdogOptions } from './stall-watchdog.js';
 export { ArrivalRecorder, type ArrivalRecorderOptions } from './arrival-recorder.js';
 export { IngestStats, TRANSPORTS, type IngestSnapshot, type Transport } from './ingest-stats.js';

@@ -1,16 +1,9 @@
-/** The wire protocol's public API: message type, binary v1, JSON, text line, TCP stream decoder. */
+/**
+ * The wire protocol (`heartbeat/protocol`): the message type, binary v1, JSON, the text line and
+ * the TCP stream decoder. The frame's byte layout (magic, header size, type codes) stays inside.
+ */
 export type { Message, MessageType, Payload, PayloadValue } from './message.js';
-export {
-  BINARY_VERSION,
-  HEADER_BYTES,
-  MAGIC_0,
-  MAGIC_1,
-  MIN_FRAME_BYTES,
-  TYPE_HEARTBEAT,
-  TYPE_LEAVE,
-  decodeBinary,
-  encodeBinary,
-} from './binary.js';
+export { BINARY_VERSION, decodeBinary, encodeBinary } from './binary.js';
 export { decodeJson, encodeJson, jsonText } from './json.js';
 export { decodeTextLine, encodeTextLine } from './text.js';
 export { StreamDecoder } from './stream-decoder.js';

@@ -15,7 +15,9 @@ import dgram from 'node:dgram';
 import { ConfigError, DecodeError, StateError } from '../core/errors.js';
 import { MAX_DATAGRAM_BYTES } from '../core/limits.js';
 import type { Message } from '../protocol/message.js';
-import { MAGIC_0, decodeBinary, decodeJson, decodeTextLine } from '../protocol/index.js';
+import { MAGIC_0, decodeBinary } from '../protocol/binary.js';
+import { decodeJson } from '../protocol/json.js';
+import { decodeTextLine } from '../protocol/text.js';
 import { bindOrFail } from './bind.js';
 import type {
   HeartbeatListener,
