@@ -158,6 +158,17 @@ export class ClassHistograms {
     );
   }
 
+  /** Takes on `other`'s state (histograms of as many classes, for a copy of their detector). */
+  copyFrom(other: ClassHistograms): void {
+    this.counts.set(other.counts);
+    this.weight.set(other.weight);
+    this.samples.set(other.samples);
+    this.scale.set(other.scale);
+    this.longest.set(other.longest);
+    this.sampleWeight = other.sampleWeight;
+    this.changed = other.changed;
+  }
+
   /**
    * Bytes of its five typed arrays (its few fields are counted with the detector's, see
    * quantile.ts).

@@ -51,6 +51,14 @@ export interface FailureDetector {
    * whose window holds something else leave it out and start over after a restart.
    */
   recentIntervals?(max: number): number[];
+  /**
+   * An independent copy in the same state: from then on it answers as this one would to the same
+   * arrivals, and arrivals fed to either leave the other as it was. A copy of a detector in a
+   * `SamplePool` takes a block of its own from the same pool (dispose it as any other). What the
+   * QoS replay branches crash runs with (src/sim/suspicion-tracker.ts); every detector in the
+   * registry has it (test/detectors/compliance.ts checks it).
+   */
+  clone?(): FailureDetector;
 }
 
 export type DetectorKind =

@@ -71,4 +71,14 @@ export class FixedTimeoutDetector implements FailureDetector {
   memoryBytes(): number {
     return FIXED_TIMEOUT_BYTES;
   }
+
+  /** An independent copy in the same state (the timeout is given: the interval is not read). */
+  clone(): FixedTimeoutDetector {
+    const copy = new FixedTimeoutDetector(
+      { timeoutMs: this.timeoutMs },
+      { intervalMs: this.timeoutMs },
+    );
+    copy.lastMs = this.lastMs;
+    return copy;
+  }
 }

@@ -73,6 +73,19 @@ export class IntervalEstimator {
     return worst;
   }
 
+  /** Takes on `other`'s state (an estimator of the same window, for a copy of its detector). */
+  copyFrom(other: IntervalEstimator): void {
+    this.arrivalMs.set(other.arrivalMs);
+    this.seqs.set(other.seqs);
+    this.arrivals = other.arrivals;
+    this.head = other.head;
+  }
+
+  /** The interval the sender announced. */
+  get announcedMs(): number {
+    return this.senderIntervalMs;
+  }
+
   /** Bytes of its two rings (its few fields are counted with the detector's, see quantile.ts). */
   memoryBytes(): number {
     return 2 * TYPED_ARRAY_HEADER_BYTES + 8 * 2 * this.windowSize;

@@ -98,6 +98,16 @@ export class MissedBeatsDetector implements FailureDetector {
   memoryBytes(): number {
     return MISSED_BEATS_BYTES;
   }
+
+  /** An independent copy in the same state (and the same shared constants). */
+  clone(): MissedBeatsDetector {
+    const copy = new MissedBeatsDetector(
+      { failureThreshold: this.threshold },
+      { intervalMs: this.intervalMs },
+    );
+    copy.lastMs = this.lastMs;
+    return copy;
+  }
 }
 
 interface MissedBeatsParams {

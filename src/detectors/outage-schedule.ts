@@ -217,6 +217,28 @@ export class OutageSchedule {
     this.lastAtMs = Number.NaN;
   }
 
+  /** Takes on `other`'s state (a schedule of the same tag, for a copy of its detector). */
+  copyFrom(other: OutageSchedule): void {
+    this.exposure.set(other.exposure);
+    this.late.set(other.late);
+    this.flags.set(other.flags);
+    this.previous.set(other.previous);
+    this.totalExposure = other.totalExposure;
+    this.totalLate = other.totalLate;
+    this.sinceRefresh = other.sinceRefresh;
+    this.recentTag.set(other.recentTag);
+    this.recentWaitBin.set(other.recentWaitBin);
+    this.recentWeight.set(other.recentWeight);
+    this.atMs.set(other.atMs);
+    this.recentHead = other.recentHead;
+    this.stallHead = other.stallHead;
+    this.stallCount = other.stallCount;
+    this.periodMs = other.periodMs;
+    this.binsPerMs = other.binsPerMs;
+    this.lastAtMs = other.lastAtMs;
+    this.lastBin = other.lastBin;
+  }
+
   /** Divides every weight by `factor` (the caller rescaled its own). */
   rescale(factor: number): void {
     for (let b = 0; b < SCHEDULE_BINS; b++) {

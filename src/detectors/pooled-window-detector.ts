@@ -136,6 +136,21 @@ export abstract class PooledWindowDetector<
     return objectBytes(3) + blockBytes(this.p.bytes) + own;
   }
 
+  /**
+   * An independent copy in the same state, of the same class: the same shared params and a block
+   * of its own (from the same pool, given back by the copy's `dispose()`) holding this one's
+   * bytes. The three own fields are all the state outside the block, so they are set directly.
+   */
+  clone(): this {
+    const p = this.p;
+    const block = takeBlock(p.pool, p.bytes);
+    const from = this.at >> 3;
+    // Same-type typed arrays copy bytes unchanged (the float32 samples in the block included).
+    block.slab.f64.set(this.slab.f64.subarray(from, from + blockBytes(p.bytes) / 8), block.at >> 3);
+    const copy = Object.create(Object.getPrototypeOf(this) as object) as this;
+    return Object.assign(copy, { p, slab: block.slab, at: block.at });
+  }
+
   /** Returns the block to the pool (nothing to do without one). */
   dispose(): void {
     const pool = this.p.pool;

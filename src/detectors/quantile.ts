@@ -239,6 +239,32 @@ export class QuantileDetector implements FailureDetector {
     );
   }
 
+  /** An independent copy in the same state. */
+  clone(): QuantileDetector {
+    const copy = new QuantileDetector(
+      {
+        mistakesPerHour: this.mistakesPerHour,
+        halfLifeMs: this.halfLifeMs,
+        windowSize: this.windowSize,
+        schedulePeriodMs: this.schedulePeriodMs,
+      },
+      { intervalMs: this.estimator.announcedMs },
+    );
+    copy.estimator.copyFrom(this.estimator);
+    copy.histograms.copyFrom(this.histograms);
+    if (this.learning !== undefined) copy.learning?.copyFrom(this.learning);
+    copy.marginIntervals.set(this.marginIntervals);
+    copy.pendingClass = this.pendingClass;
+    copy.samplesAtRefresh = this.samplesAtRefresh;
+    copy.lastMs = this.lastMs;
+    copy.lastSeq = this.lastSeq;
+    copy.expectedMs = this.expectedMs;
+    copy.deadlineMs = this.deadlineMs;
+    copy.marginMs = this.marginMs;
+    copy.intervalMs = this.intervalMs;
+    return copy;
+  }
+
   /** Records one wait (in intervals) under the class of the arrival it followed. */
   private addWait(waitIntervals: number, elapsedMs: number): void {
     if (!Number.isFinite(waitIntervals)) return;

@@ -166,8 +166,8 @@ export function ringBytes(capacity: number): number {
 /**
  * A slab of bytes seen through two typed arrays over one ArrayBuffer. Each number in a block is
  * always read and written through the same one of them (float64 fields through `f64`, samples and
- * counters through `f32`), so the views never need to agree on a byte, and a deep copy that
- * copies each view separately (src/sim/clone-state.ts) still works.
+ * counters through `f32`), so the views never need to agree on a byte; a detector's `clone()`
+ * copies its block's bytes whole.
  */
 export interface Slab {
   readonly f64: Float64Array;

@@ -124,6 +124,12 @@ export class ScheduleLearning {
     return h.quantile(c, p);
   }
 
+  /** Takes on `other`'s state (for a copy of its detector, over a copy of its histograms). */
+  copyFrom(other: ScheduleLearning): void {
+    this.schedule.copyFrom(other.schedule);
+    this.lateIntervals = other.lateIntervals;
+  }
+
   memoryBytes(): number {
     return this.schedule.memoryBytes();
   }

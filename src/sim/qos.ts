@@ -32,7 +32,10 @@ export interface QosOptions {
    * `crashAfter`. @default none
    */
   crashAtMs?: readonly number[];
-  /** Builds the detector (for detectors not in the registry, or instrumented ones). @default createDetector */
+  /**
+   * Builds the detector (for detectors not in the registry, or instrumented ones); it must have
+   * `clone()`, which the replay branches crash runs with. @default createDetector
+   */
   create?: QosDetectorFactory;
 }
 

@@ -1,5 +1,5 @@
+import { ConfigError } from '../core/errors.js';
 import type { FailureDetector } from '../detectors/detector.js';
-import { cloneState } from './clone-state.js';
 
 /**
  * Follows one detector's verdict through a sequence of arrivals without a clock: after each
@@ -25,9 +25,18 @@ export class SuspicionTracker {
 
   constructor(private readonly detector: FailureDetector) {}
 
-  /** An independent copy (detector state included), to branch another run off this one. */
+  /**
+   * An independent copy (a `clone()` of the detector included), to branch another run off this
+   * one. A detector without `clone()` cannot be branched: ConfigError.
+   */
   fork(): SuspicionTracker {
-    const t = new SuspicionTracker(cloneState(this.detector));
+    const detector = this.detector.clone?.();
+    if (detector === undefined) {
+      throw new ConfigError(
+        `the QoS replay branches crash runs off a copy of the detector; this ${this.detector.kind} detector has no clone()`,
+      );
+    }
+    const t = new SuspicionTracker(detector);
     t.lastMs = this.lastMs;
     t.suspectAtMs = this.suspectAtMs;
     t.suspectSinceMs = this.suspectSinceMs;

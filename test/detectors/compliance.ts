@@ -51,10 +51,13 @@ const hostileStep: fc.Arbitrary<Step> = fc.record({
   ),
 });
 
-/** Feeds `steps` from `startMs`, with sequence numbers counting up unless the step gives one. */
-function feed(detector: FailureDetector, steps: Step[], startMs = 1_000_000): number {
+/**
+ * Feeds `steps` from `startMs`, with sequence numbers counting up from `startSeq` unless the step
+ * gives one.
+ */
+function feed(detector: FailureDetector, steps: Step[], startMs = 1_000_000, startSeq = 0): number {
   let nowMs = startMs;
-  let seq = 0;
+  let seq = startSeq;
   for (const step of steps) {
     const next = nowMs + step.gapMs;
     detector.heartbeat(next, step.seq ?? seq);
@@ -276,6 +279,59 @@ export function detectorCompliance(name: string, factory: DetectorFactory): void
       expect(late).toBeGreaterThan(0);
       // Any windowed detector stays below 64 bytes a sample at the largest window.
       expect(late).toBeLessThanOrEqual(1024 + 64 * MAX_DETECTOR_WINDOW);
+    });
+
+    it('clones: the copy goes on as the original would, and each is independent of the other', () => {
+      fc.assert(
+        fc.property(
+          intervalArb.chain((intervalMs) =>
+            fc.tuple(
+              fc.constant(intervalMs),
+              fc.array(fc.oneof(realisticStep(intervalMs), hostileStep), { maxLength: 80 }),
+              fc.array(realisticStep(intervalMs), { minLength: 1, maxLength: 40 }),
+            ),
+          ),
+          ([intervalMs, before, after]) => {
+            const original = factory({ intervalMs });
+            const lastMs = feed(original, before);
+            expect(original.clone, 'a detector of the registry has clone()').toBeDefined();
+            const clone = (d: FailureDetector): FailureDetector =>
+              (d.clone as () => FailureDetector)();
+            const copy = clone(original);
+            expect(copy.kind).toBe(original.kind);
+            expect(copy.suspectAtMs()).toBe(original.suspectAtMs());
+            expect(copy.explain(lastMs)).toEqual(original.explain(lastMs));
+            expect(copy.memoryBytes()).toBe(original.memoryBytes());
+            const twin = clone(original);
+            // The copy alone sees more arrivals: the original stays as a detector fed `before`.
+            const endMs = feed(copy, after, lastMs, before.length);
+            const reference = factory({ intervalMs });
+            feed(reference, before);
+            expect(original.suspectAtMs()).toBe(reference.suspectAtMs());
+            expect(original.explain(endMs)).toEqual(reference.explain(endMs));
+            // Given the same arrivals, the original goes as the copy went, step for step with a
+            // second copy, and ends where the first one did.
+            let t = lastMs;
+            after.forEach((step, i) => {
+              t += step.gapMs;
+              const seq = step.seq ?? before.length + i;
+              original.heartbeat(t, seq);
+              twin.heartbeat(t, seq);
+              expect(twin.suspectAtMs()).toBe(original.suspectAtMs());
+              expect(twin.suspicion(t + intervalMs)).toBe(original.suspicion(t + intervalMs));
+            });
+            expect(original.explain(endMs + intervalMs)).toEqual(copy.explain(endMs + intervalMs));
+            expect(original.recentIntervals?.(8)).toEqual(copy.recentIntervals?.(8));
+            // A copy gives back its own storage: the original goes on unharmed.
+            twin.dispose?.();
+            copy.dispose?.();
+            reference.dispose?.();
+            original.heartbeat(endMs + intervalMs);
+            checkVerdictAt(original, endMs + intervalMs);
+          },
+        ),
+        { numRuns: RUNS },
+      );
     });
 
     it('ignores arrivals earlier than the last one', () => {

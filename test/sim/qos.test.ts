@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/core/errors.js';
 import { FixedTimeoutDetector } from '../../src/detectors/fixed-timeout.js';
 import { DETECTOR_KINDS, createDetector } from '../../src/detectors/registry.js';
 import type { DetectorSpec } from '../../src/detectors/spec.js';
@@ -221,6 +222,22 @@ describe('crash runs of reordered traces', () => {
       );
     },
   );
+});
+
+describe('SuspicionTracker.fork', () => {
+  it('copies the detector with its clone(), and refuses a detector without one', () => {
+    const tracker = new SuspicionTracker(createDetector({ kind: 'chen' }, { intervalMs: 100 }));
+    for (let i = 1; i <= 10; i++) tracker.arrive(i * 100, i);
+    const fork = tracker.fork();
+    fork.arrive(1100, 11);
+    expect(fork.suspectAtMs).toBeGreaterThan(tracker.suspectAtMs);
+    expect(tracker.lastMs).toBe(1000);
+    // A detector outside the registry that cannot be copied.
+    const noClone = Object.assign(new FixedTimeoutDetector({}, { intervalMs: 100 }), {
+      clone: undefined,
+    });
+    expect(() => new SuspicionTracker(noClone).fork()).toThrow(ConfigError);
+  });
 });
 
 /**
