@@ -1,9 +1,11 @@
 /**
  * A small client of the monitor's HTTP API for the `status`, `nodes` and `events` commands:
- * JSON GETs with a timeout, and one clear line when the monitor cannot be reached.
+ * JSON GETs with a timeout, the node list walked page by page, and one clear line when the
+ * monitor cannot be reached.
  */
 import { SystemClock } from '../core/clock.js';
 import { HeartbeatError } from '../core/errors.js';
+import type { NodeSnapshot } from '../membership/types.js';
 
 /** The monitor could not be reached or answered with an error. */
 export class ApiError extends HeartbeatError {
@@ -61,4 +63,28 @@ export async function getJson<T>(base: URL, path: string, timeoutMs = 5000): Pro
     throw new ApiError(message ?? error ?? `status ${response.status}`, response.status);
   }
   return body as T;
+}
+
+/** Nodes asked for per request: the API's largest page (MAX_NODES_PAGE). */
+const PAGE = 10_000;
+
+/**
+ * Every node GET /v1/nodes gives for `filters`, page after page until the API says there is no
+ * next one, sorted by id (the pages come in the table's own order).
+ */
+export async function getAllNodes(base: URL, filters: URLSearchParams): Promise<NodeSnapshot[]> {
+  const nodes: NodeSnapshot[] = [];
+  let cursor: string | null = null;
+  do {
+    const query = new URLSearchParams(filters);
+    query.set('limit', String(PAGE));
+    if (cursor !== null) query.set('cursor', cursor);
+    const page = await getJson<{ nodes: NodeSnapshot[]; nextCursor?: string | null }>(
+      base,
+      `/v1/nodes?${query}`,
+    );
+    nodes.push(...page.nodes);
+    cursor = page.nextCursor ?? null;
+  } while (cursor !== null);
+  return nodes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -95,6 +95,13 @@ export const MAX_RECORDING_BUFFER_BYTES = 4 * 1024 * 1024;
 export const MAX_HISTORY_PAGE = 1000;
 
 /**
+ * Nodes on one page of GET /v1/nodes (`?limit=`): 10 000 snapshots are about 5 MB of JSON,
+ * streamed a few hundred at a time so no turn of the event loop serialises more than ~1 ms of it;
+ * the rest of the table is reached with the `cursor`.
+ */
+export const MAX_NODES_PAGE = 10_000;
+
+/**
  * Stored transitions an event stream replays after `Last-Event-ID` before going live: ten
  * pages. A client further behind gets a `gap` event and pages GET /v1/events instead.
  */

@@ -47,6 +47,8 @@ import {
   type Evidence,
   type NodeEvents,
   type NodeLifecycle,
+  type NodePage,
+  type NodePageQuery,
   type NodeSnapshot,
   type NodeState,
   type NodeTransition,
@@ -633,6 +635,34 @@ export class NodeTable {
     const now = this.clock.monotonicMs();
     const ids = [...this.slotById.keys()].sort();
     return ids.map((id) => this.snapshot(this.slotById.get(id) as number, now));
+  }
+
+  /**
+   * One page of a walk over the table in slot order, filtered by state, tag and id prefix; the
+   * order lets a page start where the last ended without sorting or indexing the ids. A node
+   * keeps its slot from the moment it enters the table until it is removed, so every node present
+   * for the whole walk (from the first page to `next === null`) is on exactly one page, if it
+   * matches the filters when its slot is reached; a node added or removed meanwhile may or may
+   * not be. Costs O(slots looked at), at most `maxScan`, plus one snapshot per node returned.
+   */
+  page(query: NodePageQuery): NodePage {
+    const c = this.cols;
+    const end = this.nextSlot;
+    const state = query.state === undefined ? -1 : NODE_STATES.indexOf(query.state);
+    const { tag, prefix } = query;
+    const stop = Math.min(end, (query.after ?? -1) + 1 + (query.maxScan ?? Infinity));
+    const now = this.clock.monotonicMs();
+    const nodes: NodeSnapshot[] = [];
+    let slot = Math.max(0, (query.after ?? -1) + 1);
+    for (; slot < stop && nodes.length < query.limit; slot++) {
+      const id = c.ids[slot];
+      if (id === undefined) continue;
+      if (state >= 0 && c.state[slot] !== state) continue;
+      if (prefix !== undefined && !id.startsWith(prefix)) continue;
+      if (tag !== undefined && !(c.tags[slot] as readonly string[]).includes(tag)) continue;
+      nodes.push(this.snapshot(slot, now));
+    }
+    return { nodes, next: slot < end ? slot - 1 : null };
   }
 
   counts(): Record<NodeState, number> {

@@ -127,6 +127,32 @@ export interface NodeSnapshot {
   status: string;
 }
 
+/** Which nodes one `NodeTable.page` call gives (see there for the order and the guarantee). */
+export interface NodePageQuery {
+  /** The `next` of the previous page; omitted (or -1) for the first page of a walk. */
+  after?: number;
+  /** Nodes on the page at most. */
+  limit: number;
+  /**
+   * Slots looked at, at most, so that one call's work is bounded when the filters match few:
+   * the page may then be short, even empty, and still have a `next`. @default Infinity
+   */
+  maxScan?: number;
+  /** Only nodes in this state. */
+  state?: NodeState;
+  /** Only nodes with this tag. */
+  tag?: string;
+  /** Only nodes whose id starts with this. */
+  prefix?: string;
+}
+
+/** One page of nodes and where the next one starts. */
+export interface NodePage {
+  nodes: NodeSnapshot[];
+  /** Pass as `after` for the next page; null when the walk has reached the end of the table. */
+  next: number | null;
+}
+
 /**
  * What a store keeps of a node's lifecycle so a restarted monitor restores it exactly, with
  * wall-clock times (see NodeTable.restore and docs/PAUSE-GUARD.md, "Across a restart").

@@ -4,7 +4,7 @@ import { SystemClock } from '../../src/core/clock.js';
 import { MAX_HTTP_BODY_BYTES } from '../../src/core/limits.js';
 import { createMonitor } from '../../src/daemon/create-monitor.js';
 import type { Monitor } from '../../src/monitor/monitor.js';
-import { connectTcp, nextEvent, testConfig } from '../monitor/helpers.js';
+import { connectTcp, nextEvent, quietApiConfig, testConfig } from '../monitor/helpers.js';
 
 /**
  * Every endpoint of the HTTP API and every error, against a real monitor on loopback. Timing
@@ -15,18 +15,9 @@ describe('HTTP API', () => {
   let base = '';
 
   beforeAll(async () => {
-    monitor = createMonitor(
-      { clock: new SystemClock() },
-      testConfig({
-        udpPort: null,
-        tcpPort: null,
-        defaultIntervalMs: 1000,
-        detector: { kind: 'timeout', timeoutMs: 600_000 },
-        startupGraceMs: 600_000,
-        deadAfterMs: 600_000,
-      }),
-      { api: { processMetrics: false } },
-    );
+    monitor = createMonitor({ clock: new SystemClock() }, quietApiConfig(), {
+      api: { processMetrics: false },
+    });
     const ports = await monitor.start();
     base = `http://127.0.0.1:${ports.httpPort}`;
   });

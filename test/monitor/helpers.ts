@@ -30,6 +30,21 @@ export function testConfig(overrides: Partial<MonitorConfig> = {}): MonitorConfi
   };
 }
 
+/**
+ * A configuration for API tests: HTTP only, and timing so long that nodes stay as the requests
+ * leave them.
+ */
+export function quietApiConfig(): MonitorConfig {
+  return testConfig({
+    udpPort: null,
+    tcpPort: null,
+    defaultIntervalMs: 1000,
+    detector: { kind: 'timeout', timeoutMs: 600_000 },
+    startupGraceMs: 600_000,
+    deadAfterMs: 600_000,
+  });
+}
+
 /** Resolves with the first event `name` for which `accept` holds. */
 export function nextEvent<K extends keyof MonitorEvents>(
   monitor: Monitor,

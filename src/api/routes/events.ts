@@ -12,7 +12,7 @@ import type { ApiBackend } from '../backend.js';
 import { sendJson } from '../http-json.js';
 import type { Router } from '../router.js';
 import type { SseHub } from '../sse.js';
-import { optionalState } from './nodes.js';
+import { optionalInt, optionalState, optionalText } from '../query.js';
 
 /** Rows per page when the query does not say. */
 const DEFAULT_PAGE = 100;
@@ -53,23 +53,4 @@ export function eventRoutes(router: Router, monitor: ApiBackend, sse: SseHub): v
       lastEventId,
     );
   });
-}
-
-function optionalText(value: string | null): string | undefined {
-  return value === null || value === '' ? undefined : value;
-}
-
-/** An integer query parameter in [min, max]; throws DecodeError `bad-field`. */
-export function optionalInt(
-  value: string | null,
-  name: string,
-  min: number,
-  max: number,
-): number | undefined {
-  if (value === null || value === '') return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new DecodeError('bad-field', `${name} must be an integer from ${min} to ${max}`);
-  }
-  return n;
 }

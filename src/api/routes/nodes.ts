@@ -1,7 +1,10 @@
 /**
  * The node resource: list, inspect, register and remove.
- * - GET /v1/nodes[?state=]: every node with its state, time since the last heartbeat,
- *   suspicion, last payload and status line.
+ * - GET /v1/nodes?limit=&cursor=&state=&tag=&prefix=: one page of nodes (default 1000, at most
+ *   MAX_NODES_PAGE) with their state, time since the last heartbeat, suspicion, last payload and
+ *   status line, the counts per state, and the `nextCursor` of the next page (null on the last).
+ *   Pages follow the table's slot order: every node present for the whole walk is on exactly one
+ *   page (NodeTable.page); the answer is streamed (node-listing.ts).
  * - GET /v1/nodes/:id: one node, the detector's numbers behind its verdict and its recent
  *   transitions from the history.
  * - POST /v1/nodes {id, address?, tags?, intervalMs?}: registers an expected node (201), or
@@ -9,24 +12,40 @@
  * - DELETE /v1/nodes/:id: removes it from the table and the registry (its history stays).
  */
 import { DecodeError, UnknownNodeError } from '../../core/errors.js';
-import { MAX_NODE_ID_BYTES, MAX_NODE_TAGS, MAX_NODE_TAG_BYTES } from '../../core/limits.js';
-import { NODE_STATES, type NodeState } from '../../membership/types.js';
+import {
+  MAX_NODE_ID_BYTES,
+  MAX_NODES_PAGE,
+  MAX_NODE_TAGS,
+  MAX_NODE_TAG_BYTES,
+} from '../../core/limits.js';
 import type { NodeRegistration } from '../../monitor/monitor.js';
 import { checkNodeId } from '../../protocol/index.js';
 import { checkIntervalMs } from '../../protocol/validate.js';
 import type { ApiBackend } from '../backend.js';
 import { readJsonObject, sendJson } from '../http-json.js';
+import { NodeCursors } from '../node-cursor.js';
+import { streamNodePage } from '../node-listing.js';
+import { optionalInt, optionalState, optionalText } from '../query.js';
 import type { Router } from '../router.js';
 
 /** Transitions shown with one node. */
 const RECENT_TRANSITIONS = 20;
 
+/** Nodes per page when the query does not say. */
+const DEFAULT_NODES_PAGE = 1000;
+
 export function nodeRoutes(router: Router, monitor: ApiBackend): void {
-  router.add(['GET', 'HEAD'], '/v1/nodes', ({ res, query }) => {
-    const state = optionalState(query.get('state'));
-    const all = monitor.table.list();
-    const nodes = state === undefined ? all : all.filter((n) => n.state === state);
-    sendJson(res, 200, { nodes, counts: monitor.table.counts() });
+  const cursors = new NodeCursors(monitor.clock.wallMs());
+  const listing = { table: monitor.table, clock: monitor.clock, cursors };
+  router.add(['GET', 'HEAD'], '/v1/nodes', async ({ res, query }) => {
+    const page = {
+      limit: optionalInt(query.get('limit'), 'limit', 1, MAX_NODES_PAGE) ?? DEFAULT_NODES_PAGE,
+      after: cursors.decode(optionalText(query.get('cursor'))),
+      state: optionalState(query.get('state')),
+      tag: optionalText(query.get('tag')),
+      prefix: optionalText(query.get('prefix')),
+    };
+    await streamNodePage(listing, res, page);
   });
 
   router.add('POST', '/v1/nodes', async ({ req, res }) => {
@@ -59,14 +78,6 @@ export function nodeRoutes(router: Router, monitor: ApiBackend): void {
 /** The numbers behind a node's verdict now, and the evidence stored with its last transition. */
 function evidenceOf(monitor: ApiBackend, id: string, last: { evidence: unknown } | undefined) {
   return { now: monitor.table.explain(id) ?? null, lastTransition: last?.evidence ?? null };
-}
-
-export function optionalState(value: string | null): NodeState | undefined {
-  if (value === null || value === '') return undefined;
-  if (!(NODE_STATES as readonly string[]).includes(value)) {
-    throw new DecodeError('bad-field', `state must be one of ${NODE_STATES.join(', ')}`);
-  }
-  return value as NodeState;
 }
 
 /** Validates a registration body; throws DecodeError `bad-field` naming the field. */

@@ -1,16 +1,22 @@
-/** `heartbeat nodes`: every node the monitor knows, as a table or JSON. */
+/**
+ * `heartbeat nodes`: every node the monitor knows (or those the filters take), as a table or JSON,
+ * sorted by id. It walks GET /v1/nodes page by page with its cursor, so a table of millions is
+ * read in bounded requests.
+ */
 import type { NodeSnapshot } from '../../membership/types.js';
-import { getJson } from '../api-client.js';
+import { getAllNodes } from '../api-client.js';
 import type { Command } from '../command.js';
 import { apiUrl, parseFlags, stateFlag, type CliIo } from '../usage.js';
 
-const help = `Usage: heartbeat nodes [--url URL] [--state STATE] [--json]
+const help = `Usage: heartbeat nodes [--url URL] [--state STATE] [--tag TAG] [--prefix P] [--json]
 
 Lists the nodes with their state, time since the last heartbeat, suspicion and address.
 
 Flags:
   --url URL       the monitor's HTTP API (default http://127.0.0.1:8080, or HEARTBEAT_URL)
   --state STATE   only nodes in this state (unknown, alive, suspect, dead, left)
+  --tag TAG       only nodes with this tag
+  --prefix P      only nodes whose id starts with P
   --json          print JSON
   --help          this text`;
 
@@ -36,15 +42,26 @@ export function formatNodes(nodes: NodeSnapshot[]): string {
 }
 
 async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
-  const { values } = parseFlags<{ url?: string; json?: boolean; state?: string }>('nodes', argv, {
+  const { values } = parseFlags<{
+    url?: string;
+    json?: boolean;
+    state?: string;
+    tag?: string;
+    prefix?: string;
+  }>('nodes', argv, {
     url: { type: 'string' },
     json: { type: 'boolean' },
     state: { type: 'string' },
+    tag: { type: 'string' },
+    prefix: { type: 'string' },
   });
   const state = stateFlag('state', values.state);
   const base = apiUrl(values.url, env);
-  const query = state === undefined ? '' : `?${new URLSearchParams({ state })}`;
-  const { nodes } = await getJson<{ nodes: NodeSnapshot[] }>(base, `/v1/nodes${query}`);
+  const filters = new URLSearchParams();
+  if (state !== undefined) filters.set('state', state);
+  if (values.tag !== undefined) filters.set('tag', values.tag);
+  if (values.prefix !== undefined) filters.set('prefix', values.prefix);
+  const nodes = await getAllNodes(base, filters);
   io.out(values.json === true ? JSON.stringify(nodes, null, 2) : formatNodes(nodes));
   return 0;
 }

@@ -3,7 +3,7 @@
  * check: 0 when the node (or, without a node, every node) is alive or left, 1 otherwise.
  */
 import type { NodeSnapshot } from '../../membership/types.js';
-import { getJson, isUnreachable } from '../api-client.js';
+import { getAllNodes, getJson, isUnreachable } from '../api-client.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { apiUrl, parseFlags, UsageError, type CliIo } from '../usage.js';
@@ -31,7 +31,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
   const id = positionals[0];
   const nodes =
     id === undefined
-      ? (await getJson<{ nodes: NodeSnapshot[] }>(base, '/v1/nodes')).nodes
+      ? await getAllNodes(base, new URLSearchParams())
       : [(await getJson<{ node: NodeSnapshot }>(base, `/v1/nodes/${encodeURIComponent(id)}`)).node];
   if (values.json === true) io.out(JSON.stringify(id === undefined ? nodes : nodes[0], null, 2));
   else for (const node of nodes) io.out(`${node.id}: ${node.status}`);
