@@ -13,48 +13,7 @@ import { Monitor } from '../../src/monitor/monitor.js';
 import type { HistoryStore } from '../../src/store/history-store.js';
 import { SqliteHistoryStore } from '../../src/store/sqlite-store.js';
 import { testConfig } from '../monitor/helpers.js';
-
-interface Frame {
-  id: number | null;
-  event: string;
-  data: Record<string, unknown>;
-}
-
-/** Reads SSE frames from a stream, one `next(n)` at a time. */
-class FrameReader {
-  private buffer = '';
-  private readonly decoder = new TextDecoder();
-  readonly frames: Frame[] = [];
-  constructor(private readonly reader: ReadableStreamDefaultReader<Uint8Array>) {}
-
-  /** Resolves once at least `count` event frames (comments excluded) were read. */
-  async next(count: number): Promise<Frame[]> {
-    while (this.frames.length < count) {
-      const { value, done } = await this.reader.read();
-      if (done) throw new Error(`stream ended after ${this.frames.length} frames`);
-      this.buffer += this.decoder.decode(value, { stream: true });
-      for (let end = this.buffer.indexOf('\n\n'); end >= 0; end = this.buffer.indexOf('\n\n')) {
-        const block = this.buffer.slice(0, end);
-        this.buffer = this.buffer.slice(end + 2);
-        const frame = parse(block);
-        if (frame !== null) this.frames.push(frame);
-      }
-    }
-    return this.frames.slice(0, count);
-  }
-}
-
-function parse(block: string): Frame | null {
-  let id: number | null = null;
-  let event = '';
-  let data = '';
-  for (const line of block.split('\n')) {
-    if (line.startsWith('id: ')) id = Number(line.slice(4));
-    else if (line.startsWith('event: ')) event = line.slice(7);
-    else if (line.startsWith('data: ')) data = line.slice(6);
-  }
-  return event === '' ? null : { id, event, data: JSON.parse(data) as Record<string, unknown> };
-}
+import { FrameReader } from './sse-frames.js';
 
 describe('SSE resume', () => {
   const monitors: Monitor[] = [];

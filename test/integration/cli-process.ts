@@ -30,6 +30,11 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProces
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return watchProcess(child);
+}
+
+/** Any child process with piped output, as a CliProcess: its lines, waits for them, its exit. */
+export function watchProcess(child: ChildProcess): CliProcess {
   const lines: string[] = [];
   const waiters = new Set<() => void>();
   const onData = (buffer: { partial: string }) => (chunk: Buffer) => {

@@ -1,0 +1,115 @@
+/**
+ * The fault suite's parts: a fleet of real agents in one process (fixtures/fleet.ts), a monitor
+ * process on a given history file and ports, its event stream recorded, and reading what its
+ * history holds.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { subscribe, type Frame } from '../api/sse-frames.js';
+import { startMonitor, watchProcess, type CliProcess } from '../integration/cli-process.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** A timeout detector makes the bounds exact: suspect 500 ms after the last heartbeat, dead 500 ms later. */
+export const TIMING = [
+  '--detector',
+  '{"kind":"timeout","timeoutMs":500}',
+  '--dead-after',
+  '500ms',
+  '--interval',
+  '100ms',
+];
+
+export type Monitor = CliProcess & { udp: number; tcp: number; http: number };
+
+/** `count` agents `<prefix><i>` sending to `udp://127.0.0.1:<port>` every `intervalMs`. */
+export async function startFleet(
+  port: number,
+  prefix: string,
+  count: number,
+  intervalMs = 100,
+): Promise<CliProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(here, 'fixtures', 'fleet.ts'),
+      `udp://127.0.0.1:${port}`,
+      prefix,
+      String(count),
+      String(intervalMs),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const fleet = watchProcess(child);
+  await fleet.waitFor(/^fleet ready$/, 30_000);
+  return fleet;
+}
+
+/** A monitor on `data`, on the ports of `like` when given (agents keep sending there). */
+export async function monitorOn(
+  data: string,
+  like?: Monitor,
+  extra: string[] = [],
+): Promise<Monitor> {
+  const ports =
+    like === undefined
+      ? []
+      : [
+          '--udp-port',
+          String(like.udp),
+          '--tcp-port',
+          String(like.tcp),
+          '--http-port',
+          String(like.http),
+        ];
+  return startMonitor([...TIMING, '--quiet', '--data', data, ...ports, ...extra]);
+}
+
+/** Records the monitor's event stream from now on. */
+export async function record(monitor: Monitor): Promise<{ frames: Frame[]; close: () => void }> {
+  return subscribe(`http://127.0.0.1:${monitor.http}/v1/events/stream`);
+}
+
+/** Resolves when `check` holds, polling on the event loop (I/O in between); fails after `ms`. */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  ms = 30_000,
+  what = 'the condition',
+): Promise<void> {
+  const end = performance.now() + ms;
+  while (!(await check())) {
+    if (performance.now() > end) throw new Error(`${what} did not hold within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Nodes per state, from the monitor's API. */
+export async function counts(monitor: Monitor): Promise<Record<string, number>> {
+  const res = await fetch(`http://127.0.0.1:${monitor.http}/v1/stats`);
+  return ((await res.json()) as { nodesByState: Record<string, number> }).nodesByState;
+}
+
+/** Every stored transition, oldest first, paging `/v1/events`. */
+export async function history(
+  monitor: Monitor,
+): Promise<{ id: number; nodeId: string; from: string; to: string; reason: string }[]> {
+  const rows: { id: number; nodeId: string; from: string; to: string; reason: string }[] = [];
+  let before: number | null | undefined;
+  do {
+    const url = `http://127.0.0.1:${monitor.http}/v1/events?limit=1000${before ? `&before=${before}` : ''}`;
+    const page = (await (await fetch(url)).json()) as {
+      events: typeof rows;
+      nextBefore: number | null;
+    };
+    rows.push(...page.events);
+    before = page.nextBefore;
+  } while (before !== null);
+  return rows.reverse();
+}
+
+/** `node from→to` of a stream frame or a history row. */
+export const change = (t: { nodeId?: unknown; from?: unknown; to?: unknown }): string =>
+  `${String(t.nodeId)} ${String(t.from)}→${String(t.to)}`;
