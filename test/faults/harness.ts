@@ -113,3 +113,44 @@ export async function history(
 /** `node from→to` of a stream frame or a history row. */
 export const change = (t: { nodeId?: unknown; from?: unknown; to?: unknown }): string =>
   `${String(t.nodeId)} ${String(t.from)}→${String(t.to)}`;
+
+/**
+ * Freezes the monitor with SIGSTOP for `frozenMs` while `steady` agents keep sending, then lets
+ * it run again; afterwards a witness agent is killed and must be convicted (detection works
+ * after the stall), while no steady node may ever have been suspected.
+ */
+export async function freezeMonitor(
+  frozenMs: number,
+  running: CliProcess[],
+  dir: string,
+): Promise<void> {
+  const data = `${dir}/history.db`;
+  const monitor = await monitorOn(data);
+  running.push(monitor);
+  const steady = await startFleet(monitor.udp, 'calm-', 50);
+  running.push(steady);
+  await until(async () => (await counts(monitor)).alive === 50, 30_000, '50 alive');
+
+  monitor.child.kill('SIGSTOP');
+  await new Promise((resolve) => setTimeout(resolve, frozenMs)); // the scenario: frozen this long
+  monitor.child.kill('SIGCONT');
+
+  const witness = await startFleet(monitor.udp, 'witness-', 1);
+  running.push(witness);
+  await until(async () => (await counts(monitor)).alive === 51, 30_000, 'the witness alive');
+  witness.child.kill('SIGKILL');
+  await until(async () => (await counts(monitor)).dead === 1, 30_000, 'the witness dead');
+
+  const rows = await history(monitor);
+  const accused = rows.filter(
+    (r) => r.nodeId.startsWith('calm-') && (r.to === 'suspect' || r.to === 'dead'),
+  );
+  if (accused.length > 0)
+    throw new Error(`convicted after a ${frozenMs} ms stop: ${accused.map(change).join(', ')}`);
+  const stats = (await (await fetch(`http://127.0.0.1:${monitor.http}/v1/stats`)).json()) as {
+    stalls: { stalls: number; longestMs: number };
+  };
+  if (stats.stalls.stalls < 1 || stats.stalls.longestMs < frozenMs * 0.9) {
+    throw new Error(`the pause guard did not see the stop: ${JSON.stringify(stats.stalls)}`);
+  }
+}
