@@ -7,7 +7,7 @@ import {
   windowParams,
   type WindowParams,
 } from './pooled-window-detector.js';
-import { windowClear, windowCount, windowMean, windowPush, windowShift } from './ring.js';
+import { windowClear, windowCount, windowMean, windowPush, windowShift } from './slab-window.js';
 
 /** Options of Chen's adaptive detector. */
 export interface ChenOptions {

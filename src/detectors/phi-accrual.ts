@@ -7,7 +7,13 @@ import {
   windowParams,
   type WindowParams,
 } from './pooled-window-detector.js';
-import { windowCount, windowMean, windowPush, windowStdDeviation, windowToArray } from './ring.js';
+import {
+  windowCount,
+  windowMean,
+  windowPush,
+  windowStdDeviation,
+  windowToArray,
+} from './slab-window.js';
 
 /**
  * Options of the φ accrual detector. Akka cluster's defaults assume a 1 s heartbeat; ours keep

@@ -7,7 +7,7 @@ import {
   windowParams,
   type WindowParams,
 } from './pooled-window-detector.js';
-import { windowCount, windowMean, windowPush, windowToArray } from './ring.js';
+import { windowCount, windowMean, windowPush, windowToArray } from './slab-window.js';
 
 /**
  * Options of the Cassandra-style φ detector. Cassandra's defaults assume its 1 s gossip

@@ -1,6 +1,6 @@
 import type { DetectorExplanation, DetectorKind, FailureDetector } from './detector.js';
 import { objectBytes } from './footprint.js';
-import { type Slab, windowBytes, windowCapacity, windowClear } from './ring.js';
+import { type Slab, windowBytes, windowCapacity, windowClear } from './slab-window.js';
 import {
   blockBytes,
   OWN_SLAB_BYTES,

@@ -1,7 +1,7 @@
 /**
  * Storage for the windowed detectors' numbers (their sample windows and their own float64 fields)
  * in large shared slabs, so a detector owns no ArrayBuffer and no boxed numbers: a block is a byte
- * offset into a `Slab` (ring.ts: float64 and float32 views of one ArrayBuffer). A typed
+ * offset into a `Slab` (slab-window.ts: float64 and float32 views of one ArrayBuffer). A typed
  * array of its own costs a detector ~190 bytes of V8 bookkeeping (view, ArrayBuffer,
  * backing-store record) on top of its data, and every float64
  * field of an object is a 16-byte heap box; at a million nodes those are the larger part of a
@@ -18,7 +18,7 @@
  */
 import { ConfigError, HeartbeatError, LimitError } from '../core/errors.js';
 import { objectBytes, TYPED_ARRAY_HEADER_BYTES } from './footprint.js';
-import { newSlab, type Slab } from './ring.js';
+import { newSlab, type Slab } from './slab-window.js';
 
 /** Options of a sample pool. */
 export interface SamplePoolOptions {

@@ -11,7 +11,7 @@ import { describeDetectorDefaults } from '../../src/detectors/registry.js';
 import { NodeTable, type NodeTableOptions } from '../../src/membership/node-table.js';
 import type { NodeTransition } from '../../src/membership/types.js';
 import { StallWatchdog } from '../../src/monitor/stall-watchdog.js';
-import { StallClock } from '../membership/stall-clock.js';
+import { StallingClock } from '../../src/sim/stalling-clock.js';
 
 const lan = PRESETS.lan;
 
@@ -47,7 +47,7 @@ describe('library defaults and the lan preset', () => {
 
   it('detect alike: the same transitions at the same times, with the same evidence', () => {
     const run = (options: NodeTableOptions | undefined): string[] => {
-      const clock = new StallClock();
+      const clock = new StallingClock();
       const table = new NodeTable({ clock }, options);
       const log: unknown[] = [];
       table.on('transition', (t) => log.push(t));

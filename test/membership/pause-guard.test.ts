@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ConvictionsDeferred } from '../../src/membership/types.js';
 import { hb, tableWithLog } from './helpers.js';
-import { StallClock } from './stall-clock.js';
+import { StallingClock } from '../../src/sim/stalling-clock.js';
 
 /** OPTIONS: timeout 3000, deadAfterMs 10 000, pauseToleranceMs 500, pauseGraceMs 2000. */
 function setup() {
-  const clock = new StallClock();
+  const clock = new StallingClock();
   const t = tableWithLog(clock);
   const deferrals: ConvictionsDeferred[] = [];
   t.table.on('convictions:deferred', (e) => deferrals.push(e));
