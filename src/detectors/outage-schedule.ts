@@ -12,7 +12,7 @@ export const MIN_RECURRING_EVENTS = 3;
  * window only sends its heartbeats to a histogram of their own (see quantile.ts), which costs
  * little when the window is ordinary.
  */
-export const RECURRING_SIGNIFICANCE = 1e-3;
+const RECURRING_SIGNIFICANCE = 1e-3;
 /** Waits between recomputations of the flags when nothing was late (rates move slowly). */
 const REFRESH_EVERY = 64;
 /** Late waits remembered one by one, to be moved when their phase turns out to recur. */
@@ -20,7 +20,7 @@ export const RECENT_LATE = 32;
 /** Stalls remembered for the period search. */
 export const RECENT_STALLS = 16;
 /** Longest period searched for. */
-export const MAX_SEARCHED_PERIOD_MS = 600_000;
+const MAX_SEARCHED_PERIOD_MS = 600_000;
 /** Fields of the object and its typed arrays, for `memoryBytes()` (footprint.ts). */
 const FIELDS = 17;
 const TYPED_ARRAYS = 8;

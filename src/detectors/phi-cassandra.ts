@@ -50,7 +50,7 @@ export const DEFAULT_CASSANDRA_WINDOW = 32;
 export const PHI_FACTOR = 1 / Math.LN10;
 
 /** Floor of the mean interval, in ms: only a burst of same-instant arrivals gets near it. */
-export const MIN_MEAN_INTERVAL_MS = 0.001;
+const MIN_MEAN_INTERVAL_MS = 0.001;
 
 /** Fills in the documented defaults for a sender with interval `intervalMs`. */
 export function resolvePhiCassandraOptions(

@@ -31,17 +31,17 @@ import {
 import type { DetectorSpec } from './spec.js';
 
 /** What values an option accepts; each rule has one message. */
-export type OptionRule = 'positive' | 'non-negative' | 'positive-integer' | 'window';
+type OptionRule = 'positive' | 'non-negative' | 'positive-integer' | 'window';
 
 /** One option of a detector: its rule, its default for a sender interval, and why. */
-export interface OptionDefinition {
+interface OptionDefinition {
   rule: OptionRule;
   default: (intervalMs: number) => number;
   reason: string;
 }
 
 /** Everything the registry knows about one kind of detector. */
-export interface DetectorDefinition<K extends DetectorKind> {
+interface DetectorDefinition<K extends DetectorKind> {
   summary: string;
   options: Record<string, OptionDefinition>;
   create: (spec: Extract<DetectorSpec, { kind: K }>, context: DetectorContext) => FailureDetector;

@@ -9,7 +9,7 @@ import { sweepTrace, type Evaluate, type SweepOptions, type SweepResult } from '
 import { judgeTargets, type TargetReport } from './targets.js';
 
 /** A file-name-safe slug of a trace name. */
-export function slug(name: string): string {
+function slug(name: string): string {
   return (
     name
       .replace(/\.[a-z]+$/i, '')

@@ -2,7 +2,7 @@ import type { QualityPoint } from './quality-point.js';
 import type { SweepResult } from './sweep.js';
 
 /** Columns of the lab's CSV, one row per measured setting (and the named references). */
-export const CSV_COLUMNS = [
+const CSV_COLUMNS = [
   'trace',
   'interval_ms',
   'detector',

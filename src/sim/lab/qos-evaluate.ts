@@ -5,7 +5,7 @@ import type { ArrivalTrace } from '../traces/arrival-trace.js';
 import type { QosFigures } from './quality-point.js';
 
 /** The lab's view of the simulator's QoS result. */
-export function qosFigures(r: QosResult): QosFigures {
+function qosFigures(r: QosResult): QosFigures {
   return {
     detectionMeanMs: r.detectionMeanMs,
     detectionP99Ms: r.detectionP99Ms,

@@ -37,7 +37,7 @@ export const BASELINE_DETECTORS: readonly SweptDetector[] = [
 ];
 
 /** `count` values from `lo` to `hi`, evenly spaced on a log scale, rounded to 4 significant digits. */
-export function geometric(lo: number, hi: number, count: number): number[] {
+function geometric(lo: number, hi: number, count: number): number[] {
   const out: number[] = [];
   for (let i = 0; i < count; i++) {
     const v = lo * Math.pow(hi / lo, count === 1 ? 0 : i / (count - 1));

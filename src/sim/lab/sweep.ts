@@ -55,7 +55,7 @@ export function toPoint(
 }
 
 /** Hours from the first send to the last arrival of a trace. */
-export function traceHours(trace: ArrivalTrace): number {
+function traceHours(trace: ArrivalTrace): number {
   const first = trace.arrivals[0];
   if (first === undefined) return 0;
   let lastMs = first.sentMs;

@@ -25,7 +25,7 @@ export interface TargetReport {
 }
 
 /** The mistake rate of target 2. */
-export const TARGET_RATE_PER_HOUR = 10;
+const TARGET_RATE_PER_HOUR = 10;
 
 /** Judges both targets for the detector `ours` (a swept series with a default point). */
 export function judgeTargets(result: SweepResult, ours = 'quantile'): TargetReport | undefined {

@@ -6,7 +6,7 @@ import { observedLastSeq, parsePingReply, parsePingSummary, SeqUnwrapper } from 
 import { traceError } from './trace-error.js';
 
 /** The cellular measurement pinged every 0.2 s. */
-export const CELLULAR_PERIOD_MS = 200;
+const CELLULAR_PERIOD_MS = 200;
 
 const START = /^Start time:\s*(\d+)\s*$/;
 const STAMP = /^\[(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?\]\s?(.*)$/;

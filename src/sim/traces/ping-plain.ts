@@ -3,7 +3,7 @@ import { buildTrace, type ArrivalTrace, type Probe } from './arrival-trace.js';
 import { observedLastSeq, parsePingReply, parsePingSummary, SeqUnwrapper } from './ping-reply.js';
 
 /** The period plain `ping` uses when not told otherwise. */
-export const PLAIN_PING_PERIOD_MS = 1000;
+const PLAIN_PING_PERIOD_MS = 1000;
 
 /**
  * Plain `ping` output with no timestamps (`64 bytes from …: icmp_seq=N ttl=64 time=R ms`). The
