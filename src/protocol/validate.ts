@@ -125,22 +125,38 @@ export function checkSentAtMs(value: unknown): Problem | undefined {
 /** A payload key: like a node id, but at most MAX_PAYLOAD_KEY_BYTES bytes and not reserved. */
 export function checkPayloadKey(key: string): Problem | undefined {
   if (key.length === 0) return problem('bad-payload', 'payload key is empty');
-  if (key.length <= MAX_PAYLOAD_KEY_BYTES && isPlainAscii(key, 0x21)) {
-    return RESERVED_KEYS.has(key)
-      ? problem('bad-payload', `payload key ${key} is reserved`)
-      : undefined;
-  }
-  if (key.length > MAX_PAYLOAD_KEY_BYTES || utf8Length(key) > MAX_PAYLOAD_KEY_BYTES) {
-    return problem(
-      'bad-payload',
-      `payload key is longer than ${MAX_PAYLOAD_KEY_BYTES} UTF-8 bytes`,
-    );
-  }
-  if (FORBIDDEN_IN_NAME.test(key)) {
-    return problem('bad-payload', 'payload key contains whitespace or a control character');
-  }
+  const bytes = checkText(
+    key,
+    MAX_PAYLOAD_KEY_BYTES,
+    0x21,
+    FORBIDDEN_IN_NAME,
+    'payload key',
+    'whitespace or a control character',
+  );
+  if (typeof bytes !== 'number') return bytes;
   if (RESERVED_KEYS.has(key)) return problem('bad-payload', `payload key ${key} is reserved`);
   return undefined;
+}
+
+/**
+ * The UTF-8 length of a payload key or string value, or the Problem with it: longer than
+ * `maxBytes`, or holding a character of `forbidden` (named by `forbiddenWords`). Text of plain
+ * ASCII from `lowestPlain` on is checked without encoding it.
+ */
+function checkText(
+  text: string,
+  maxBytes: number,
+  lowestPlain: number,
+  forbidden: RegExp,
+  what: string,
+  forbiddenWords: string,
+): number | Problem {
+  if (text.length <= maxBytes && isPlainAscii(text, lowestPlain)) return text.length;
+  if (text.length > maxBytes || utf8Length(text) > maxBytes) {
+    return problem('bad-payload', `${what} is longer than ${maxBytes} UTF-8 bytes`);
+  }
+  if (forbidden.test(text)) return problem('bad-payload', `${what} contains ${forbiddenWords}`);
+  return utf8Length(text);
 }
 
 /**
@@ -154,19 +170,15 @@ export function payloadValueBytes(value: unknown): number | Problem {
     return 1 + 8;
   }
   if (typeof value === 'string') {
-    if (value.length <= PAYLOAD_STRING_MAX_BYTES && isPlainAscii(value, 0x20)) {
-      return 1 + 1 + value.length;
-    }
-    if (value.length > PAYLOAD_STRING_MAX_BYTES || utf8Length(value) > PAYLOAD_STRING_MAX_BYTES) {
-      return problem(
-        'bad-payload',
-        `payload string is longer than ${PAYLOAD_STRING_MAX_BYTES} UTF-8 bytes`,
-      );
-    }
-    if (FORBIDDEN_IN_VALUE.test(value)) {
-      return problem('bad-payload', 'payload string contains a control character');
-    }
-    return 1 + 1 + utf8Length(value);
+    const bytes = checkText(
+      value,
+      PAYLOAD_STRING_MAX_BYTES,
+      0x20,
+      FORBIDDEN_IN_VALUE,
+      'payload string',
+      'a control character',
+    );
+    return typeof bytes === 'number' ? 1 + 1 + bytes : bytes;
   }
   return problem('bad-payload', 'payload value must be a number or a string');
 }

@@ -6,26 +6,18 @@
  */
 import { MAX_HISTORY_PAGE } from '../core/limits.js';
 import type { NodeTransition } from '../membership/types.js';
-import type {
-  HistoryStore,
-  NodeRecord,
-  RetentionPolicy,
-  StoreBatch,
-  TransitionPage,
-  TransitionQuery,
-  TransitionRow,
-} from './history-store.js';
+import type * as contract from './history-store.js';
 
 const DEFAULT_PAGE = 100;
 
 interface Contents {
-  nodes: Map<string, NodeRecord>;
+  nodes: Map<string, contract.NodeRecord>;
   /** Oldest first; ids grow by one per append and are never reused. */
-  transitions: TransitionRow[];
+  transitions: contract.TransitionRow[];
   nextId: number;
 }
 
-export class MemoryHistoryStore implements HistoryStore {
+export class MemoryHistoryStore implements contract.HistoryStore {
   readonly location = ':memory:';
   private closed = false;
 
@@ -38,14 +30,14 @@ export class MemoryHistoryStore implements HistoryStore {
     return new MemoryHistoryStore(this.contents);
   }
 
-  loadNodes(): NodeRecord[] {
+  loadNodes(): contract.NodeRecord[] {
     this.assertOpen();
     return [...this.contents.nodes.values()]
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .map((record) => structuredClone(record));
   }
 
-  commit(batch: StoreBatch): number[] {
+  commit(batch: contract.StoreBatch): number[] {
     this.assertOpen();
     // Check everything first: all or nothing.
     for (const t of batch.transitions) checkTransition(t);
@@ -68,19 +60,19 @@ export class MemoryHistoryStore implements HistoryStore {
     return batch.transitions.map((t) => this.append(t));
   }
 
-  transitions(query: TransitionQuery = {}): TransitionPage {
+  transitions(query: contract.TransitionQuery = {}): contract.TransitionPage {
     this.assertOpen();
     const limit = pageSize(query.limit);
     const ascending = query.after !== undefined && Number.isFinite(query.after);
-    const matches = (row: TransitionRow): boolean =>
+    const matches = (row: contract.TransitionRow): boolean =>
       (query.nodeId === undefined || row.nodeId === query.nodeId) &&
       (query.state === undefined || row.to === query.state) &&
       (query.before === undefined || !Number.isFinite(query.before) || row.id < query.before) &&
       (!ascending || row.id > (query.after as number));
     const all = this.contents.transitions;
-    const rows: TransitionRow[] = [];
+    const rows: contract.TransitionRow[] = [];
     let more = false;
-    const take = (row: TransitionRow): boolean => {
+    const take = (row: contract.TransitionRow): boolean => {
       if (!matches(row)) return true;
       if (rows.length === limit) {
         more = true;
@@ -90,9 +82,9 @@ export class MemoryHistoryStore implements HistoryStore {
       return true;
     };
     if (ascending) {
-      for (let i = 0; i < all.length && take(all[i] as TransitionRow); i++);
+      for (let i = 0; i < all.length && take(all[i] as contract.TransitionRow); i++);
     } else {
-      for (let i = all.length - 1; i >= 0 && take(all[i] as TransitionRow); i--);
+      for (let i = all.length - 1; i >= 0 && take(all[i] as contract.TransitionRow); i--);
     }
     const last = rows[rows.length - 1];
     return { rows, nextBefore: !ascending && more && last !== undefined ? last.id : null };
@@ -103,13 +95,13 @@ export class MemoryHistoryStore implements HistoryStore {
     return this.contents.nextId - 1;
   }
 
-  prune(policy: RetentionPolicy): number {
+  prune(policy: contract.RetentionPolicy): number {
     this.assertOpen();
     const all = this.contents.transitions;
     let drop = 0;
     if (policy.maxAgeMs !== null) {
       const cutoff = policy.nowWallMs - policy.maxAgeMs;
-      while (drop < all.length && (all[drop] as TransitionRow).wallMs < cutoff) drop++;
+      while (drop < all.length && (all[drop] as contract.TransitionRow).wallMs < cutoff) drop++;
     }
     if (policy.maxRows !== null) drop = Math.max(drop, all.length - policy.maxRows);
     drop = Math.min(drop, Math.max(1, policy.maxDeletes));
@@ -122,7 +114,7 @@ export class MemoryHistoryStore implements HistoryStore {
   }
 
   private append(t: NodeTransition): number {
-    const row: TransitionRow = {
+    const row: contract.TransitionRow = {
       id: this.contents.nextId++,
       nodeId: t.nodeId,
       from: t.from,
