@@ -97,28 +97,28 @@ export class DeadlineQueue {
   private siftUp(start: number, slot: number, due: number): void {
     const slots = this.heapSlots;
     const dues = this.heapDue;
-    const pos = this.posBySlot;
     let i = start;
     while (i > 0) {
       const parent = ((i - 1) / ARITY) | 0;
       const parentDue = dues[parent] as number;
       if (!(due < parentDue)) break;
-      const p = slots[parent] as number;
-      slots[i] = p;
-      dues[i] = parentDue;
-      pos[p] = i;
+      this.place(i, slots[parent] as number, parentDue);
       i = parent;
     }
-    slots[i] = slot;
-    dues[i] = due;
-    pos[slot] = i;
+    this.place(i, slot, due);
+  }
+
+  /** Puts (slot, due) at heap position `i`. */
+  private place(i: number, slot: number, due: number): void {
+    this.heapSlots[i] = slot;
+    this.heapDue[i] = due;
+    this.posBySlot[slot] = i;
   }
 
   /** Places (slot, due) at hole `start` or below it. */
   private siftDown(start: number, slot: number, due: number): void {
     const slots = this.heapSlots;
     const dues = this.heapDue;
-    const pos = this.posBySlot;
     const n = this.count;
     let i = start;
     for (;;) {
@@ -135,15 +135,10 @@ export class DeadlineQueue {
         }
       }
       if (!(cDue < due)) break;
-      const cs = slots[c] as number;
-      slots[i] = cs;
-      dues[i] = cDue;
-      pos[cs] = i;
+      this.place(i, slots[c] as number, cDue);
       i = c;
     }
-    slots[i] = slot;
-    dues[i] = due;
-    pos[slot] = i;
+    this.place(i, slot, due);
   }
 
   private growSlots(minLength: number): void {
