@@ -1,9 +1,7 @@
 import type { DetectorContext } from './detector.js';
-import { reconcileLevel } from './level.js';
 import {
-  LAST,
+  DEFAULT_WINDOW_SIZE,
   PooledWindowDetector,
-  SUSPECT_AT,
   windowParams,
   type WindowParams,
 } from './pooled-window-detector.js';
@@ -26,12 +24,6 @@ export interface ChenOptions {
   safetyMarginMs?: number;
 }
 
-/** All options resolved to numbers. */
-export type ResolvedChenOptions = Required<ChenOptions>;
-
-/** Default window (see `ChenOptions.windowSize`). */
-export const DEFAULT_CHEN_WINDOW = 32;
-
 /**
  * A sequence number further ahead than the silence since the last arrival explains, by more than
  * this many intervals, is not message loss (a corrupted or reset counter); the estimator resyncs.
@@ -48,9 +40,9 @@ const REBASE_BEYOND_MS = 2 ** 16;
 export function resolveChenOptions(
   options: ChenOptions,
   context: DetectorContext,
-): ResolvedChenOptions {
+): Required<ChenOptions> {
   return {
-    windowSize: options.windowSize ?? DEFAULT_CHEN_WINDOW,
+    windowSize: options.windowSize ?? DEFAULT_WINDOW_SIZE,
     safetyMarginMs: options.safetyMarginMs ?? 2 * context.intervalMs,
   };
 }
@@ -104,50 +96,47 @@ export class ChenDetector extends PooledWindowDetector<ChenParams> {
     return this.p.intervalMs;
   }
 
-  heartbeat(nowMs: number, seq?: number): void {
-    const f64 = this.slab.f64;
-    const d = this.at >> 3;
-    const lastMs = f64[d + LAST] as number;
-    if (!Number.isFinite(nowMs) || nowMs < lastMs) return;
+  /** Files the arrival's offset, or resyncs; a repeat of the highest sequence number is ignored. */
+  protected record(nowMs: number, lastMs: number, seq: number | undefined): boolean {
     const hasSeq = seq !== undefined && Number.isSafeInteger(seq);
     if (Number.isNaN(lastMs)) {
       this.resync(nowMs, hasSeq ? (seq as number) : 0);
-    } else {
-      const lastSeq = f64[d + LAST_SEQ] as number;
-      if (!hasSeq) {
-        this.record(nowMs, lastSeq + 1);
-      } else if (seq === lastSeq) {
-        return;
-      } else {
-        const s = seq as number;
-        const lead = s - lastSeq - (nowMs - lastMs) / this.p.intervalMs;
-        if (s < lastSeq || lead > CHEN_MAX_SEQ_LEAD) this.resync(nowMs, s);
-        else this.record(nowMs, s);
-      }
+      return true;
     }
-    f64[d + LAST] = nowMs;
-    f64[d + SUSPECT_AT] = this.expectedArrivalMs() + this.p.options.safetyMarginMs;
+    const lastSeq = this.slab.f64[(this.at >> 3) + LAST_SEQ] as number;
+    if (!hasSeq) {
+      this.recordOffset(nowMs, lastSeq + 1);
+    } else if (seq === lastSeq) {
+      return false;
+    } else {
+      const s = seq as number;
+      const lead = s - lastSeq - (nowMs - lastMs) / this.p.intervalMs;
+      if (s < lastSeq || lead > CHEN_MAX_SEQ_LEAD) this.resync(nowMs, s);
+      else this.recordOffset(nowMs, s);
+    }
+    return true;
+  }
+
+  protected verdictAtMs(): number {
+    return this.expectedArrivalMs() + this.p.options.safetyMarginMs;
   }
 
   /** EA for the next heartbeat; `Infinity` before the first arrival. */
   expectedArrivalMs(): number {
     const f64 = this.slab.f64;
     const d = this.at >> 3;
-    if (Number.isNaN(f64[d + LAST] as number)) return Infinity;
+    if (Number.isNaN(this.lastArrivalMs)) return Infinity;
     const ahead = (f64[d + LAST_SEQ] as number) + 1 - (f64[d + ORIGIN_SEQ] as number);
     const meanMs = windowMean(this.slab, this.at + WINDOW, this.p.capacity);
     return (f64[d + ORIGIN_MS] as number) + meanMs + this.p.intervalMs * ahead;
   }
 
-  suspicion(nowMs: number): number {
-    const lastMs = this.slab.f64[(this.at >> 3) + LAST] as number;
-    if (Number.isNaN(lastMs)) return 0;
+  /** The silence over the trusted span (see the class). */
+  protected level(nowMs: number, lastMs: number): number {
     const suspectAt = this.suspectAtMs();
     const span = suspectAt - lastMs;
     const silence = Math.max(0, nowMs - lastMs);
-    const level =
-      span > 0 ? silence / span : nowMs >= suspectAt ? 1 + silence / this.p.intervalMs : 0;
-    return reconcileLevel(level, nowMs, suspectAt, this.threshold);
+    return span > 0 ? silence / span : nowMs >= suspectAt ? 1 + silence / this.p.intervalMs : 0;
   }
 
   protected details(): Record<string, number> {
@@ -171,7 +160,7 @@ export class ChenDetector extends PooledWindowDetector<ChenParams> {
     windowPush(this.slab, this.at + WINDOW, this.p.capacity, 0);
   }
 
-  private record(nowMs: number, seq: number): void {
+  private recordOffset(nowMs: number, seq: number): void {
     const slab = this.slab;
     const f64 = slab.f64;
     const d = this.at >> 3;
@@ -194,14 +183,14 @@ export class ChenDetector extends PooledWindowDetector<ChenParams> {
 }
 
 /** Constants shared by every Chen detector with the same options, interval and pool. */
-interface ChenParams extends WindowParams<ResolvedChenOptions> {
+interface ChenParams extends WindowParams<Required<ChenOptions>> {
   /** Δ, the sender's interval. */
   intervalMs: number;
 }
 
 /**
  * Block layout, float64 indices from the block's start: the last arrival and the verdict time
- * (LAST, SUSPECT_AT, see pooled-window-detector.ts); the origin arrival (A_o, s_o) that offsets
+ * (see pooled-window-detector.ts); the origin arrival (A_o, s_o) that offsets
  * (A_i − A_o) − Δ·(s_i − s_o) are relative to; ℓ (the highest sequence number seen since the last
  * resync); then the window of offsets at byte WINDOW.
  */

@@ -1,4 +1,5 @@
 import type { DetectorContext, DetectorExplanation, FailureDetector } from './detector.js';
+import { explanation } from './explanation.js';
 import { reconcileLevel } from './level.js';
 
 /** Options of the fixed-timeout detector. */
@@ -55,17 +56,7 @@ export class FixedTimeoutDetector implements FailureDetector {
   }
 
   explain(nowMs: number): DetectorExplanation {
-    const heard = !Number.isNaN(this.lastMs);
-    return {
-      kind: this.kind,
-      suspicion: this.suspicion(nowMs),
-      threshold: this.threshold,
-      suspects: this.suspects(nowMs),
-      lastArrivalMs: heard ? this.lastMs : null,
-      elapsedMs: heard ? Math.max(0, nowMs - this.lastMs) : null,
-      suspectAtMs: this.suspectAtMs(),
-      details: { timeoutMs: this.timeoutMs },
-    };
+    return explanation(this, nowMs, this.lastMs, { timeoutMs: this.timeoutMs });
   }
 
   memoryBytes(): number {

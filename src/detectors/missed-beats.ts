@@ -1,5 +1,6 @@
 import type { DetectorContext, DetectorExplanation, FailureDetector } from './detector.js';
 import { objectBytes } from './footprint.js';
+import { explanation } from './explanation.js';
 import { reconcileLevel } from './level.js';
 import { sharedParams } from './sample-pool.js';
 
@@ -77,22 +78,11 @@ export class MissedBeatsDetector implements FailureDetector {
   }
 
   explain(nowMs: number): DetectorExplanation {
-    const heard = !Number.isNaN(this.lastMs);
-    const suspicion = this.suspicion(nowMs);
-    return {
-      kind: this.kind,
-      suspicion,
-      threshold: this.threshold,
-      suspects: this.suspects(nowMs),
-      lastArrivalMs: heard ? this.lastMs : null,
-      elapsedMs: heard ? Math.max(0, nowMs - this.lastMs) : null,
-      suspectAtMs: this.suspectAtMs(),
-      details: {
-        intervalMs: this.intervalMs,
-        failureThreshold: this.threshold,
-        missedBeats: suspicion,
-      },
-    };
+    return explanation(this, nowMs, this.lastMs, {
+      intervalMs: this.intervalMs,
+      failureThreshold: this.threshold,
+      missedBeats: this.suspicion(nowMs),
+    });
   }
 
   memoryBytes(): number {

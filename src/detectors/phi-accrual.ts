@@ -1,19 +1,11 @@
 import type { DetectorContext } from './detector.js';
-import { reconcileLevel } from './level.js';
 import {
-  LAST,
+  DEFAULT_WINDOW_SIZE,
   PooledWindowDetector,
-  SUSPECT_AT,
   windowParams,
   type WindowParams,
 } from './pooled-window-detector.js';
-import {
-  windowCount,
-  windowMean,
-  windowPush,
-  windowStdDeviation,
-  windowToArray,
-} from './slab-window.js';
+import { windowCount, windowMean, windowStdDeviation } from './slab-window.js';
 
 /**
  * Options of the φ accrual detector. Akka cluster's defaults assume a 1 s heartbeat; ours keep
@@ -51,25 +43,20 @@ export interface PhiAccrualOptions {
   firstHeartbeatEstimateMs?: number;
 }
 
-/** All options resolved to numbers. */
-export type ResolvedPhiAccrualOptions = Required<PhiAccrualOptions>;
-
 /** Akka cluster's threshold (see `PhiAccrualOptions.threshold`). */
 export const DEFAULT_PHI_THRESHOLD = 8;
-/** Default window (see `PhiAccrualOptions.windowSize`). */
-export const DEFAULT_PHI_ACCRUAL_WINDOW = 32;
 
 /** Fills in the documented defaults for a sender with interval `intervalMs`. */
 export function resolvePhiAccrualOptions(
   options: PhiAccrualOptions,
   context: DetectorContext,
-): ResolvedPhiAccrualOptions {
+): Required<PhiAccrualOptions> {
   const intervalMs = context.intervalMs;
   return {
     threshold: options.threshold ?? DEFAULT_PHI_THRESHOLD,
     minStdDeviationMs: options.minStdDeviationMs ?? intervalMs / 10,
     acceptableHeartbeatPauseMs: options.acceptableHeartbeatPauseMs ?? 3 * intervalMs,
-    windowSize: options.windowSize ?? DEFAULT_PHI_ACCRUAL_WINDOW,
+    windowSize: options.windowSize ?? DEFAULT_WINDOW_SIZE,
     firstHeartbeatEstimateMs: options.firstHeartbeatEstimateMs ?? intervalMs,
   };
 }
@@ -142,37 +129,30 @@ export class PhiAccrualDetector extends PooledWindowDetector<PhiParams> {
     return 'phi-accrual';
   }
 
-  heartbeat(nowMs: number): void {
-    const slab = this.slab;
-    const f64 = slab.f64;
-    const d = this.at >> 3;
-    const p = this.p;
-    const w = this.at + WINDOW;
-    const lastMs = f64[d + LAST] as number;
-    if (!Number.isFinite(nowMs) || nowMs < lastMs) return;
-    if (Number.isNaN(lastMs)) {
-      const estimate = p.options.firstHeartbeatEstimateMs;
-      windowPush(slab, w, p.capacity, estimate - estimate / 4);
-      windowPush(slab, w, p.capacity, estimate + estimate / 4);
-    } else if (nowMs < (f64[d + SUSPECT_AT] as number)) {
-      windowPush(slab, w, p.capacity, nowMs - lastMs);
-    }
-    f64[d + LAST] = nowMs;
-    f64[d + SUSPECT_AT] = nowMs + this.meanMs() + p.yAtThreshold * this.stdDeviationMs();
-  }
-
-  /** φ at `nowMs`; 0 before the first arrival. */
-  suspicion(nowMs: number): number {
-    const lastMs = this.slab.f64[(this.at >> 3) + LAST] as number;
-    if (Number.isNaN(lastMs)) return 0;
-    const phi = akkaPhi(nowMs - lastMs, this.meanMs(), this.stdDeviationMs());
-    return reconcileLevel(phi, nowMs, this.suspectAtMs(), this.threshold);
-  }
-
   /** The window's intervals, oldest first: its warm-up after a monitor restart. */
   recentIntervals(max: number): number[] {
-    const all = windowToArray(this.slab, this.at + WINDOW, this.p.capacity);
-    return all.slice(Math.max(0, all.length - Math.max(0, Math.floor(max))));
+    return this.lastSamples(WINDOW, max);
+  }
+
+  /** Seeds the window at the first arrival; then records the interval unless it was suspected. */
+  protected record(nowMs: number, lastMs: number): boolean {
+    if (Number.isNaN(lastMs)) {
+      const estimate = this.p.options.firstHeartbeatEstimateMs;
+      this.push(WINDOW, estimate - estimate / 4);
+      this.push(WINDOW, estimate + estimate / 4);
+    } else if (nowMs < this.suspectAtMs()) {
+      this.push(WINDOW, nowMs - lastMs);
+    }
+    return true;
+  }
+
+  protected verdictAtMs(nowMs: number): number {
+    return nowMs + this.meanMs() + this.p.yAtThreshold * this.stdDeviationMs();
+  }
+
+  /** φ. */
+  protected level(nowMs: number, lastMs: number): number {
+    return akkaPhi(nowMs - lastMs, this.meanMs(), this.stdDeviationMs());
   }
 
   protected details(heard: boolean): Record<string, number> {
@@ -208,7 +188,7 @@ export class PhiAccrualDetector extends PooledWindowDetector<PhiParams> {
 }
 
 /** Constants shared by every φ accrual detector with the same resolved options and pool. */
-interface PhiParams extends WindowParams<ResolvedPhiAccrualOptions> {
+interface PhiParams extends WindowParams<Required<PhiAccrualOptions>> {
   /** Standardised time at which φ reaches the threshold. */
   yAtThreshold: number;
 }

@@ -1,13 +1,11 @@
 import type { DetectorContext } from './detector.js';
-import { reconcileLevel } from './level.js';
 import {
-  LAST,
+  DEFAULT_WINDOW_SIZE,
   PooledWindowDetector,
-  SUSPECT_AT,
   windowParams,
   type WindowParams,
 } from './pooled-window-detector.js';
-import { windowCount, windowMean, windowPush, windowToArray } from './slab-window.js';
+import { windowCount, windowMean } from './slab-window.js';
 
 /**
  * Options of the Cassandra-style φ detector. Cassandra's defaults assume its 1 s gossip
@@ -35,13 +33,8 @@ export interface PhiCassandraOptions {
   maxIntervalMs?: number;
 }
 
-/** All options resolved to numbers. */
-export type ResolvedPhiCassandraOptions = Required<PhiCassandraOptions>;
-
 /** Cassandra's `phi_convict_threshold` default. */
 export const DEFAULT_CASSANDRA_THRESHOLD = 8;
-/** Default window (see `PhiCassandraOptions.windowSize`). */
-export const DEFAULT_CASSANDRA_WINDOW = 32;
 
 /**
  * Cassandra's PHI_FACTOR, 1/ln 10: its φ is t/mean (the negative natural log of the exponential
@@ -56,10 +49,10 @@ const MIN_MEAN_INTERVAL_MS = 0.001;
 export function resolvePhiCassandraOptions(
   options: PhiCassandraOptions,
   context: DetectorContext,
-): ResolvedPhiCassandraOptions {
+): Required<PhiCassandraOptions> {
   return {
     threshold: options.threshold ?? DEFAULT_CASSANDRA_THRESHOLD,
-    windowSize: options.windowSize ?? DEFAULT_CASSANDRA_WINDOW,
+    windowSize: options.windowSize ?? DEFAULT_WINDOW_SIZE,
     maxIntervalMs: options.maxIntervalMs ?? 2 * context.intervalMs,
   };
 }
@@ -102,36 +95,25 @@ export class PhiCassandraDetector extends PooledWindowDetector<CassandraParams> 
     return this.p.initialIntervalMs;
   }
 
-  heartbeat(nowMs: number): void {
-    const slab = this.slab;
-    const f64 = slab.f64;
-    const d = this.at >> 3;
-    const p = this.p;
-    const w = this.at + WINDOW;
-    const lastMs = f64[d + LAST] as number;
-    if (!Number.isFinite(nowMs) || nowMs < lastMs) return;
-    if (Number.isNaN(lastMs)) {
-      windowPush(slab, w, p.capacity, p.initialIntervalMs);
-    } else {
-      const intervalMs = nowMs - lastMs;
-      if (intervalMs <= p.options.maxIntervalMs) windowPush(slab, w, p.capacity, intervalMs);
-    }
-    f64[d + LAST] = nowMs;
-    f64[d + SUSPECT_AT] = nowMs + (this.threshold / PHI_FACTOR) * this.meanMs();
-  }
-
-  /** φ at `nowMs`; 0 before the first arrival. */
-  suspicion(nowMs: number): number {
-    const lastMs = this.slab.f64[(this.at >> 3) + LAST] as number;
-    if (Number.isNaN(lastMs)) return 0;
-    const phi = cassandraPhi(nowMs - lastMs, this.meanMs());
-    return reconcileLevel(phi, nowMs, this.suspectAtMs(), this.threshold);
-  }
-
   /** The window's intervals, oldest first: its warm-up after a monitor restart. */
   recentIntervals(max: number): number[] {
-    const all = windowToArray(this.slab, this.at + WINDOW, this.p.capacity);
-    return all.slice(Math.max(0, all.length - Math.max(0, Math.floor(max))));
+    return this.lastSamples(WINDOW, max);
+  }
+
+  /** The initial interval at the first arrival; then the interval unless it is too long. */
+  protected record(nowMs: number, lastMs: number): boolean {
+    if (Number.isNaN(lastMs)) this.push(WINDOW, this.p.initialIntervalMs);
+    else if (nowMs - lastMs <= this.p.options.maxIntervalMs) this.push(WINDOW, nowMs - lastMs);
+    return true;
+  }
+
+  protected verdictAtMs(nowMs: number): number {
+    return nowMs + (this.threshold / PHI_FACTOR) * this.meanMs();
+  }
+
+  /** φ. */
+  protected level(nowMs: number, lastMs: number): number {
+    return cassandraPhi(nowMs - lastMs, this.meanMs());
   }
 
   protected details(heard: boolean): Record<string, number> {
@@ -150,7 +132,7 @@ export class PhiCassandraDetector extends PooledWindowDetector<CassandraParams> 
 }
 
 /** Constants shared by every Cassandra φ detector with the same options, interval and pool. */
-interface CassandraParams extends WindowParams<ResolvedPhiCassandraOptions> {
+interface CassandraParams extends WindowParams<Required<PhiCassandraOptions>> {
   initialIntervalMs: number;
 }
 

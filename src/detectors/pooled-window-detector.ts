@@ -1,6 +1,15 @@
 import type { DetectorExplanation, DetectorKind, FailureDetector } from './detector.js';
+import { explanation } from './explanation.js';
 import { objectBytes } from './footprint.js';
-import { type Slab, windowBytes, windowCapacity, windowClear } from './slab-window.js';
+import { reconcileLevel } from './level.js';
+import {
+  type Slab,
+  windowBytes,
+  windowCapacity,
+  windowClear,
+  windowPush,
+  windowToArray,
+} from './slab-window.js';
 import {
   blockBytes,
   OWN_SLAB_BYTES,
@@ -8,6 +17,13 @@ import {
   takeBlock,
   type SamplePool,
 } from './sample-pool.js';
+
+/**
+ * The window a windowed detector keeps unless told otherwise: 32 samples estimate a steady link's
+ * mean within a few percent, adapt faster than the 1000 Akka and Cassandra keep, and keep a
+ * million nodes in a few hundred megabytes (each detector's `windowSize` says more).
+ */
+export const DEFAULT_WINDOW_SIZE = 32;
 
 /** The resolved options a windowed detector must have; `threshold` where it is configurable. */
 export interface WindowOptions {
@@ -56,16 +72,16 @@ export function windowParams<O extends WindowOptions, X extends object>(
  * arrival (NaN before the first) and the verdict time. A detector's own fields follow; its window
  * starts at the byte offset it passes to the constructor.
  */
-export const LAST = 0;
-export const SUSPECT_AT = 1;
+const LAST = 0;
+const SUSPECT_AT = 1;
 
 /**
  * What the windowed detectors (φ accrual, Cassandra's φ, Chen) have in common: one block of bytes
  * from a `SamplePool` (or a small slab of their own) holding their float64 fields and their sample
  * window, one shared params object per spec, and the verdict time cached in the block at each
- * arrival, so `suspectAtMs()` is one read. Subclasses implement `heartbeat()`, `suspicion()` and
- * the `details` of `explain()`; their `heartbeat()` reads and writes the block directly, with no
- * call through this class.
+ * arrival, so `suspectAtMs()` is one read. `heartbeat()` keeps the last arrival and the verdict
+ * time; subclasses implement what an arrival records (`record`), the verdict time it leads to
+ * (`verdictAtMs`), the suspicion level (`level`) and the `details` of `explain()`.
  *
  * Three own fields (`p`, `slab`, `at`), the count `memoryBytes()` charges.
  */
@@ -103,9 +119,26 @@ export abstract class PooledWindowDetector<
     return this.p.options;
   }
 
-  abstract heartbeat(nowMs: number, seq?: number): void;
+  /**
+   * An arrival at `nowMs` (ignored when not finite or before the last one): the detector records
+   * it, then the last arrival is `nowMs` and the verdict time is computed afresh.
+   */
+  heartbeat(nowMs: number, seq?: number): void {
+    const f64 = this.slab.f64;
+    const d = this.at >> 3;
+    const lastMs = f64[d + LAST] as number;
+    if (!Number.isFinite(nowMs) || nowMs < lastMs) return;
+    if (!this.record(nowMs, lastMs, seq)) return;
+    f64[d + LAST] = nowMs;
+    f64[d + SUSPECT_AT] = this.verdictAtMs(nowMs);
+  }
 
-  abstract suspicion(nowMs: number): number;
+  /** The suspicion level at `nowMs`, reconciled with the verdict time; 0 before the first arrival. */
+  suspicion(nowMs: number): number {
+    const lastMs = this.lastArrivalMs;
+    if (Number.isNaN(lastMs)) return 0;
+    return reconcileLevel(this.level(nowMs, lastMs), nowMs, this.suspectAtMs(), this.threshold);
+  }
 
   suspects(nowMs: number): boolean {
     return nowMs >= this.suspectAtMs();
@@ -116,18 +149,8 @@ export abstract class PooledWindowDetector<
   }
 
   explain(nowMs: number): DetectorExplanation {
-    const lastMs = this.slab.f64[(this.at >> 3) + LAST] as number;
-    const heard = !Number.isNaN(lastMs);
-    return {
-      kind: this.kind,
-      suspicion: this.suspicion(nowMs),
-      threshold: this.threshold,
-      suspects: this.suspects(nowMs),
-      lastArrivalMs: heard ? lastMs : null,
-      elapsedMs: heard ? Math.max(0, nowMs - lastMs) : null,
-      suspectAtMs: this.suspectAtMs(),
-      details: this.details(heard),
-    };
+    const lastMs = this.lastArrivalMs;
+    return explanation(this, nowMs, lastMs, this.details(!Number.isNaN(lastMs)));
   }
 
   /** Own fields (3) and the block (with a slab of its own when there is no pool). */
@@ -158,6 +181,35 @@ export abstract class PooledWindowDetector<
     pool.release(this.slab, this.at, this.p.bytes);
     this.at = -1;
   }
+
+  /** The last accepted arrival; NaN before the first. */
+  protected get lastArrivalMs(): number {
+    return this.slab.f64[(this.at >> 3) + LAST] as number;
+  }
+
+  /** Adds a sample to the window at byte `windowAt` of the block. */
+  protected push(windowAt: number, value: number): void {
+    windowPush(this.slab, this.at + windowAt, this.p.capacity, value);
+  }
+
+  /** The last `max` samples of the window at byte `windowAt` of the block, oldest first. */
+  protected lastSamples(windowAt: number, max: number): number[] {
+    const all = windowToArray(this.slab, this.at + windowAt, this.p.capacity);
+    return all.slice(Math.max(0, all.length - Math.max(0, Math.floor(max))));
+  }
+
+  /**
+   * Records an arrival at `nowMs` in the block; `lastMs` is the last one (NaN before the first)
+   * and `suspectAtMs()` still the verdict time before it. Returns false to ignore the arrival
+   * (the last arrival and the verdict then stay as they were).
+   */
+  protected abstract record(nowMs: number, lastMs: number, seq: number | undefined): boolean;
+
+  /** The verdict time after an arrival at `nowMs` (already the last arrival). */
+  protected abstract verdictAtMs(nowMs: number): number;
+
+  /** The suspicion level at `nowMs`, the last arrival at `lastMs` (before reconciling). */
+  protected abstract level(nowMs: number, lastMs: number): number;
 
   /** The detector's own part of `explain()`; `heard` once there has been an arrival. */
   protected abstract details(heard: boolean): Record<string, number>;

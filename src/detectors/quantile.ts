@@ -1,6 +1,7 @@
 import { MAX_DETECTOR_WINDOW } from '../core/limits.js';
 import type { DetectorContext, DetectorExplanation, FailureDetector } from './detector.js';
 import { ClassHistograms } from './class-histograms.js';
+import { explanation } from './explanation.js';
 import { objectBytes, TYPED_ARRAY_HEADER_BYTES } from './footprint.js';
 import { IntervalEstimator, MIN_SPAN_STEPS } from './interval-estimator.js';
 import { budgetPerHeartbeat, splitBudget } from './margin-split.js';
@@ -206,26 +207,17 @@ export class QuantileDetector implements FailureDetector {
 
   explain(nowMs: number): DetectorExplanation {
     const heard = !Number.isNaN(this.lastMs);
-    return {
-      kind: this.kind,
-      suspicion: this.suspicion(nowMs),
-      threshold: this.threshold,
-      suspects: this.suspects(nowMs),
-      lastArrivalMs: heard ? this.lastMs : null,
-      elapsedMs: heard ? Math.max(0, nowMs - this.lastMs) : null,
-      suspectAtMs: this.suspectAtMs(),
-      details: {
-        mistakesPerHour: this.mistakesPerHour,
-        intervalMs: this.intervalMs,
-        expectedArrivalMs: heard ? this.expectedMs : Infinity,
-        marginMs: this.marginMs,
-        samples: this.histograms.total,
-        // 1 while the next arrival is expected in a recurring outage window, else 0
-        scheduledOutage: this.pendingClass === SCHEDULED ? 1 : 0,
-        // the period phases are taken in: schedulePeriodMs, or one found from the outages
-        schedulePeriodMs: this.learning?.period ?? 0,
-      },
-    };
+    return explanation(this, nowMs, this.lastMs, {
+      mistakesPerHour: this.mistakesPerHour,
+      intervalMs: this.intervalMs,
+      expectedArrivalMs: heard ? this.expectedMs : Infinity,
+      marginMs: this.marginMs,
+      samples: this.histograms.total,
+      // 1 while the next arrival is expected in a recurring outage window, else 0
+      scheduledOutage: this.pendingClass === SCHEDULED ? 1 : 0,
+      // the period phases are taken in: schedulePeriodMs, or one found from the outages
+      schedulePeriodMs: this.learning?.period ?? 0,
+    });
   }
 
   memoryBytes(): number {

@@ -7,20 +7,13 @@
  */
 import { MAX_DETECTOR_WINDOW } from '../core/limits.js';
 import { ConfigError } from '../core/errors.js';
-import { ChenDetector, DEFAULT_CHEN_WINDOW } from './chen.js';
+import { ChenDetector } from './chen.js';
 import type { DetectorContext, DetectorKind, FailureDetector } from './detector.js';
+import { DEFAULT_WINDOW_SIZE } from './pooled-window-detector.js';
 import { FixedTimeoutDetector } from './fixed-timeout.js';
 import { DEFAULT_FAILURE_THRESHOLD, MissedBeatsDetector } from './missed-beats.js';
-import {
-  DEFAULT_PHI_ACCRUAL_WINDOW,
-  DEFAULT_PHI_THRESHOLD,
-  PhiAccrualDetector,
-} from './phi-accrual.js';
-import {
-  DEFAULT_CASSANDRA_THRESHOLD,
-  DEFAULT_CASSANDRA_WINDOW,
-  PhiCassandraDetector,
-} from './phi-cassandra.js';
+import { DEFAULT_PHI_THRESHOLD, PhiAccrualDetector } from './phi-accrual.js';
+import { DEFAULT_CASSANDRA_THRESHOLD, PhiCassandraDetector } from './phi-cassandra.js';
 import {
   DEFAULT_HALF_LIFE_MS,
   DEFAULT_MISTAKES_PER_HOUR,
@@ -96,7 +89,7 @@ const DETECTORS: { [K in DetectorKind]: DetectorDefinition<K> } = {
         reason: "3 intervals, Akka's 3 s for a 1 s heartbeat",
       },
       windowSize: window(
-        DEFAULT_PHI_ACCRUAL_WINDOW,
+        DEFAULT_WINDOW_SIZE,
         'Akka keeps 1000; 32 estimate the mean within a few percent and adapt faster',
       ),
       firstHeartbeatEstimateMs: {
@@ -116,7 +109,7 @@ const DETECTORS: { [K in DetectorKind]: DetectorDefinition<K> } = {
         reason: "Cassandra's phi_convict_threshold (≈ 18.4 mean intervals of silence)",
       },
       windowSize: window(
-        DEFAULT_CASSANDRA_WINDOW,
+        DEFAULT_WINDOW_SIZE,
         'Cassandra keeps 1000; the mean of 32 is within a few percent for a steady sender',
       ),
       maxIntervalMs: {
@@ -130,7 +123,7 @@ const DETECTORS: { [K in DetectorKind]: DetectorDefinition<K> } = {
   chen: {
     summary: "Chen, Toueg & Aguilera's expected-arrival estimate plus a safety margin",
     options: {
-      windowSize: window(DEFAULT_CHEN_WINDOW, 'the mean of 32 arrival offsets has settled'),
+      windowSize: window(DEFAULT_WINDOW_SIZE, 'the mean of 32 arrival offsets has settled'),
       safetyMarginMs: {
         rule: 'non-negative',
         default: (intervalMs) => 2 * intervalMs,
