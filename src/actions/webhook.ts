@@ -200,11 +200,17 @@ export class WebhookSink {
         },
         body: delivery.body,
         signal,
+        // A redirect is not followed: a 307 would POST the transition to wherever it points.
+        redirect: 'manual',
       });
       // The answer's body is not needed; release the connection.
       await response.body?.cancel().catch(() => undefined);
       const status = response.status;
       if (status >= 200 && status < 300) return { kind: 'delivered', status };
+      if (status >= 300 && status < 400) {
+        const to = response.headers.get('location') ?? 'nowhere';
+        return { kind: 'refused', error: `HTTP ${status}: redirect to ${to} not followed` };
+      }
       const error = `HTTP ${status}`;
       if (status === 408 || status === 429 || status >= 500) {
         return {

@@ -117,6 +117,23 @@ export function httpUrl(value: unknown, label: string): string {
 }
 
 /**
+ * Cloud metadata services and link-local addresses: a webhook there would hand the monitor's
+ * transitions (and its credentials' reach) to the host's metadata endpoint. Refused unless the
+ * host is in `actions.webhookAllow`.
+ */
+const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata', 'instance-data']);
+
+/** Why a webhook URL's host is refused by default, or undefined when it is not. */
+export function forbiddenWebhookHost(url: string): string | undefined {
+  const host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (METADATA_HOSTS.has(host)) return 'a cloud metadata service';
+  if (/^169\.254\.\d{1,3}\.\d{1,3}$/.test(host)) return 'a link-local address (169.254.0.0/16)';
+  if (/^fe[89ab][0-9a-f]:/.test(host)) return 'a link-local address (fe80::/10)';
+  if (host === 'fd00:ec2::254') return 'a cloud metadata service';
+  return undefined;
+}
+
+/**
  * A detector: an object with a `kind`, a kind name alone (`phi-accrual`), or a JSON object in a
  * string (environment variables and flags).
  */

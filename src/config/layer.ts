@@ -171,7 +171,7 @@ function groups(value: unknown, label: string): NodeGroup[] {
 
 function actions(value: unknown, label: string): Partial<ActionConfig> {
   if (!isRecord(value)) fail(label, 'a mapping with on and/or webhooks', value);
-  noUnknownKeys(value, ['on', 'webhooks'], `${label}.`);
+  noUnknownKeys(value, ['on', 'webhooks', 'webhookAllow'], `${label}.`);
   const out: Partial<ActionConfig> = {};
   if (value['on'] !== undefined) {
     const on = value['on'];
@@ -191,6 +191,9 @@ function actions(value: unknown, label: string): Partial<ActionConfig> {
     const raw = typeof value['webhooks'] === 'string' ? [value['webhooks']] : value['webhooks'];
     if (!Array.isArray(raw)) fail(`${label}.webhooks`, 'a list of URLs', raw);
     out.webhooks = raw.map((url, i) => httpUrl(url, `${label}.webhooks[${i}]`));
+  }
+  if (value['webhookAllow'] !== undefined) {
+    out.webhookAllow = stringList(value['webhookAllow'], `${label}.webhookAllow`);
   }
   const count = (out.on?.length ?? 0) + (out.webhooks?.length ?? 0);
   if (count > MAX_ACTIONS) {

@@ -17,7 +17,7 @@ import { parseDocument } from 'yaml';
 import { ConfigError } from '../core/errors.js';
 import { MAX_ACTIONS } from '../core/limits.js';
 import { ENV_CONFIG_FILE, parseEnv } from './env.js';
-import { FieldProblem, firstLine } from './fields.js';
+import { FieldProblem, firstLine, forbiddenWebhookHost } from './fields.js';
 import { parseLayer, type ConfigLayer, type MonitorConfigInput } from './layer.js';
 import { DEFAULT_PRESET, DEFAULTS, PRESETS } from './presets.js';
 import type { MonitorConfig } from './types.js';
@@ -88,6 +88,16 @@ function checkWhole(config: MonitorConfig): void {
     throw new ConfigError(
       `configuration: tcpPort and httpPort are both ${tcpPort}; TCP heartbeats and HTTP need different ports`,
     );
+  }
+  const allow = new Set((config.actions.webhookAllow ?? []).map((h) => h.toLowerCase()));
+  for (const url of config.actions.webhooks) {
+    const why = forbiddenWebhookHost(url);
+    const host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
+    if (why !== undefined && !allow.has(host)) {
+      throw new ConfigError(
+        `configuration: webhook ${url} points at ${why}; list its host in actions.webhookAllow to allow it`,
+      );
+    }
   }
   const count = config.actions.on.length + config.actions.webhooks.length;
   if (count > MAX_ACTIONS) {

@@ -30,6 +30,11 @@ export interface ActionConfig {
   on: { state: NodeState; command: string }[];
   /** POST a JSON document for every transition to each URL. */
   webhooks: string[];
+  /**
+   * Hosts a webhook may reach although they are link-local or a cloud metadata service
+   * (refused by default, see config/fields.ts `forbiddenWebhookHost`).
+   */
+  webhookAllow?: string[];
 }
 
 /** What the monitor forgets, and when (docs/CONFIG.md, "Retention"). */

@@ -132,6 +132,24 @@ describe('WebhookSink', () => {
     expect(sink.stats()).toMatchObject({ delivered: 1, failed: 1, retries: 0 });
   });
 
+  it('does not follow a redirect: the transition goes nowhere else, and the delivery fails', async () => {
+    const elsewhere = await HttpReceiver.start(() => ({ status: 200 }));
+    cleanups.push(() => elsewhere.close());
+    const { receiver, sink } = await setup(() => ({
+      status: 307,
+      headers: { location: elsewhere.url },
+    }));
+    const failed = next(sink, 'webhook:failed');
+    sink.deliver(transition({ nodeId: 'moved' }));
+    expect(await failed).toMatchObject({
+      nodeId: 'moved',
+      attempts: 1,
+      error: `HTTP 307: redirect to ${elsewhere.url} not followed`,
+    });
+    expect(receiver.requests).toHaveLength(1);
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+
   it('never blocks deliver() on a hanging receiver; a full queue drops the oldest waiting', async () => {
     let hang = true;
     const { receiver, clock, sink } = await setup(() => (hang ? 'hang' : { status: 200 }), {

@@ -568,3 +568,28 @@ describe('loadMonitorConfig: every error is one line naming the source and the f
     );
   });
 });
+
+describe('webhook destinations', () => {
+  it('refuses link-local and cloud metadata addresses unless allowed by host', () => {
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data',
+      'http://[fe80::1]/hook',
+      'http://metadata.google.internal/computeMetadata/v1/',
+      'http://[fd00:ec2::254]/',
+    ]) {
+      expect(() => loadMonitorConfig({ overrides: { actions: { webhooks: [url] } } }), url).toThrow(
+        /points at (a link-local address|a cloud metadata service).*actions\.webhookAllow/,
+      );
+    }
+    const allowed = loadMonitorConfig({
+      overrides: {
+        actions: { webhooks: ['http://169.254.10.10/hook'], webhookAllow: ['169.254.10.10'] },
+      },
+    });
+    expect(allowed.actions.webhooks).toEqual(['http://169.254.10.10/hook']);
+    expect(
+      loadMonitorConfig({ overrides: { actions: { webhooks: ['https://hooks.example.com/x'] } } })
+        .actions.webhooks,
+    ).toHaveLength(1);
+  });
+});
