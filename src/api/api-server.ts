@@ -1,6 +1,6 @@
 /**
  * The monitor's HTTP server (node:http): the JSON API under /v1, push pings under /ping, the
- * event stream, /healthz and /metrics. Every bad request gets a 4xx with `{"error": "<reason>"}`
+ * event stream, /healthz and /metrics, and the dashboard's files at / and /dashboard/. Every bad request gets a 4xx with `{"error": "<reason>"}`
  * and is counted as rejected input by reason; no request can throw out of the server.
  */
 import http from 'node:http';
@@ -11,6 +11,7 @@ import type { ApiBackend } from './backend.js';
 import { problemOf, sendProblem, type ApiProblem } from './http-json.js';
 import { ApiMetrics } from './metrics.js';
 import { Router } from './router.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
@@ -24,6 +25,11 @@ export interface ApiServerOptions {
   processMetrics?: boolean;
   /** HTTP connections open at once. @default MAX_TCP_CONNECTIONS — the same bound as heartbeat TCP. */
   maxConnections?: number;
+  /**
+   * Where the dashboard's built files are (served at / and /dashboard/), or null for no
+   * dashboard. @default DEFAULT_DASHBOARD_DIR — the package's dist/dashboard/
+   */
+  dashboardDir?: string | null;
 }
 
 export class ApiServer {
@@ -46,6 +52,7 @@ export class ApiServer {
     eventRoutes(this.router, this.monitor, this.sse);
     ingestRoutes(this.router, this.monitor);
     healthRoutes(this.router, this.monitor, this.metrics, this.sse);
+    if (init.dashboardDir !== null) dashboardRoutes(this.router, init.dashboardDir ?? undefined);
   }
 
   /** Binds the server; rejects with AddressInUseError `port N/tcp (http) is in use` when it is taken. */
