@@ -1,7 +1,9 @@
 /**
- * What one heartbeat means for a node, from its incarnation and sequence number alone: a pure
- * function, so the rules can be read and table-tested in one place. docs/PROTOCOL.md
- * ("Sequence numbers") states them for senders.
+ * What one heartbeat or leave means for a node, from its incarnation and sequence number alone:
+ * pure functions, so the rules can be read and table-tested in one place. docs/PROTOCOL.md
+ * ("Sequence numbers", "Replays") states them for senders. Authenticated messages (a MAC checked
+ * by the decoder) obey stricter rules than the rest: they cannot be forged, only replayed, so
+ * nothing re-syncs on them and nothing older than what was heard is ever taken again.
  */
 import { SEQ_JUMP_SLACK, SEQ_RESYNC_RUN } from '../core/limits.js';
 import type { NodeState } from './types.js';
@@ -50,6 +52,11 @@ export interface ArrivalHistory {
   refusedRun: number;
   /** The seq of the last heartbeat of that run (read only when `refusedRun` > 0). */
   refusedRunSeq: number;
+  /**
+   * The monitor's wall clock when the newest heartbeat was accepted, ms; null when none was.
+   * Read only for an authenticated message of a lower incarnation (see classifyArrival).
+   */
+  newestWallMs: number | null;
 }
 
 /** 2^32: seq is a u32 and wraps around to 0. */
@@ -60,6 +67,7 @@ const SEQ_HALF = 2 ** 31;
 const FRESH: ArrivalVerdict = { kind: 'fresh', gap: 0, run: 0 };
 const DUPLICATE: ArrivalVerdict = { kind: 'duplicate', gap: 0, run: 0 };
 const STALE: ArrivalVerdict = { kind: 'stale', gap: 0, run: 0 };
+const SEQ_JUMP: ArrivalVerdict = { kind: 'seq-jump', gap: 0, run: 0 };
 const RESYNC: ArrivalVerdict = { kind: 'resync', gap: 0, run: 0 };
 const RESTART: ArrivalVerdict = { kind: 'restart', gap: 0, run: 0 };
 /** Refusals by kind and run length, made once so a heartbeat allocates nothing. */
@@ -93,21 +101,6 @@ export function allowedSeqJump(sinceLastMs: number | null, intervalMs: number): 
 }
 
 /**
- * Whether a seq may become the newest: no newest yet, or ahead of it by no more than
- * allowedSeqJump. The leave path uses it so that a leave cannot move the seq either.
- */
-export function seqMayAdvance(
-  lastSeq: number | null,
-  seq: number,
-  sinceLastMs: number | null,
-  intervalMs: number,
-): boolean {
-  if (lastSeq === null) return true;
-  const ahead = seqAhead(seq, lastSeq);
-  return ahead > 0 && ahead <= allowedSeqJump(sinceLastMs, intervalMs);
-}
-
-/**
  * The rules:
  * - A message without an incarnation, or a node whose incarnation is not known yet, is in the
  *   current incarnation (the first incarnation heard is adopted, not a restart).
@@ -115,36 +108,99 @@ export function seqMayAdvance(
  * - A lower incarnation is a delayed packet from an earlier process while the node is `alive` or
  *   `suspect`: stale. When the node is `unknown`, `dead` or `left` it is taken as a restart: after
  *   that much silence it cannot be a reordered packet, and a sender whose incarnation source went
- *   backwards (a stepped wall clock, a lost counter file) must not be locked out forever.
+ *   backwards (a stepped wall clock, a lost counter file) must not be locked out forever. An
+ *   authenticated one must also have been sent after the newest heartbeat was accepted
+ *   (`signedAtMs` later than `newestWallMs`), else it is stale: a captured heartbeat of an
+ *   earlier process is not a restart.
  * - Within an incarnation, a message without seq (text lines, bare pings), or the first seq
  *   seen, is fresh. Otherwise seq is compared with the newest by serial-number arithmetic over
  *   2^32 (seqAhead), so a sender whose seq wraps goes on: equal is a duplicate; older is stale;
  *   newer by `d` is fresh with `d − 1` lost — unless `d` is more than allowedSeqJump, which is a
  *   `seq-jump` (one forged datagram cannot carry the newest seq so far ahead that the real sender
- *   is refused as stale until it catches up).
+ *   is refused as stale until it catches up). An authenticated heartbeat is not bounded so: it
+ *   cannot be forged, and a key holder that jumps ahead only skips its own seqs.
  * - SEQ_RESYNC_RUN refused (stale or seq-jump) heartbeats of the current incarnation in a row,
  *   each newer than the one before, re-sync the node: the last of them is a `resync` and its seq
  *   the newest. A duplicate or an older incarnation's heartbeat between them leaves the run as it
  *   is; an accepted heartbeat ends it. Without authentication anyone can send a node's
  *   heartbeats; this bounds what a forged one costs the real sender to SEQ_RESYNC_RUN heartbeats.
+ *   Authenticated heartbeats never re-sync and never count in a run (run 0): a replayed one is
+ *   refused however often it is sent.
+ *
+ * `signedAtMs` is the `sentAtMs` of an authenticated message; undefined for any other.
  */
 export function classifyArrival(
   node: ArrivalHistory,
   incarnation: number | undefined,
   seq: number | undefined,
+  signedAtMs?: number,
 ): ArrivalVerdict {
-  if (incarnation !== undefined && node.incarnation !== null && incarnation !== node.incarnation) {
-    if (incarnation > node.incarnation) return RESTART;
-    return node.state === 'alive' || node.state === 'suspect' ? STALE : RESTART;
+  if (otherIncarnation(node, incarnation)) {
+    if ((incarnation as number) > (node.incarnation as number)) return RESTART;
+    if (node.state === 'alive' || node.state === 'suspect') return STALE;
+    return signedAtMs === undefined || sentAfterNewest(node, signedAtMs) ? RESTART : STALE;
   }
-  if (seq === undefined || node.lastSeq === null) return FRESH;
-  const ahead = seqAhead(seq, node.lastSeq);
+  const ahead = aheadOfNewest(node, seq);
+  if (ahead === null) return FRESH;
   if (ahead === 0) return DUPLICATE;
-  if (ahead > 0 && ahead <= allowedSeqJump(node.sinceLastMs, node.intervalMs)) {
+  if (ahead > 0 && stepTaken(node, ahead, signedAtMs)) {
     return ahead === 1 ? FRESH : { kind: 'fresh', gap: ahead - 1, run: 0 };
   }
+  if (signedAtMs !== undefined) return STALE;
   const run =
-    node.refusedRun > 0 && seqAhead(seq, node.refusedRunSeq) > 0 ? node.refusedRun + 1 : 1;
+    node.refusedRun > 0 && seqAhead(seq as number, node.refusedRunSeq) > 0
+      ? node.refusedRun + 1
+      : 1;
   if (run >= SEQ_RESYNC_RUN) return RESYNC;
   return (REFUSED[ahead > 0 ? 'seq-jump' : 'stale'] as ArrivalVerdict[])[run] as ArrivalVerdict;
+}
+
+/**
+ * What a leave means, by the same replay rules as a heartbeat (a leave is never a re-sync and
+ * never counts in a run of refused heartbeats):
+ * - a higher incarnation: `restart` (a new process that left at once: the leave applies and its
+ *   incarnation and seq become the newest); a lower one: `stale`, in any state (a leave of an
+ *   earlier process says nothing of the current one);
+ * - within the incarnation, without seq or before any seq was heard: `fresh`; the newest seq
+ *   again: `duplicate`; an older one: `stale` (a replayed leave is refused);
+ * - a newer seq: `fresh` (its seq becomes the newest), or, unauthenticated and beyond
+ *   allowedSeqJump, `seq-jump`: the leave applies but its seq is not taken (anyone can send a
+ *   leave with the next seq, so refusing it would protect nothing; taking its seq would lock the
+ *   sender out if it comes back).
+ * `signedAtMs` is the `sentAtMs` of an authenticated leave; undefined for any other.
+ */
+export function classifyLeave(
+  node: ArrivalHistory,
+  incarnation: number | undefined,
+  seq: number | undefined,
+  signedAtMs?: number,
+): ArrivalVerdict {
+  if (otherIncarnation(node, incarnation)) {
+    return (incarnation as number) > (node.incarnation as number) ? RESTART : STALE;
+  }
+  const ahead = aheadOfNewest(node, seq);
+  if (ahead === null) return FRESH;
+  if (ahead === 0) return DUPLICATE;
+  if (ahead < 0) return STALE;
+  return stepTaken(node, ahead, signedAtMs) ? FRESH : SEQ_JUMP;
+}
+
+/** Whether a message's incarnation is known and differs from the node's known one. */
+function otherIncarnation(node: ArrivalHistory, incarnation: number | undefined): boolean {
+  return incarnation !== undefined && node.incarnation !== null && incarnation !== node.incarnation;
+}
+
+/** seqAhead of the node's newest seq, or null when the message or the node has none. */
+function aheadOfNewest(node: ArrivalHistory, seq: number | undefined): number | null {
+  return seq === undefined || node.lastSeq === null ? null : seqAhead(seq, node.lastSeq);
+}
+
+/** Whether a step `ahead` seqs forward is taken: authenticated, or within allowedSeqJump. */
+function stepTaken(node: ArrivalHistory, ahead: number, signedAtMs: number | undefined): boolean {
+  return signedAtMs !== undefined || ahead <= allowedSeqJump(node.sinceLastMs, node.intervalMs);
+}
+
+/** Whether an authenticated message was sent after the node's newest heartbeat was accepted. */
+function sentAfterNewest(node: ArrivalHistory, signedAtMs: number): boolean {
+  return node.newestWallMs === null || signedAtMs > node.newestWallMs;
 }

@@ -27,7 +27,7 @@ import { SamplePool } from '../detectors/sample-pool.js';
 import type { DetectorSpec } from '../detectors/spec.js';
 import type { Message, Payload } from '../protocol/message.js';
 import { checkIntervalMs, checkNodeId } from '../protocol/validate.js';
-import { classifyArrival, seqMayAdvance, type ArrivalHistory } from './arrival.js';
+import { classifyArrival, classifyLeave, type ArrivalHistory } from './arrival.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import { describeStatus } from './describe-status.js';
 import { defaultDetectorFactory, type DetectorFactory } from './detector-factory.js';
@@ -206,6 +206,10 @@ function isWellFormed(m: Message): boolean {
 
 const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
 
+/** The sent time of an authenticated message (the replay rules read it); undefined otherwise. */
+const signedAtMs = (m: Message): number | undefined =>
+  m.authKeyId === undefined ? undefined : m.sentAtMs;
+
 export class NodeTable {
   private readonly clock: Clock;
   private readonly createDetector: DetectorFactory;
@@ -274,6 +278,7 @@ export class NodeTable {
     intervalMs: 0,
     refusedRun: 0,
     refusedRunSeq: 0,
+    newestWallMs: null,
   };
   /** The timer callback, bound once (no closure per arming). */
   private readonly onTimerBound = (): void => this.onTimer();
@@ -709,16 +714,11 @@ export class NodeTable {
       this.emitTransition('node:joined', slot, UNKNOWN, 'first-heartbeat', now);
     }
     const state = c.state[slot] as number;
-    const history = this.history;
-    history.state = NODE_STATES[state] as NodeState;
-    history.incarnation = orNull(c.incarnation[slot] as number);
-    history.lastSeq = orNull(c.lastSeq[slot] as number);
-    history.sinceLastMs = this.sinceLastMs(slot, now);
-    history.intervalMs = c.intervalMs[slot] as number;
+    const history = this.historyOf(slot, now);
     const refused = this.refusedRuns.size === 0 ? undefined : this.refusedRuns.get(slot);
     history.refusedRun = refused?.run ?? 0;
     history.refusedRunSeq = refused?.seq ?? 0;
-    const verdict = classifyArrival(history, m.incarnation, m.seq);
+    const verdict = classifyArrival(history, m.incarnation, m.seq, signedAtMs(m));
     if (verdict.kind === 'duplicate') {
       this.stats.duplicates++;
       c.duplicates[slot] = (c.duplicates[slot] as number) + 1;
@@ -793,22 +793,21 @@ export class NodeTable {
       if (slot !== undefined) c.stale[slot] = (c.stale[slot] as number) + 1;
       return 'stale';
     }
-    const state = c.state[slot] as number;
-    const known = c.incarnation[slot] as number;
-    if (m.incarnation !== undefined && !Number.isNaN(known) && m.incarnation !== known) {
-      if (m.incarnation < known && (state === ALIVE || state === SUSPECT)) {
-        this.stats.stale++;
-        c.stale[slot] = (c.stale[slot] as number) + 1;
-        return 'stale';
-      }
-      c.incarnation[slot] = m.incarnation;
-      c.lastSeq[slot] = m.seq ?? NaN;
-    } else if (m.seq !== undefined) {
-      const last = orNull(c.lastSeq[slot] as number);
-      const since = this.sinceLastMs(slot, now);
-      if (seqMayAdvance(last, m.seq, since, c.intervalMs[slot] as number)) c.lastSeq[slot] = m.seq;
-      if (m.incarnation !== undefined) c.incarnation[slot] = m.incarnation;
+    // The replay rules of heartbeats (arrival.ts): an old or repeated leave is refused.
+    const verdict = classifyLeave(this.historyOf(slot, now), m.incarnation, m.seq, signedAtMs(m));
+    if (verdict.kind === 'duplicate') {
+      this.stats.duplicates++;
+      c.duplicates[slot] = (c.duplicates[slot] as number) + 1;
+      return 'duplicate';
     }
+    if (verdict.kind === 'stale') {
+      this.stats.stale++;
+      c.stale[slot] = (c.stale[slot] as number) + 1;
+      return 'stale';
+    }
+    if (verdict.kind === 'restart') c.lastSeq[slot] = m.seq ?? NaN;
+    else if (verdict.kind === 'fresh' && m.seq !== undefined) c.lastSeq[slot] = m.seq;
+    if (m.incarnation !== undefined) c.incarnation[slot] = m.incarnation;
     if (address !== undefined) c.addresses[slot] = address;
     this.queue.delete(slot);
     c.failedSinceMs[slot] = NaN;
@@ -818,6 +817,21 @@ export class NodeTable {
     c.detectors[slot] = undefined;
     this.arm();
     return 'left';
+  }
+
+  /** The scratch input of classifyArrival / classifyLeave filled for `slot` (runs left at 0). */
+  private historyOf(slot: number, now: number): ArrivalHistory {
+    const c = this.cols;
+    const history = this.history;
+    history.state = NODE_STATES[c.state[slot] as number] as NodeState;
+    history.incarnation = orNull(c.incarnation[slot] as number);
+    history.lastSeq = orNull(c.lastSeq[slot] as number);
+    history.sinceLastMs = this.sinceLastMs(slot, now);
+    history.intervalMs = c.intervalMs[slot] as number;
+    history.refusedRun = 0;
+    history.refusedRunSeq = 0;
+    history.newestWallMs = orNull(c.lastArrivalWallMs[slot] as number);
+    return history;
   }
 
   /** Ms since the node's newest accepted heartbeat, or null when none was heard. */

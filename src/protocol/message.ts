@@ -31,4 +31,10 @@ export interface Message {
   /** The interval at which the sender sends, ms: bootstraps the monitor's detector. */
   intervalMs?: number;
   payload?: Payload;
+  /**
+   * Set by the binary decoder, never by a sender: the id of the key whose MAC this message
+   * carried and the decoder checked (docs/PROTOCOL.md, "Authenticated messages"). Undefined for
+   * an unauthenticated message. Encoders ignore it.
+   */
+  authKeyId?: number;
 }

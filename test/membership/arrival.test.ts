@@ -3,8 +3,8 @@ import { SEQ_JUMP_SLACK, SEQ_RESYNC_RUN } from '../../src/core/limits.js';
 import {
   allowedSeqJump,
   classifyArrival,
+  classifyLeave,
   seqAhead,
-  seqMayAdvance,
   type ArrivalHistory,
 } from '../../src/membership/arrival.js';
 import type { NodeState } from '../../src/membership/types.js';
@@ -25,6 +25,7 @@ const node = (
   intervalMs: 1000,
   refusedRun: 0,
   refusedRunSeq: 0,
+  newestWallMs: null,
   ...more,
 });
 
@@ -178,13 +179,103 @@ describe('sequence arithmetic', () => {
     expect(allowedSeqJump(null, 1000)).toBe(Infinity);
   });
 
-  it('seqMayAdvance: only forward and within the bound', () => {
-    expect(seqMayAdvance(null, MAX, 0, 1000)).toBe(true);
-    expect(seqMayAdvance(10, 11, 0, 1000)).toBe(true);
-    expect(seqMayAdvance(10, 10, 0, 1000)).toBe(false);
-    expect(seqMayAdvance(10, 9, 0, 1000)).toBe(false);
-    expect(seqMayAdvance(10, MAX, 0, 1000)).toBe(false);
-    expect(seqMayAdvance(10, 10 + SEQ_JUMP_SLACK + 1, 0, 1000)).toBe(false);
-    expect(seqMayAdvance(MAX, 3, 0, 1000)).toBe(true);
+  it('a leave moves the seq only forward and within the bound', () => {
+    const kind = (lastSeq: number | null, seq: number) =>
+      classifyLeave(node('alive', 7, lastSeq, { sinceLastMs: 0 }), 7, seq).kind;
+    expect(kind(null, MAX)).toBe('fresh');
+    expect(kind(10, 11)).toBe('fresh');
+    expect(kind(10, 10)).toBe('duplicate');
+    expect(kind(10, 9)).toBe('stale');
+    expect(kind(10, MAX)).toBe('stale');
+    expect(kind(10, 10 + SEQ_JUMP_SLACK + 1)).toBe('seq-jump');
+    expect(kind(MAX, 3)).toBe('fresh');
+  });
+});
+
+/** The sender's wall clock of an authenticated message in these cases. */
+const SIGNED_AT = 1_700_000_000_000;
+
+describe('classifyArrival, authenticated', () => {
+  const cases: [string, ArrivalHistory, number, number, string, number][] = [
+    ['next seq', node('alive', 7, 1), 7, 2, 'fresh', 0],
+    ['a replay of the newest is a duplicate', node('alive', 7, 4), 7, 4, 'duplicate', 0],
+    ['a replay of an older one is stale, with no run', node('alive', 7, 4), 7, 3, 'stale', 0],
+    ['a run of refused ones never re-syncs', refused(1000, 2, 51), 7, 52, 'stale', 0],
+    [
+      'a jump beyond the bound is fresh (it cannot be forged)',
+      node('alive', 7, 100),
+      7,
+      5000,
+      'fresh',
+      4899,
+    ],
+    ['higher incarnation restarts', node('alive', 7, 4), 8, 1, 'restart', 0],
+    ['lower incarnation while alive is stale', node('alive', 7, 4), 6, 9, 'stale', 0],
+    [
+      'lower incarnation while dead, sent before the newest was heard: stale (a replay)',
+      node('dead', 7, 4, { newestWallMs: SIGNED_AT + 1 }),
+      6,
+      1,
+      'stale',
+      0,
+    ],
+    [
+      'lower incarnation while dead, sent after the newest was heard: restart',
+      node('dead', 7, 4, { newestWallMs: SIGNED_AT - 1 }),
+      6,
+      1,
+      'restart',
+      0,
+    ],
+    [
+      'lower incarnation of a node never heard: restart',
+      node('unknown', 7, 4, { newestWallMs: null }),
+      6,
+      1,
+      'restart',
+      0,
+    ],
+  ];
+  it.each(cases)('%s', (_name, history, incarnation, seq, kind, gap) => {
+    expect(classifyArrival(history, incarnation, seq, SIGNED_AT)).toEqual({ kind, gap, run: 0 });
+  });
+
+  it('the same replay refused any number of times stays refused', () => {
+    let history = node('alive', 7, 1000);
+    for (let i = 0; i < 10; i++) {
+      const v = classifyArrival(history, 7, 990 + i, SIGNED_AT);
+      expect(v).toEqual({ kind: 'stale', gap: 0, run: 0 });
+      history = { ...history, refusedRun: v.run, refusedRunSeq: 990 + i };
+    }
+  });
+});
+
+describe('classifyLeave', () => {
+  const cases: [string, ArrivalHistory, number | undefined, number | undefined, string][] = [
+    ['the next seq applies', node('alive', 7, 4), 7, 5, 'fresh'],
+    ['a leave without seq applies', node('alive', 7, 4), undefined, undefined, 'fresh'],
+    ['before any seq was heard it applies', node('alive', 7, null), 7, 3, 'fresh'],
+    ['a replayed leave with an old seq is stale', node('alive', 7, 40), 7, 12, 'stale'],
+    ['the newest seq again is a duplicate', node('alive', 7, 40), 7, 40, 'duplicate'],
+    ['an old seq is stale while dead too', node('dead', 7, 40), 7, 12, 'stale'],
+    ['a lower incarnation is stale while alive', node('alive', 7, 4), 6, 9, 'stale'],
+    ['a lower incarnation is stale while dead', node('dead', 7, 4), 6, 9, 'stale'],
+    ['a higher incarnation applies as a restart', node('dead', 7, 4), 8, 1, 'restart'],
+    [
+      'a jump beyond the bound applies without its seq',
+      node('alive', 7, 4),
+      7,
+      4_000_000,
+      'seq-jump',
+    ],
+  ];
+  it.each(cases)('%s', (_name, history, incarnation, seq, kind) => {
+    expect(classifyLeave(history, incarnation, seq).kind).toBe(kind);
+  });
+
+  it('an authenticated leave obeys the same rules, and its jump is taken', () => {
+    expect(classifyLeave(node('alive', 7, 40), 7, 12, SIGNED_AT).kind).toBe('stale');
+    expect(classifyLeave(node('alive', 7, 40), 7, 40, SIGNED_AT).kind).toBe('duplicate');
+    expect(classifyLeave(node('alive', 7, 4), 7, 4_000_000, SIGNED_AT).kind).toBe('fresh');
   });
 });

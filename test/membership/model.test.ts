@@ -139,15 +139,27 @@ class Reference {
       if (n !== undefined) n.stale++;
       return 'stale';
     }
+    // The replay rules of heartbeats: an older incarnation, or an old or repeated seq, is refused.
     if (incarnation !== undefined && n.incarnation !== null && incarnation !== n.incarnation) {
-      if (incarnation < n.incarnation && (n.state === 'alive' || n.state === 'suspect')) {
+      if (incarnation < n.incarnation) {
         n.stale++;
         return 'stale';
       }
       n.incarnation = incarnation;
       n.lastSeq = seq ?? null;
-    } else if (seq !== undefined) {
-      if (n.lastSeq === null || (seq > n.lastSeq && seq - n.lastSeq <= this.allowedJump(n)))
+    } else {
+      if (seq !== undefined && n.lastSeq !== null) {
+        if (seq === n.lastSeq) {
+          n.duplicates++;
+          return 'duplicate';
+        }
+        if (seq < n.lastSeq) {
+          n.stale++;
+          return 'stale';
+        }
+      }
+      // A jump beyond the bound still applies the leave, without taking its seq.
+      if (seq !== undefined && (n.lastSeq === null || seq - n.lastSeq <= this.allowedJump(n)))
         n.lastSeq = seq;
       if (incarnation !== undefined) n.incarnation = incarnation;
     }
