@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { afterEach } from 'vitest';
 import { BIN, staleBuild } from './built-cli.js';
 
 const root = path.dirname(path.dirname(BIN));
@@ -117,4 +118,19 @@ export async function startMonitor(
     /udp 127\.0\.0\.1:(\d+), tcp 127\.0\.0\.1:(\d+), http http:\/\/127\.0\.0\.1:(\d+)/,
   );
   return Object.assign(proc, { udp: Number(m[1]), tcp: Number(m[2]), http: Number(m[3]) });
+}
+
+/**
+ * Kills (SIGKILL) after each test the processes handed to the returned function, which gives them
+ * back: `const track = killedAfterEach();` then `track(startCli(…))`.
+ */
+export function killedAfterEach(): <T extends CliProcess>(p: T) => T {
+  const running: CliProcess[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((p) => p.stop('SIGKILL')));
+  });
+  return (p) => {
+    running.push(p);
+    return p;
+  };
 }

@@ -1,8 +1,10 @@
 /**
  * `heartbeat events`: the transition history (paged, filterable), or with `--follow` the live
- * stream (Server-Sent Events) until Ctrl-C.
+ * stream (Server-Sent Events) until Ctrl-C, reconnecting across restarts of the monitor without
+ * losing or repeating a transition (event-follower.ts).
  */
-import { ApiError, getJson, unreachableCause } from '../api-client.js';
+import { getJson } from '../api-client.js';
+import { followEvents } from '../event-follower.js';
 import type { Command } from '../command.js';
 import { apiUrl, intFlag, parseFlags, stateFlag, type CliIo } from '../usage.js';
 
@@ -15,7 +17,8 @@ Flags:
   --node ID       only this node
   --state STATE   only transitions into this state
   --limit N       at most N transitions (default 50)
-  --follow        stream new transitions until interrupted
+  --follow        stream new transitions until interrupted; when the monitor restarts,
+                  reconnect (250 ms, doubling to 10 s) and resume after the last one printed
   --count N       with --follow: stop after N transitions (e.g. wait for the next failure)
   --json          one JSON document per line
   --help          this text`;
@@ -35,46 +38,6 @@ export function formatEvent(e: EventRow): string {
   const detection =
     e.detectionMs != null ? ` detected after ${(e.detectionMs / 1000).toFixed(2)} s` : '';
   return `${time}  ${e.nodeId}  ${e.from} → ${e.to}  (${e.reason})${detection}`;
-}
-
-async function follow(
-  base: URL,
-  query: URLSearchParams,
-  io: CliIo,
-  json: boolean,
-  count: number,
-): Promise<number> {
-  let seen = 0;
-  const response = await fetch(new URL(`/v1/events/stream?${query}`, base), {
-    headers: { accept: 'text/event-stream' },
-  }).catch((error: unknown) => {
-    throw new ApiError(
-      `cannot reach the monitor at ${base.origin}: ${unreachableCause(error)}`,
-      null,
-    );
-  });
-  if (!response.ok || response.body === null)
-    throw new ApiError(`event stream refused: status ${response.status}`, response.status);
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const chunk of response.body) {
-    buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const data = block
-        .split('\n')
-        .filter((l) => l.startsWith('data:'))
-        .map((l) => l.slice(5).trim())
-        .join('\n');
-      if (data === '') continue;
-      io.out(json ? data : formatEvent(JSON.parse(data) as EventRow));
-      // Leaving the for-await loop cancels the stream.
-      if (++seen >= count) return 0;
-    }
-  }
-  return 0;
 }
 
 async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
@@ -102,7 +65,14 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
   if (state !== undefined) query.set('state', state);
   if (values.follow === true) {
     const count = intFlag('count', values.count, 1, Number.MAX_SAFE_INTEGER) ?? Infinity;
-    return follow(base, query, io, values.json === true, count);
+    const json = values.json === true;
+    return followEvents({
+      base,
+      query,
+      io,
+      count,
+      print: ({ data }) => io.out(json ? data : formatEvent(JSON.parse(data) as EventRow)),
+    });
   }
   query.set('limit', String(intFlag('limit', values.limit, 1, 1000) ?? 50));
   const { events } = await getJson<{ events: EventRow[] }>(base, `/v1/events?${query}`);
