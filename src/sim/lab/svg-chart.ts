@@ -38,6 +38,21 @@ function tickLabel(v: number): string {
   return v >= 1 ? String(v) : v.toPrecision(1);
 }
 
+/** A light grid line from (x1, y1) to (x2, y2). */
+function gridLine(
+  x1: number | string,
+  y1: number | string,
+  x2: number | string,
+  y2: number | string,
+): string {
+  return `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="#e5e5e5"/>`;
+}
+
+/** The label of tick `t` at (x, y). */
+function tick(x: number | string, y: number | string, anchor: 'middle' | 'end', t: number): string {
+  return `<text x="${x}" y="${y}" font-size="12" text-anchor="${anchor}">${tickLabel(t)}</text>`;
+}
+
 /**
  * The frontier chart of one trace as a standalone SVG: mistake rate (false suspicions per
  * node-hour, log scale, with a "0" band at the left) against mean detection time in heartbeat
@@ -82,11 +97,8 @@ export function frontierSvg(result: SweepResult, subtitle = ''): string {
   );
   // grid and ticks
   for (const t of logTicks(xLo, xHi)) {
-    const x = xPix(t);
-    out.push(
-      `<line x1="${num(x)}" y1="${PLOT.top}" x2="${num(x)}" y2="${PLOT.bottom}" stroke="#e5e5e5"/>`,
-      `<text x="${num(x)}" y="${PLOT.bottom + 18}" font-size="12" text-anchor="middle">${tickLabel(t)}</text>`,
-    );
+    const x = num(xPix(t));
+    out.push(gridLine(x, PLOT.top, x, PLOT.bottom), tick(x, PLOT.bottom + 18, 'middle', t));
   }
   out.push(
     `<text x="${num(xPix(0))}" y="${PLOT.bottom + 18}" font-size="12" text-anchor="middle">0</text>`,
@@ -95,8 +107,8 @@ export function frontierSvg(result: SweepResult, subtitle = ''): string {
   for (const t of logTicks(yLo, yHi)) {
     const y = yPix(t);
     out.push(
-      `<line x1="${PLOT.left}" y1="${num(y)}" x2="${PLOT.right}" y2="${num(y)}" stroke="#e5e5e5"/>`,
-      `<text x="${PLOT.left - 8}" y="${num(y + 4)}" font-size="12" text-anchor="end">${tickLabel(t)}</text>`,
+      gridLine(PLOT.left, num(y), PLOT.right, num(y)),
+      tick(PLOT.left - 8, num(y + 4), 'end', t),
     );
   }
   out.push(

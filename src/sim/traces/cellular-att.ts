@@ -1,8 +1,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Line } from './line-reader.js';
-import { buildTrace, type ArrivalTrace, type Probe } from './arrival-trace.js';
-import { observedLastSeq, parsePingReply, parsePingSummary, SeqUnwrapper } from './ping-reply.js';
+import { buildTrace, type ArrivalTrace } from './arrival-trace.js';
+import { PingProbes } from './ping-reply.js';
 import { traceError } from './trace-error.js';
 
 /** The cellular measurement pinged every 0.2 s. */
@@ -27,13 +27,9 @@ export function parseCellularRun(
   name: string,
   periodMs = CELLULAR_PERIOD_MS,
 ): ArrivalTrace[] {
-  const probes: Probe[] = [];
-  const seqs = new SeqUnwrapper();
+  const log = new PingProbes();
   let startWallMs: number | undefined;
   let offsetMs: number | undefined;
-  let transmitted: number | undefined;
-  let firstSeq: number | undefined;
-  let lastReplied: number | undefined;
   let firstStampMs: number | undefined;
   for (const line of lines) {
     const start = START.exec(line.text);
@@ -49,32 +45,20 @@ export function parseCellularRun(
     }
     if (firstStampMs === undefined && Number.isFinite(localMs))
       firstStampMs = localMs - (offsetMs ?? 0);
-    const rest = m[8] ?? '';
-    const reply = parsePingReply(rest);
-    if (reply === undefined) {
-      transmitted = parsePingSummary(rest) ?? transmitted;
-      continue;
-    }
-    if (reply.duplicate) continue;
+    const reply = log.reply(m[8] ?? '');
+    if (reply === undefined || reply.duplicate) continue;
     if (!Number.isFinite(localMs)) {
       if (!line.complete) break;
       throw traceError(file, line.number, 'unreadable [YYYY-mm-dd HH:MM:SS.ffffff] timestamp');
     }
-    const seq = seqs.unwrap(reply.rawSeq);
-    firstSeq = Math.min(firstSeq ?? seq, seq);
-    lastReplied = Math.max(lastReplied ?? seq, seq);
-    const replyMs = localMs - (offsetMs ?? 0);
-    probes.push({ seq, sentMs: replyMs - reply.rttMs, delayMs: reply.rttMs / 2 });
+    log.add(reply, localMs - (offsetMs ?? 0) - reply.rttMs);
   }
-  const base = Math.min(1, firstSeq ?? 1);
-  const lastSeq = observedLastSeq(base, transmitted, lastReplied);
   return [
-    buildTrace(name, probes, periodMs, {
-      firstSeq: base,
+    buildTrace(name, log.probes, periodMs, {
+      ...log.seqRange(),
       wallClock: offsetMs !== undefined,
       // A run with no reply at all: its sends start when ping printed its banner.
       ...(firstStampMs !== undefined && { originMs: firstStampMs }),
-      ...(lastSeq !== undefined && { lastSeq }),
     }),
   ];
 }

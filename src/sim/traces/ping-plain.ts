@@ -1,6 +1,6 @@
 import type { Line } from './line-reader.js';
-import { buildTrace, type ArrivalTrace, type Probe } from './arrival-trace.js';
-import { observedLastSeq, parsePingReply, parsePingSummary, SeqUnwrapper } from './ping-reply.js';
+import { buildTrace, type ArrivalTrace } from './arrival-trace.js';
+import { PingProbes } from './ping-reply.js';
 
 /** The period plain `ping` uses when not told otherwise. */
 const PLAIN_PING_PERIOD_MS = 1000;
@@ -19,29 +19,10 @@ export function parsePingPlain(
   name: string,
   periodMs = PLAIN_PING_PERIOD_MS,
 ): ArrivalTrace[] {
-  const probes: Probe[] = [];
-  const seqs = new SeqUnwrapper();
-  let transmitted: number | undefined;
-  let firstSeq: number | undefined;
-  let lastReplied: number | undefined;
+  const log = new PingProbes();
   for (const line of lines) {
-    const reply = parsePingReply(line.text);
-    if (reply === undefined) {
-      transmitted = parsePingSummary(line.text) ?? transmitted;
-      continue;
-    }
-    if (reply.duplicate) continue;
-    const seq = seqs.unwrap(reply.rawSeq);
-    firstSeq = Math.min(firstSeq ?? seq, seq);
-    lastReplied = Math.max(lastReplied ?? seq, seq);
-    probes.push({ seq, delayMs: reply.rttMs / 2 });
+    const reply = log.reply(line.text);
+    if (reply !== undefined && !reply.duplicate) log.add(reply);
   }
-  const base = Math.min(1, firstSeq ?? 1); // Linux ping counts from 1, BSD and macOS from 0
-  const lastSeq = observedLastSeq(base, transmitted, lastReplied);
-  return [
-    buildTrace(name, probes, periodMs, {
-      firstSeq: base,
-      ...(lastSeq !== undefined && { lastSeq }),
-    }),
-  ];
+  return [buildTrace(name, log.probes, periodMs, log.seqRange())];
 }

@@ -1,8 +1,10 @@
 /**
  * The parts of `ping` output shared by every ping-log format: reply lines
  * (`64 bytes from …: icmp_seq=N ttl=63 time=R ms`, maybe `(DUP!)`), the summary
- * (`N packets transmitted, M received, …`) and sequence numbers that wrap at 65 536.
+ * (`N packets transmitted, M received, …`), sequence numbers that wrap at 65 536, and the probes
+ * a reader gathers from them (`PingProbes`).
  */
+import type { Probe } from './arrival-trace.js';
 
 /** A reply line's sequence number (as printed, before unwrapping), round-trip time, duplicate flag. */
 export interface PingReply {
@@ -79,5 +81,44 @@ export class SeqUnwrapper {
     if (raw > this.last + SEQ_SPACE / 2 && this.epoch > 0) return this.epoch - SEQ_SPACE + raw;
     if (raw > this.last) this.last = raw;
     return this.epoch + raw;
+  }
+}
+
+/**
+ * What a ping-log reader gathers line by line: the probes of the replies (sequence numbers
+ * unwrapped), the summary's count of probes transmitted, and the range of sequence numbers
+ * replied, which give the trace's first and last sequence numbers (`seqRange`).
+ */
+export class PingProbes {
+  readonly probes: Probe[] = [];
+  private readonly seqs = new SeqUnwrapper();
+  private transmitted: number | undefined;
+  private firstSeq: number | undefined;
+  private lastReplied: number | undefined;
+
+  /** The reply in `text` (a line after any prefix), or undefined; a summary line is noted. */
+  reply(text: string): PingReply | undefined {
+    const reply = parsePingReply(text);
+    if (reply === undefined) this.transmitted = parsePingSummary(text) ?? this.transmitted;
+    return reply;
+  }
+
+  /** Adds a reply's probe: one-way delay RTT / 2, and its send time when the format gives one. */
+  add(reply: PingReply, sentMs?: number): void {
+    const seq = this.seqs.unwrap(reply.rawSeq);
+    this.firstSeq = Math.min(this.firstSeq ?? seq, seq);
+    this.lastReplied = Math.max(this.lastReplied ?? seq, seq);
+    const delayMs = reply.rttMs / 2;
+    this.probes.push(sentMs === undefined ? { seq, delayMs } : { seq, sentMs, delayMs });
+  }
+
+  /**
+   * The trace's first sequence number (Linux ping counts from 1, BSD and macOS from 0) and, with
+   * a summary, its last (`observedLastSeq`): `buildTrace` options.
+   */
+  seqRange(): { firstSeq: number; lastSeq?: number } {
+    const firstSeq = Math.min(1, this.firstSeq ?? 1);
+    const lastSeq = observedLastSeq(firstSeq, this.transmitted, this.lastReplied);
+    return lastSeq === undefined ? { firstSeq } : { firstSeq, lastSeq };
   }
 }

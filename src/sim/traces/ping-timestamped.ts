@@ -1,6 +1,6 @@
 import type { Line } from './line-reader.js';
-import { buildTrace, medianSendGapMs, type ArrivalTrace, type Probe } from './arrival-trace.js';
-import { observedLastSeq, parsePingReply, parsePingSummary, SeqUnwrapper } from './ping-reply.js';
+import { buildTrace, medianSendGapMs, type ArrivalTrace } from './arrival-trace.js';
+import { PingProbes } from './ping-reply.js';
 import { traceError } from './trace-error.js';
 
 const PREFIX = /^\[(\d+(?:\.\d+)?)\]\s/;
@@ -16,37 +16,17 @@ export function parsePingTimestamped(
   path: string,
   name: string,
 ): ArrivalTrace[] {
-  const probes: Probe[] = [];
-  const seqs = new SeqUnwrapper();
-  let transmitted: number | undefined;
-  let firstSeq: number | undefined;
-  let lastReplied: number | undefined;
+  const log = new PingProbes();
   for (const line of lines) {
-    const reply = parsePingReply(line.text);
-    if (reply === undefined) {
-      transmitted = parsePingSummary(line.text) ?? transmitted;
-      continue;
-    }
+    const reply = log.reply(line.text);
+    if (reply === undefined) continue;
     const m = PREFIX.exec(line.text);
     if (m === null) {
       if (!line.complete) break;
       throw traceError(path, line.number, 'ping -D reply without a [unix_ts] prefix');
     }
-    if (reply.duplicate) continue;
-    const seq = seqs.unwrap(reply.rawSeq);
-    firstSeq = Math.min(firstSeq ?? seq, seq);
-    lastReplied = Math.max(lastReplied ?? seq, seq);
-    const replyMs = Number(m[1]) * 1000;
-    probes.push({ seq, sentMs: replyMs - reply.rttMs, delayMs: reply.rttMs / 2 });
+    if (!reply.duplicate) log.add(reply, Number(m[1]) * 1000 - reply.rttMs);
   }
-  const base = Math.min(1, firstSeq ?? 1);
-  const lastSeq = observedLastSeq(base, transmitted, lastReplied);
-  const intervalMs = medianSendGapMs(probes, 1000);
-  return [
-    buildTrace(name, probes, intervalMs, {
-      firstSeq: base,
-      wallClock: true,
-      ...(lastSeq !== undefined && { lastSeq }),
-    }),
-  ];
+  const intervalMs = medianSendGapMs(log.probes, 1000);
+  return [buildTrace(name, log.probes, intervalMs, { ...log.seqRange(), wallClock: true })];
 }
