@@ -1,3 +1,8 @@
+/**
+ * The empirical-quantile failure detector: the detector itself, its options and the class of an
+ * arrival. Its parts: interval-estimator.ts, class-histograms.ts (over wait-histogram.ts),
+ * margin-split.ts and the opt-in schedule-learning.ts (over outage-schedule.ts, period-search.ts).
+ */
 import { MAX_DETECTOR_WINDOW } from '../core/limits.js';
 import type { DetectorContext, DetectorExplanation, FailureDetector } from './detector.js';
 import { ClassHistograms } from './class-histograms.js';
@@ -7,11 +12,6 @@ import { IntervalEstimator, MIN_SPAN_STEPS } from './interval-estimator.js';
 import { budgetPerHeartbeat, splitBudget } from './margin-split.js';
 import { ScheduleLearning } from './schedule-learning.js';
 
-/**
- * The empirical-quantile failure detector: the detector itself, its options and the class of an
- * arrival. Its parts: interval-estimator.ts, class-histograms.ts (over wait-histogram.ts),
- * margin-split.ts and the opt-in schedule-learning.ts (over outage-schedule.ts, period-search.ts).
- */
 /** Options of the empirical-quantile detector. */
 export interface QuantileOptions {
   /**
