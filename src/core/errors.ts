@@ -43,7 +43,11 @@ export type DecodeErrorReason =
   | 'bad-field'
   | 'bad-payload'
   | 'bad-json'
-  | 'bad-text';
+  | 'bad-text'
+  /** An authenticated frame whose MAC is not right under the key it names. */
+  | 'bad-mac'
+  /** An authenticated frame under a key id the receiver does not hold for its node. */
+  | 'unknown-key';
 
 /** A configuration value, option or CLI flag is not acceptable. */
 export class ConfigError extends HeartbeatError {

@@ -1,15 +1,20 @@
 /**
- * Binary v1: the compact encoding agents send over UDP (one message per datagram) and TCP (the
- * same bytes as a frame; the length field delimits it). Layout, byte by byte, in
+ * Binary v1 and v2: the compact encoding agents send over UDP (one message per datagram) and TCP
+ * (the same bytes as a frame; the length field delimits it). v2 is v1 with a key id after the
+ * header and a MAC at the end: an authenticated message. Layout, byte by byte, in
  * docs/PROTOCOL.md. All integers are big-endian.
  *
  * Encoders refuse a message that a decoder would refuse, with a ConfigError (the message comes
  * from the sender's own options or payload callback). Decoders throw only DecodeError, check
- * every length before reading, and never read past the buffer or allocate beyond the limits.
+ * every length before reading, and never read past the buffer or allocate beyond the limits. A
+ * v2 frame's MAC is checked before its fields are read (after its node id, which names the keys
+ * it may be under), so a forged frame costs one MAC and no parsing.
  */
 import { isUtf8 } from 'node:buffer';
 import { ConfigError, DecodeError } from '../core/errors.js';
 import { MAX_DATAGRAM_BYTES, MAX_PAYLOAD_BYTES, MAX_PAYLOAD_ENTRIES } from '../core/limits.js';
+import type { KeyLookup, SigningKey } from './keyring.js';
+import { MAC_BYTES } from './mac-key.js';
 import type { Message, MessageType, Payload } from './message.js';
 import {
   PAYLOAD_TAG_NUMBER,
@@ -29,7 +34,10 @@ import {
 /** First two bytes of every frame. 0xFE never occurs in UTF-8, so it cannot start a text line. */
 export const MAGIC_0 = 0xfe;
 export const MAGIC_1 = 0xed;
+/** The version of an unauthenticated frame. */
 export const BINARY_VERSION = 1;
+/** The version of an authenticated frame: v1's fields between a key id and a MAC. */
+export const AUTHENTICATED_VERSION = 2;
 export const TYPE_HEARTBEAT = 0x01;
 export const TYPE_LEAVE = 0x02;
 
@@ -37,11 +45,16 @@ export const TYPE_LEAVE = 0x02;
 export const HEADER_BYTES = 6;
 /** Header, a one-byte node id, the four numbered fields and an empty payload count. */
 export const MIN_FRAME_BYTES = HEADER_BYTES + 1 + 1 + 4 + 4 + 8 + 4 + 1;
+/** What v2 adds to v1: the key id byte and the MAC. */
+export const AUTHENTICATION_BYTES = 1 + MAC_BYTES;
 
 const TYPE_CODES: Record<MessageType, number> = { heartbeat: TYPE_HEARTBEAT, leave: TYPE_LEAVE };
 
-/** Encodes a message as one binary v1 frame; throws ConfigError if the message is not valid. */
-export function encodeBinary(msg: Message): Buffer {
+/**
+ * Encodes a message as one frame: binary v1, or with `key` binary v2, authenticated under that
+ * key. Throws ConfigError if the message is not valid.
+ */
+export function encodeBinary(msg: Message, key?: SigningKey): Buffer {
   const invalid = checkFields(msg, true);
   if (invalid) throw new ConfigError(`cannot encode message: ${invalid.message}`);
   const idBytes = utf8Length(msg.nodeId);
@@ -50,19 +63,23 @@ export function encodeBinary(msg: Message): Buffer {
   if (typeof payloadSize !== 'number') {
     throw new ConfigError(`cannot encode message: ${payloadSize.message}`);
   }
-  const total = HEADER_BYTES + 1 + idBytes + 4 + 4 + 8 + 4 + payloadSize;
+  const extra = key === undefined ? 0 : AUTHENTICATION_BYTES;
+  const total = HEADER_BYTES + 1 + idBytes + 4 + 4 + 8 + 4 + payloadSize + extra;
   const buf = Buffer.allocUnsafe(total);
   buf[0] = MAGIC_0;
   buf[1] = MAGIC_1;
-  buf[2] = BINARY_VERSION;
+  buf[2] = key === undefined ? BINARY_VERSION : AUTHENTICATED_VERSION;
   buf[3] = TYPE_CODES[msg.type];
   buf.writeUInt16BE(total, 4);
-  buf[6] = idBytes;
-  let at = 7 + buf.write(msg.nodeId, 7, 'utf8');
+  let at = HEADER_BYTES;
+  if (key !== undefined) buf[at++] = key.id;
+  buf[at] = idBytes;
+  at += 1 + buf.write(msg.nodeId, at + 1, 'utf8');
   at = buf.writeUInt32BE(msg.incarnation as number, at);
   at = buf.writeUInt32BE(msg.seq as number, at);
   at = buf.writeDoubleBE(msg.sentAtMs as number, at);
   at = buf.writeUInt32BE(msg.intervalMs as number, at);
+  const countAt = at;
   at = buf.writeUInt8(0, at);
   if (payload !== undefined) {
     let count = 0;
@@ -84,8 +101,9 @@ export function encodeBinary(msg: Message): Buffer {
         at += 2 + valueBytes;
       }
     }
-    buf[total - payloadSize] = count;
+    buf[countAt] = count;
   }
+  if (key !== undefined) key.mac.sign(buf, 0, total - MAC_BYTES, buf, total - MAC_BYTES);
   return buf;
 }
 
@@ -115,11 +133,13 @@ function readUtf8(
 }
 
 /**
- * Decodes one binary v1 frame (a whole UDP datagram, or one TCP frame cut by its length field).
- * The buffer must hold exactly the frame: a declared length that differs from the buffer's is
- * an error. Throws only DecodeError.
+ * Decodes one binary frame (a whole UDP datagram, or one TCP frame cut by its length field):
+ * v1, or v2 when `keys` hold the key it names and its MAC is right (the message then carries
+ * `authKeyId`). The buffer must hold exactly the frame: a declared length that differs from the
+ * buffer's is an error. Throws only DecodeError: `unknown-key` for a v2 frame under a key the
+ * keys do not hold for its node (or without keys), `bad-mac` for a MAC that is wrong.
  */
-export function decodeBinary(input: Uint8Array): Message {
+export function decodeBinary(input: Uint8Array, keys?: KeyLookup): Message {
   if (input.length > MAX_DATAGRAM_BYTES) {
     throw new DecodeError('too-long', `frame is ${input.length} bytes, over ${MAX_DATAGRAM_BYTES}`);
   }
@@ -135,8 +155,12 @@ export function decodeBinary(input: Uint8Array): Message {
   if (buf[0] !== MAGIC_0 || buf[1] !== MAGIC_1) {
     throw new DecodeError('bad-magic', 'frame does not start with the magic bytes FE ED');
   }
-  if (buf[2] !== BINARY_VERSION) {
-    throw new DecodeError('bad-version', `frame version ${buf[2]} is not ${BINARY_VERSION}`);
+  const version = buf[2];
+  if (version !== BINARY_VERSION && version !== AUTHENTICATED_VERSION) {
+    throw new DecodeError(
+      'bad-version',
+      `frame version ${version} is not ${BINARY_VERSION} or ${AUTHENTICATED_VERSION}`,
+    );
   }
   const typeCode = buf[3];
   const type: MessageType | undefined =
@@ -149,8 +173,14 @@ export function decodeBinary(input: Uint8Array): Message {
   if (declared < buf.length) {
     throw new DecodeError('too-long', `frame declares ${declared} bytes, has ${buf.length}`);
   }
-  const end = declared;
+  let end = declared;
   let at = HEADER_BYTES;
+  let keyId: number | undefined;
+  if (version === AUTHENTICATED_VERSION) {
+    need(at, AUTHENTICATION_BYTES, end, 'key id and MAC');
+    keyId = buf[at++] as number;
+    end -= MAC_BYTES;
+  }
 
   need(at, 1, end, 'node id length');
   const idLength = buf[at++] as number;
@@ -158,6 +188,7 @@ export function decodeBinary(input: Uint8Array): Message {
   at += idLength;
   const idProblem = checkNodeId(nodeId);
   if (idProblem) fail(idProblem);
+  if (keyId !== undefined) checkMac(buf, end, nodeId, keyId, keys);
 
   need(at, 4 + 4 + 8 + 4 + 1, end, 'numbered fields');
   const incarnation = buf.readUInt32BE(at);
@@ -180,6 +211,7 @@ export function decodeBinary(input: Uint8Array): Message {
   }
 
   const msg: Message = { type, nodeId, incarnation, seq, sentAtMs, intervalMs };
+  if (keyId !== undefined) msg.authKeyId = keyId;
   if (count > 0) {
     const payload: Payload = {};
     for (let i = 0; i < count; i++) {
@@ -217,4 +249,24 @@ export function decodeBinary(input: Uint8Array): Message {
     throw new DecodeError('bad-field', `${end - at} unexpected bytes after the payload`);
   }
   return msg;
+}
+
+/** Throws unless the MAC after `buf[0, macAt)` is right under key `keyId` for `nodeId`. */
+function checkMac(
+  buf: Buffer,
+  macAt: number,
+  nodeId: string,
+  keyId: number,
+  keys: KeyLookup | undefined,
+): void {
+  const mac = keys?.verifierFor(nodeId, keyId);
+  if (mac === undefined) {
+    throw new DecodeError(
+      'unknown-key',
+      `frame is authenticated under key ${keyId}, which is not a key of node ${JSON.stringify(nodeId)} here`,
+    );
+  }
+  if (!mac.verify(buf, 0, macAt, macAt)) {
+    throw new DecodeError('bad-mac', `frame's MAC under key ${keyId} is wrong`);
+  }
 }

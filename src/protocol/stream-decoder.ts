@@ -1,7 +1,7 @@
 /**
- * Splits a TCP byte stream into messages. One connection may mix binary v1 frames and text
- * lines: a frame starts with the byte 0xFE (never found in UTF-8 text) and is cut by its length
- * field; anything else is a text line cut at `\n`.
+ * Splits a TCP byte stream into messages. One connection may mix binary frames (v1, or v2
+ * checked against the decoder's keys) and text lines: a frame starts with the byte 0xFE (never
+ * found in UTF-8 text) and is cut by its length field; anything else is a text line cut at `\n`.
  *
  * Errors and resynchronisation (see docs/PROTOCOL.md):
  * - A complete frame or line with bad content yields a DecodeError and decoding goes on right
@@ -20,6 +20,7 @@ import { isUtf8 } from 'node:buffer';
 import { DecodeError } from '../core/errors.js';
 import { MAX_DATAGRAM_BYTES, MAX_TEXT_LINE_BYTES } from '../core/limits.js';
 import { HEADER_BYTES, MAGIC_0, MAGIC_1, MIN_FRAME_BYTES, decodeBinary } from './binary.js';
+import type { KeyLookup } from './keyring.js';
 import type { Message } from './message.js';
 import { decodeTextLine } from './text.js';
 
@@ -32,6 +33,9 @@ export class StreamDecoder {
   private discarding = false;
   /** A framing error was reported and no message has decoded since: errors are not reported. */
   private quiet = false;
+
+  /** `keys`: what authenticated (v2) frames are checked against; without, each is `unknown-key`. */
+  constructor(private readonly keys?: KeyLookup) {}
 
   /** Bytes held back between pushes (an incomplete frame or line); bounded by the limits. */
   get bufferedBytes(): number {
@@ -109,7 +113,7 @@ export class StreamDecoder {
         }
         if (available < declared) return at;
         try {
-          this.emit(out, decodeBinary(buf.subarray(at, at + declared)));
+          this.emit(out, decodeBinary(buf.subarray(at, at + declared), this.keys));
         } catch (err) {
           this.emit(out, err as DecodeError);
         }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DecodeError, type DecodeErrorReason } from '../../src/core/errors.js';
+import { ConfigError, type DecodeErrorReason } from '../../src/core/errors.js';
 import {
   MAX_DATAGRAM_BYTES,
   MAX_HEARTBEAT_INTERVAL_MS,
@@ -14,21 +14,11 @@ import { MIN_FRAME_BYTES, decodeBinary, encodeBinary } from '../../src/protocol/
 import { decodeJson, encodeJson } from '../../src/protocol/json.js';
 import type { Message } from '../../src/protocol/message.js';
 import { fullMessageArb, sample } from './arbitraries.js';
+import { reasonOf } from './reason-of.js';
 
 const GOLDEN =
   'feed01010038057765622d31000000070000002a4278bcfe56800000000003e802046c6f6164013fe0000000000000037665720203312e32';
 const GOLDEN_MINIMAL = 'feed0102001d016e000000000000000000000000000000000000000100';
-
-/** Runs `fn` and returns the DecodeError reason it threw (fails if it threw anything else). */
-function reasonOf(fn: () => unknown): DecodeErrorReason | 'no error' {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(DecodeError);
-    return (err as DecodeError).reason;
-  }
-  return 'no error';
-}
 
 /** A valid frame with some bytes changed (and the length field fixed to the new size). */
 function frame(edit: (b: Buffer) => Buffer, msg: Message = sample): Buffer {
@@ -106,7 +96,7 @@ describe('binary v1', () => {
       ['wrong first magic byte', () => frame((b) => ((b[0] = 0x48), b)), 'bad-magic'],
       ['wrong second magic byte', () => frame((b) => ((b[1] = 0x00), b)), 'bad-magic'],
       ['a text line', () => Buffer.from('web-1\n'), 'bad-magic'],
-      ['version 2', () => frame((b) => ((b[2] = 2), b)), 'bad-version'],
+      ['version 3', () => frame((b) => ((b[2] = 3), b)), 'bad-version'],
       ['version 0', () => frame((b) => ((b[2] = 0), b)), 'bad-version'],
       ['type 0', () => frame((b) => ((b[3] = 0), b)), 'bad-type'],
       ['type 3', () => frame((b) => ((b[3] = 3), b)), 'bad-type'],

@@ -1,21 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DecodeError, type DecodeErrorReason } from '../../src/core/errors.js';
+import { ConfigError, type DecodeErrorReason } from '../../src/core/errors.js';
 import { MAX_HTTP_BODY_BYTES } from '../../src/core/limits.js';
 import { decodeBinary, encodeBinary } from '../../src/protocol/binary.js';
 import { decodeJson, encodeJson, jsonText } from '../../src/protocol/json.js';
 import type { Message } from '../../src/protocol/message.js';
 import { fullMessageArb, jsonMessageArb, sample } from './arbitraries.js';
-
-function reasonOf(fn: () => unknown): DecodeErrorReason | 'no error' {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(DecodeError);
-    return (err as DecodeError).reason;
-  }
-  return 'no error';
-}
+import { reasonOf } from './reason-of.js';
 
 describe('JSON', () => {
   it('has the documented form', () => {

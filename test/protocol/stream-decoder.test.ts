@@ -64,7 +64,7 @@ describe('StreamDecoder', () => {
 
   it('reports a bad line or frame and carries on right after it', () => {
     const badFrame = Buffer.from(encodeBinary(sample));
-    badFrame[2] = 2; // version 2
+    badFrame[2] = 3; // version 3: unknown
     const stream = Buffer.concat([
       text('two words\n'),
       text('a\n'),

@@ -1,19 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DecodeError, type DecodeErrorReason } from '../../src/core/errors.js';
+import { ConfigError, type DecodeErrorReason } from '../../src/core/errors.js';
 import { MAX_TEXT_LINE_BYTES } from '../../src/core/limits.js';
 import { decodeTextLine, encodeTextLine } from '../../src/protocol/text.js';
 import { nodeIdArb } from './arbitraries.js';
-
-function reasonOf(fn: () => unknown): DecodeErrorReason | 'no error' {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(DecodeError);
-    return (err as DecodeError).reason;
-  }
-  return 'no error';
-}
+import { reasonOf } from './reason-of.js';
 
 describe('text line', () => {
   it('decodes a node id with or without its newline, dropping a \\r', () => {
