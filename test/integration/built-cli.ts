@@ -1,7 +1,8 @@
 /**
  * The CLI the process tests run is the built one, `node bin/heartbeat.js` over dist/, as users
  * run it. This is the vitest global setup of the `cli` project (vitest.config.ts): before any
- * test that spawns the CLI, it builds dist/ (`tsc -p tsconfig.build.json`) when dist/ is missing
+ * test that spawns the CLI, it builds dist/ (`tsc -p tsconfig.build.json`, then the dashboard's
+ * bundle with src/dashboard/build.js, as `npm run build` does) when dist/ is missing
  * or older than a source file, so a test never runs yesterday's build.
  */
 import { spawnSync } from 'node:child_process';
@@ -17,6 +18,8 @@ export const BIN = path.join(root, 'bin', 'heartbeat.js');
 
 /** What the build writes last-modified and first-read: if it is older than a source, rebuild. */
 const BUILT = path.join(root, 'dist', 'cli', 'main.js');
+/** The dashboard's bundle, written after tsc by src/dashboard/build.js. */
+const DASHBOARD = path.join(root, 'dist', 'dashboard', 'main.js');
 
 /** Newest modification time of a file under `dir` (or of `dir` itself, a file). */
 function newestMs(file: string): number {
@@ -36,6 +39,11 @@ export function staleBuild(): string | undefined {
   } catch {
     return 'dist/ is not built';
   }
+  try {
+    statSync(DASHBOARD);
+  } catch {
+    return 'dist/dashboard/ is not built';
+  }
   const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
   const sourceMs = Math.max(...inputs.map((f) => newestMs(path.join(root, f))));
   return sourceMs > builtMs ? 'dist/ is older than the sources' : undefined;
@@ -53,5 +61,12 @@ export function setup(): void {
   });
   if (build.status !== 0) {
     throw new Error(`${why}, and building it failed:\n${build.stdout}${build.stderr}`);
+  }
+  const bundle = spawnSync(process.execPath, [path.join(root, 'src', 'dashboard', 'build.js')], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (bundle.status !== 0) {
+    throw new Error(`${why}, and bundling the dashboard failed:\n${bundle.stdout}${bundle.stderr}`);
   }
 }
