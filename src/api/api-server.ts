@@ -6,7 +6,8 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { bindError } from '../core/bind-error.js';
-import { MAX_TCP_CONNECTIONS } from '../core/limits.js';
+import { MAX_CONNECTIONS_PER_SOURCE, MAX_TCP_CONNECTIONS } from '../core/limits.js';
+import { SourceLimit } from '../core/source-limit.js';
 import type { ApiBackend } from './backend.js';
 import { problemOf, sendProblem, type ApiProblem } from './http-json.js';
 import { ApiMetrics } from './metrics.js';
@@ -30,7 +31,24 @@ export interface ApiServerOptions {
    * dashboard. @default DEFAULT_DASHBOARD_DIR — the package's dist/dashboard/
    */
   dashboardDir?: string | null;
+  /** HTTP connections open at once from one address. @default MAX_CONNECTIONS_PER_SOURCE */
+  maxConnectionsPerSource?: number;
+  /**
+   * A request whose headers have not all arrived this long after it began is answered 408 and
+   * closed (slow clients holding slots). @default 10_000
+   */
+  headersTimeoutMs?: number;
+  /** A request not wholly received (headers and body) within this long is closed. @default 30_000 */
+  requestTimeoutMs?: number;
 }
+
+const SOURCE_LIMIT_BODY = JSON.stringify({
+  error: 'source-connection-limit',
+  message: 'too many connections from this address (MAX_CONNECTIONS_PER_SOURCE)',
+});
+const SOURCE_LIMIT_ANSWER =
+  'HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-type: application/json\r\n' +
+  `content-length: ${Buffer.byteLength(SOURCE_LIMIT_BODY)}\r\n\r\n${SOURCE_LIMIT_BODY}`;
 
 export class ApiServer {
   private readonly monitor: ApiBackend;
@@ -38,11 +56,17 @@ export class ApiServer {
   readonly sse: SseHub;
   readonly metrics: ApiMetrics;
   private readonly maxConnections: number;
+  private readonly perSource: SourceLimit;
+  private readonly headersTimeoutMs: number;
+  private readonly requestTimeoutMs: number;
   private server: http.Server | null = null;
 
   constructor(components: { monitor: ApiBackend }, init: ApiServerOptions = {}) {
     this.monitor = components.monitor;
     this.maxConnections = init.maxConnections ?? MAX_TCP_CONNECTIONS;
+    this.perSource = new SourceLimit(init.maxConnectionsPerSource ?? MAX_CONNECTIONS_PER_SOURCE);
+    this.headersTimeoutMs = init.headersTimeoutMs ?? 10_000;
+    this.requestTimeoutMs = Math.max(this.headersTimeoutMs, init.requestTimeoutMs ?? 30_000);
     this.sse = new SseHub({ clock: this.monitor.clock, monitor: this.monitor }, init.sse);
     this.metrics = new ApiMetrics(
       { monitor: this.monitor },
@@ -58,10 +82,28 @@ export class ApiServer {
   /** Binds the server; rejects with AddressInUseError `port N/tcp (http) is in use` when it is taken. */
   async start(host: string, port: number): Promise<number> {
     if (this.server !== null) throw new Error('HTTP server already started');
-    const server = http.createServer((req, res) => {
-      void this.handle(req, res);
-    });
+    const server = http.createServer(
+      {
+        headersTimeout: this.headersTimeoutMs,
+        requestTimeout: this.requestTimeoutMs,
+        // How often Node looks for requests past those timeouts.
+        connectionsCheckingInterval: Math.min(1000, this.headersTimeoutMs / 2),
+      },
+      (req, res) => {
+        void this.handle(req, res);
+      },
+    );
     server.maxConnections = this.maxConnections;
+    server.on('connection', (socket: Socket) => {
+      const address = socket.remoteAddress ?? '';
+      if (!this.perSource.take(address)) {
+        // Said, not just cut: a client told 503 stops; one whose socket vanishes may wait.
+        this.monitor.reject('http', 'source-connection-limit', address);
+        socket.end(SOURCE_LIMIT_ANSWER);
+        return;
+      }
+      socket.once('close', () => this.perSource.release(address));
+    });
     server.on('drop', (data?: { remoteAddress?: string }) => {
       this.monitor.reject('http', 'connection-limit', data?.remoteAddress ?? '');
     });
@@ -81,6 +123,12 @@ export class ApiServer {
       // A peer that hung up is not bad input; a request Node could not parse is.
       if (error.code === 'ECONNRESET' || !socket.writable) {
         socket.destroy();
+        return;
+      }
+      if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+        // Headers or body too slow (headersTimeoutMs, requestTimeoutMs): the slot goes back.
+        this.monitor.reject('http', 'request-timeout', (socket as Socket).remoteAddress ?? '');
+        socket.end('HTTP/1.1 408 Request Timeout\r\nconnection: close\r\n\r\n');
         return;
       }
       this.monitor.reject('http', 'bad-http', (socket as Socket).remoteAddress ?? '');

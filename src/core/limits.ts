@@ -76,6 +76,13 @@ export const MAX_HTTP_BODY_BYTES = 64 * 1024;
 /** Open TCP heartbeat connections per monitor: one per agent is the norm; beyond this new ones are refused and counted. */
 export const MAX_TCP_CONNECTIONS = 4096;
 
+/**
+ * TCP heartbeat or HTTP connections open at once from one source address: one host runs a few
+ * agents and a few API clients, so a client holding more is refused (counted) instead of
+ * taking every slot from the rest. A NAT in front of many agents raises it (`maxConnectionsPerSource`).
+ */
+export const MAX_CONNECTIONS_PER_SOURCE = 256;
+
 /** Undecodable messages one TCP connection may send before it is closed: a peer that speaks another protocol should not cost us more. */
 export const MAX_TCP_DECODE_ERRORS = 16;
 

@@ -26,6 +26,8 @@ export type RejectReason =
   | DecodeErrorReason
   /** A TCP connection beyond MAX_TCP_CONNECTIONS was refused. */
   | 'connection-limit'
+  /** A connection beyond MAX_CONNECTIONS_PER_SOURCE from one address was refused. */
+  | 'source-connection-limit'
   /** A TCP connection was closed because it sent too much it could not frame or decode. */
   | 'connection-garbage'
   /** A decoder threw something other than DecodeError (a bug; the input is still dropped). */

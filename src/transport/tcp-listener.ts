@@ -2,8 +2,9 @@
  * The monitor's TCP heartbeat listener: long-lived connections carrying binary v1 frames and
  * plain text lines, framed by one protocol `StreamDecoder` per connection.
  *
- * Bounded on every side: at most `maxConnections` at once (extra ones are refused and counted),
- * a connection silent for `idleTimeoutMs` is closed (checked by one clock interval for all
+ * Bounded on every side: at most `maxConnections` at once and `maxConnectionsPerSource` from one
+ * address (extra ones are refused and counted), a connection that delivers no message for
+ * `idleTimeoutMs` is closed (checked by one clock interval for all
  * connections, not a timer per connection), and a connection that sends more than
  * MAX_TCP_DECODE_ERRORS undecodable messages, or MAX_TCP_GARBAGE_BYTES without one decodable
  * message, is closed — it speaks another protocol, and reading on costs more than it can give.
@@ -13,6 +14,7 @@ import net from 'node:net';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { DecodeError, StateError } from '../core/errors.js';
 import {
+  MAX_CONNECTIONS_PER_SOURCE,
   MAX_TCP_CONNECTIONS,
   MAX_TCP_DECODE_ERRORS,
   MAX_TCP_GARBAGE_BYTES,
@@ -20,6 +22,7 @@ import {
 import type { Message } from '../protocol/message.js';
 import { StreamDecoder } from '../protocol/index.js';
 import { bindOrFail } from './bind.js';
+import { SourceLimit } from '../core/source-limit.js';
 import type {
   HeartbeatListener,
   ListenerComponents,
@@ -35,6 +38,8 @@ export interface TcpListenerOptions {
   port?: number;
   /** Connections open at once. @default MAX_TCP_CONNECTIONS */
   maxConnections?: number;
+  /** Connections open at once from one address. @default MAX_CONNECTIONS_PER_SOURCE */
+  maxConnectionsPerSource?: number;
   /**
    * A connection that sends nothing for this long is closed.
    * @default 120_000 — longer than any sensible heartbeat interval, short enough that half-open
@@ -65,6 +70,7 @@ export class TcpListener implements HeartbeatListener {
   private readonly host: string;
   private readonly requestedPort: number;
   private readonly maxConnections: number;
+  private readonly perSource: SourceLimit;
   readonly idleTimeoutMs: number;
   private server: net.Server | null = null;
   private sweeper: TimerHandle | null = null;
@@ -77,6 +83,7 @@ export class TcpListener implements HeartbeatListener {
     this.host = init.host ?? '127.0.0.1';
     this.requestedPort = init.port ?? 0;
     this.maxConnections = init.maxConnections ?? MAX_TCP_CONNECTIONS;
+    this.perSource = new SourceLimit(init.maxConnectionsPerSource ?? MAX_CONNECTIONS_PER_SOURCE);
     this.idleTimeoutMs = init.idleTimeoutMs ?? 120_000;
   }
 
@@ -127,15 +134,26 @@ export class TcpListener implements HeartbeatListener {
   }
 
   private accept(socket: net.Socket): void {
+    const from: Peer = {
+      transport: 'tcp',
+      address: socket.remoteAddress ?? '',
+      port: socket.remotePort ?? 0,
+    };
+    if (!this.perSource.take(from.address)) {
+      this.sink.onReject('source-connection-limit', from);
+      socket.destroy();
+      return;
+    }
     const conn: Connection = {
       socket,
       decoder: new StreamDecoder(),
-      from: { transport: 'tcp', address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
+      from,
       lastActiveMs: this.clock.monotonicMs(),
       errors: 0,
       bytesSinceMessage: 0,
     };
     this.connections.add(conn);
+    socket.once('close', () => this.perSource.release(from.address));
     socket.on('data', (chunk: Buffer) => this.onData(conn, chunk));
     socket.on('end', () => {
       if (this.connections.has(conn)) this.deliver(conn, conn.decoder.end());
@@ -146,7 +164,6 @@ export class TcpListener implements HeartbeatListener {
   }
 
   private onData(conn: Connection, chunk: Buffer): void {
-    conn.lastActiveMs = this.clock.monotonicMs();
     conn.bytesSinceMessage += chunk.length;
     let items: (Message | DecodeError)[];
     try {
@@ -171,6 +188,9 @@ export class TcpListener implements HeartbeatListener {
           return false;
         }
       } else {
+        // Only a message counts as activity: bytes that never make one (a lone `\n` a minute)
+        // do not keep a slot.
+        conn.lastActiveMs = this.clock.monotonicMs();
         conn.bytesSinceMessage = 0;
         this.sink.onMessage(item, conn.from);
       }
