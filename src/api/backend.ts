@@ -6,6 +6,7 @@ import type { Monitor } from '../monitor/monitor.js';
 
 export type ApiBackend = Pick<
   Monitor,
+  | 'arrivals'
   | 'clock'
   | 'config'
   | 'table'

@@ -178,3 +178,12 @@ export const MAX_UNSTORED_ENTRIES = 10 * MAX_JOURNAL_ENTRIES;
  * a checkpoint of a million nodes stays a few hundred MB of writes.
  */
 export const MAX_WARMUP_SAMPLES = 32;
+
+/**
+ * Nodes whose recent arrivals the monitor keeps at once for GET /v1/nodes/:id/arrivals (the node
+ * pages dashboards have open, not the fleet): the least recently asked for is dropped first.
+ */
+export const MAX_WATCHED_NODES = 64;
+
+/** Arrivals kept per watched node: a few hundred gaps to chart, 2.4 kB of float64. */
+export const ARRIVAL_RING_SIZE = 300;

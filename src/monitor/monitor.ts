@@ -28,6 +28,7 @@ import type {
 } from '../transport/listener.js';
 import type { UdpKernelStats } from '../transport/udp-kernel-stats.js';
 import { ArrivalRecorder } from './arrival-recorder.js';
+import { ArrivalWatch } from './arrival-watch.js';
 import { detectorForGroups } from './detector-groups.js';
 import {
   isNodeEventName,
@@ -147,6 +148,8 @@ export class Monitor {
   readonly clock: Clock;
   private current: MonitorConfig;
   readonly table: NodeTable;
+  /** Recent arrivals of the nodes someone looks at (GET /v1/nodes/:id/arrivals); empty otherwise. */
+  readonly arrivals: ArrivalWatch;
   private readonly emitter = new TypedEmitter<MonitorOwnEvents>();
   /** Transitions as announced: after the journal stored them, in the table's order. */
   private readonly announced = new TypedEmitter<AnnouncedEvents>((error) =>
@@ -178,6 +181,8 @@ export class Monitor {
     this.current = config;
     this.checkpointMs = Math.max(1, init.checkpointMs ?? 10_000);
     this.table = new NodeTable({ clock: this.clock }, tableSettings(config));
+    this.arrivals = new ArrivalWatch({ clock: this.clock });
+    this.table.on('node:removed', (t) => this.arrivals.forget(t.nodeId));
     this.watchdog = new StallWatchdog(
       { clock: this.clock, onStall: (s) => this.onStall(s) },
       {
@@ -371,11 +376,14 @@ export class Monitor {
 
   /**
    * Hands a decoded message to the node table and counts it: the common path of UDP, TCP and
-   * HTTP. Accepted arrivals are recorded when recording is on.
+   * HTTP. Accepted arrivals are recorded when recording is on, and kept for a watched node.
    */
   ingest(message: Message, from: Peer): ReceiveOutcome {
     const outcome = this.table.receive(message, { address: from.address });
     this.ingestStats.received(from.transport, outcome);
+    if (outcome === 'accepted' && this.arrivals.size > 0 && message.type === 'heartbeat') {
+      this.arrivals.record(message.nodeId, this.clock.monotonicMs());
+    }
     if (outcome === 'accepted' && this.recorder !== null && message.type === 'heartbeat') {
       const intervalMs =
         message.intervalMs ??

@@ -7,6 +7,9 @@
  *   page (NodeTable.page); the answer is streamed (node-listing.ts).
  * - GET /v1/nodes/:id: one node, the detector's numbers behind its verdict and its recent
  *   transitions from the history.
+ * - GET /v1/nodes/:id/arrivals: the wall times of its last heartbeats (at most
+ *   ARRIVAL_RING_SIZE), kept from the first time they are asked for while they keep being asked
+ *   for (monitor/arrival-watch.ts): the first answer is empty.
  * - POST /v1/nodes {id, address?, tags?, intervalMs?}: registers an expected node (201), or
  *   updates one already known (200).
  * - DELETE /v1/nodes/:id: removes it from the table and the registry (its history stays).
@@ -66,6 +69,12 @@ export function nodeRoutes(router: Router, monitor: ApiBackend): void {
         ? []
         : (await history.transitions({ nodeId: id, limit: RECENT_TRANSITIONS })).rows;
     sendJson(res, 200, { node, evidence: evidenceOf(monitor, id, transitions[0]), transitions });
+  });
+
+  router.add(['GET', 'HEAD'], '/v1/nodes/:id/arrivals', ({ res, params }) => {
+    const id = params['id'] as string;
+    if (monitor.table.get(id) === undefined) throw new UnknownNodeError(id);
+    sendJson(res, 200, monitor.arrivals.read(id));
   });
 
   router.add('DELETE', '/v1/nodes/:id', async ({ res, params }) => {
