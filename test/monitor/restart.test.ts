@@ -149,6 +149,40 @@ describe.each(['stop', 'kill'] as const)('after %s', (how) => {
     await second.monitor.stop();
   });
 
+  it('a suspect node whose dead grace ran out while the monitor was down is dead after the start grace, once', async () => {
+    const first = await monitorAt(WALL);
+    const node = new Sender('cache-2');
+    run(first.clock, first.monitor, 1000, [node]);
+    run(first.clock, first.monitor, 300); // suspect at 1200
+    first.clock.advance(0);
+    await end(first.monitor, how);
+
+    const second = await monitorAt(WALL + 1300 + 60_000);
+    expect(second.monitor.table.get('cache-2')?.state).toBe('suspect');
+    run(second.clock, second.monitor, 2000);
+    expect(second.says()).toEqual(['cache-2 suspect→dead dead-grace-expired']);
+    expect(second.seen[0]?.atMs).toBe(200); // the start grace: heartbeats queued meanwhile come first
+    await second.monitor.stop();
+  });
+
+  it('a node that was alive and falls silent soon after a short restart is convicted by its own silence', async () => {
+    const first = await monitorAt(WALL);
+    const node = new Sender('api-1');
+    run(first.clock, first.monitor, 1000, [node]);
+    first.clock.advance(0);
+    await end(first.monitor, how);
+
+    const second = await monitorAt(WALL + 1000 + 200);
+    run(second.clock, second.monitor, 300, [node]); // heard after the restart, then silent
+    run(second.clock, second.monitor, 2000);
+    expect(second.says()).toEqual([
+      'api-1 alive→suspect detector',
+      'api-1 suspect→dead dead-grace-expired',
+    ]);
+    expect(second.seen[0]?.atMs).toBe(200 + 300); // 300 ms after its last heartbeat at 200
+    await second.monitor.stop();
+  });
+
   it('a suspect node stays suspect and is dead when its dead grace runs out', async () => {
     const first = await monitorAt(WALL);
     const node = new Sender('cache-1');
