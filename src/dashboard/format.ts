@@ -12,9 +12,11 @@ export function duration(ms: number | null | undefined): string {
   if (abs < 10_000) return `${sign}${(abs / 1000).toFixed(1)} s`;
   if (abs < 60_000) return `${sign}${Math.round(abs / 1000)} s`;
   const s = Math.floor(abs / 1000);
-  if (s < 3600) return `${sign}${Math.floor(s / 60)} min ${s % 60} s`;
-  if (s < 86_400) return `${sign}${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
-  return `${sign}${Math.floor(s / 86_400)} d ${Math.floor((s % 86_400) / 3600)} h`;
+  const two = (big: number, bigUnit: string, small: number, smallUnit: string) =>
+    `${sign}${big} ${bigUnit}${small === 0 ? '' : ` ${small} ${smallUnit}`}`;
+  if (s < 3600) return two(Math.floor(s / 60), 'min', s % 60, 's');
+  if (s < 86_400) return two(Math.floor(s / 3600), 'h', Math.floor((s % 3600) / 60), 'min');
+  return two(Math.floor(s / 86_400), 'd', Math.floor((s % 86_400) / 3600), 'h');
 }
 
 /** A count with thousands separators: 100 000. */

@@ -48,7 +48,11 @@ export function transitionRow(t: TransitionRow, withNode = false): HTMLTableRowE
         ` ${t.to}`,
       ),
     ),
-    el('td', { class: 'why' }, reasonText(t.reason)),
+    el(
+      'td',
+      { class: 'why' },
+      t.from === t.to ? 'first heard from: it joined' : reasonText(t.reason),
+    ),
     el('td', { class: 'evidence' }, evidenceText(t.evidence) + measured),
   );
 }
