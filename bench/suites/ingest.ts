@@ -199,6 +199,8 @@ async function monitorReceiver(transport: Transport): Promise<Receiver> {
     actions: { on: [], webhooks: [] },
     recordPath: null,
     retention: { forgetAfterMs: null, historyMaxAgeMs: null, historyMaxRows: null },
+    keyFile: null,
+    maxClockSkewMs: 60_000,
   };
   const monitor = createMonitor({ clock: new SystemClock() }, config, {
     api: { processMetrics: false },

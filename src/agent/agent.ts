@@ -14,6 +14,7 @@ import { ConfigError, HeartbeatError } from '../core/errors.js';
 import { MAX_HEARTBEAT_INTERVAL_MS, MIN_HEARTBEAT_INTERVAL_MS } from '../core/limits.js';
 import type { Rng } from '../core/rng.js';
 import { MAX_U32, checkNodeId } from '../protocol/index.js';
+import type { Keyring } from '../protocol/keyring.js';
 import type { Message, MessageType, Payload } from '../protocol/message.js';
 import type { HttpSenderOptions } from '../transport/http-sender.js';
 import { createSender } from '../transport/create-sender.js';
@@ -86,6 +87,14 @@ export interface AgentComponents {
   rng?: Rng;
   /** Makes the sender of each target. @default createSender (UDP, TCP or HTTP by URL). */
   createSender?: (target: Target) => HeartbeatSender;
+  /**
+   * Sign every message with this node's signing key (its own primary, else the shared one):
+   * authenticated binary v2 over UDP and TCP, which a monitor with keys requires. The keyring
+   * may change while the agent runs (a reload of the key file): each message uses the key of the
+   * moment. HTTP carries JSON, which cannot be signed, so an agent with keys refuses http://
+   * targets. @default none: binary v1.
+   */
+  keyring?: Keyring;
 }
 
 /** An error of the agent or of one of its senders or providers; never thrown, only emitted. */
@@ -218,6 +227,21 @@ export class Agent {
     }
     this.payload = new PayloadBuilder(providers);
 
+    const keyring = components.keyring;
+    if (keyring !== undefined) {
+      if (keyring.signingKey(this.nodeId) === undefined) {
+        throw new ConfigError(
+          `the keys have no primary key for node ${JSON.stringify(this.nodeId)}: mark one "primary" (shared, or node=${this.nodeId})`,
+        );
+      }
+      const http = this.targets.find((t) => t.kind === 'http');
+      if (http !== undefined) {
+        throw new ConfigError(
+          `monitor URL ${http.url}: heartbeats over HTTP cannot be signed; with keys use udp:// or tcp://`,
+        );
+      }
+    }
+
     const senderOptions = {
       ...(init.tcp !== undefined ? { tcp: init.tcp } : {}),
       ...(init.http !== undefined ? { http: init.http } : {}),
@@ -226,7 +250,11 @@ export class Agent {
       components.createSender ??
       ((target) =>
         createSender(
-          { clock: this.clock, ...(components.rng !== undefined ? { rng: components.rng } : {}) },
+          {
+            clock: this.clock,
+            ...(components.rng !== undefined ? { rng: components.rng } : {}),
+            ...(keyring !== undefined ? { keyring } : {}),
+          },
           target,
           senderOptions,
         ));

@@ -2,10 +2,21 @@
  * The agent as a process (`heartbeat agent`): starts an Agent on the system clock, logs what it
  * does in a few lines, and on SIGINT or SIGTERM sends `leave` to every target, closes, and
  * resolves with exit status 0, so that a service manager's stop is recorded as a graceful
- * departure, not a failure. A second signal while stopping gives up waiting (status 1).
+ * departure, not a failure. A second signal while stopping gives up waiting (status 1). With
+ * keys, SIGHUP reads them again (a key rotation) and the next message is signed with the new
+ * primary; keys that do not load are refused in one line and the old ones stay.
  */
 import { SystemClock } from '../core/clock.js';
+import { Keyring, type KeySpec } from '../protocol/keyring.js';
 import { Agent, type AgentOptions } from './agent.js';
+
+/** The keys an agent process signs with, and how to read them again on SIGHUP. */
+export interface AgentKeys {
+  /** Where they come from, for log lines (the key file). */
+  source: string;
+  /** Reads them (again); throws ConfigError. */
+  read: () => readonly KeySpec[];
+}
 
 /** Signals that mean "stop gracefully". */
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
@@ -17,8 +28,34 @@ const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 export async function runAgent(
   options: AgentOptions,
   io: { log: (line: string) => void },
+  keys?: AgentKeys,
 ): Promise<number> {
-  const agent = new Agent({ clock: new SystemClock() }, options);
+  const keyring = keys === undefined ? undefined : new Keyring(keys.read());
+  const agent = new Agent(
+    { clock: new SystemClock(), ...(keyring !== undefined ? { keyring } : {}) },
+    options,
+  );
+  const signing = (): string => {
+    const key = keyring?.signingKey(options.nodeId);
+    return key === undefined ? '' : `, signing with key ${key.id} of ${keys?.source}`;
+  };
+  const reload = (): void => {
+    if (keyring === undefined || keys === undefined) {
+      io.log('SIGHUP: no key file to read again');
+      return;
+    }
+    try {
+      const specs = keys.read();
+      if (new Keyring(specs).signingKey(options.nodeId) === undefined) {
+        throw new Error(`no primary key for node ${JSON.stringify(options.nodeId)}`);
+      }
+      keyring.replace(specs);
+      io.log(`SIGHUP: keys read again${signing()}`);
+    } catch (error) {
+      io.log(`SIGHUP: keys refused, the old ones stay: ${(error as Error).message}`);
+    }
+  };
+  process.on('SIGHUP', reload);
 
   // One line per change of a target's health, not one per failed heartbeat.
   const failing = new Map<string, string>();
@@ -39,7 +76,7 @@ export async function runAgent(
   try {
     agent.start();
     io.log(
-      `agent ${options.nodeId} (incarnation ${agent.incarnation}) sending every ${agent.intervalMs} ms to ${options.targets.join(', ')}`,
+      `agent ${options.nodeId} (incarnation ${agent.incarnation}) sending every ${agent.intervalMs} ms to ${options.targets.join(', ')}${signing()}`,
     );
     const signal = await signals.next();
     io.log(`${signal}: sending leave and stopping`);
@@ -54,6 +91,7 @@ export async function runAgent(
     return 0;
   } finally {
     signals.dispose();
+    process.off('SIGHUP', reload);
   }
 }
 

@@ -12,6 +12,7 @@ export type ApiBackend = Pick<
   | 'table'
   | 'history'
   | 'ingest'
+  | 'admitsUnauthenticated'
   | 'reject'
   | 'register'
   | 'remove'

@@ -22,6 +22,7 @@ const TOP_LEVEL: Readonly<Record<string, TopField>> = {
   HEARTBEAT_DEAD_AFTER_MS: 'deadAfterMs',
   HEARTBEAT_STARTUP_GRACE_MS: 'startupGraceMs',
   HEARTBEAT_RECORD: 'recordPath',
+  HEARTBEAT_KEY_FILE: 'keyFile',
 };
 
 /** Every variable read, for documentation and `--help`. */

@@ -50,6 +50,8 @@ export interface MonitorConfigInput {
   actions?: Partial<ActionConfig>;
   recordPath?: string | null;
   retention?: Partial<RetentionConfig>;
+  keyFile?: string | null;
+  maxClockSkewMs?: number;
 }
 
 /** A validated source: the fields it sets. */
@@ -79,6 +81,9 @@ export const FIELD_PARSERS: Record<keyof MonitorConfig, FieldParser> = {
   actions,
   recordPath: optionalPath,
   retention,
+  keyFile: optionalPath,
+  // At least 1 s: clocks kept by NTP agree to milliseconds, and a tighter bound refuses jitter.
+  maxClockSkewMs: (v, label) => durationMs(v, label, 1000),
 };
 
 const FIELD_NAMES = Object.keys(FIELD_PARSERS);
@@ -152,11 +157,19 @@ function groups(value: unknown, label: string): NodeGroup[] {
   return value.map((item, i) => {
     const at = `${label}[${i}]`;
     if (!isRecord(item)) fail(at, 'a mapping with name and detector', item);
-    noUnknownKeys(item, ['name', 'tags', 'idPrefix', 'detector'], `${at}.`);
-    const group: NodeGroup = {
-      name: nonEmptyString(item['name'], `${at}.name`),
-      detector: detector(item['detector'], `${at}.detector`),
-    };
+    noUnknownKeys(item, ['name', 'tags', 'idPrefix', 'detector', 'allowUnauthenticated'], `${at}.`);
+    const group: NodeGroup = { name: nonEmptyString(item['name'], `${at}.name`) };
+    if (item['detector'] !== undefined) {
+      group.detector = detector(item['detector'], `${at}.detector`);
+    }
+    const allow = item['allowUnauthenticated'];
+    if (allow !== undefined) {
+      if (typeof allow !== 'boolean') fail(`${at}.allowUnauthenticated`, 'true or false', allow);
+      group.allowUnauthenticated = allow;
+    }
+    if (group.detector === undefined && group.allowUnauthenticated === undefined) {
+      throw new FieldProblem(`${at} sets neither detector nor allowUnauthenticated`);
+    }
     if (names.has(group.name)) {
       throw new FieldProblem(`${at}.name ${JSON.stringify(group.name)} is used by another group`);
     }

@@ -117,6 +117,12 @@ export const DEFAULTS: Omit<MonitorConfig, keyof PresetValues | 'preset'> = {
   groups: [],
   actions: { on: [], webhooks: [] },
   recordPath: null,
+  // No keys until an operator gives some: a monitor that refused every heartbeat out of the box
+  // would be no use; docs/CONFIG.md says how to turn authentication on.
+  keyFile: null,
+  // A minute: far above the drift of clocks kept by NTP, short enough that a captured heartbeat
+  // is useless soon after.
+  maxClockSkewMs: 60_000,
   // A week is long enough to look at a dead node after a weekend; a quarter of history and at
   // most 5 M transitions (a few GB with their evidence) keep the file bounded.
   retention: {

@@ -8,14 +8,23 @@ import type { NodeState } from '../membership/types.js';
 
 export type PresetName = 'lan' | 'wan' | 'local';
 
-/** Nodes that match get their own detector (e.g. a WAN site with slower links). */
+/**
+ * Nodes that match get their own detector (e.g. a WAN site with slower links), or may send
+ * unauthenticated heartbeats to a monitor with keys (cron jobs pinging by URL). A group sets at
+ * least one of the two; each is taken from the first matching group that sets it.
+ */
 export interface NodeGroup {
   name: string;
   /** A node matches when it has every tag listed… */
   tags?: string[];
   /** …and its id starts with this prefix (when given). */
   idPrefix?: string;
-  detector: DetectorSpec;
+  detector?: DetectorSpec;
+  /**
+   * With keys configured, the monitor refuses unauthenticated heartbeats (binary v1, JSON, text
+   * lines, pings) except from nodes of a group that says true here. Without keys it is moot.
+   */
+  allowUnauthenticated?: boolean;
 }
 
 export interface PauseGuardConfig {
@@ -73,4 +82,14 @@ export interface MonitorConfig {
   /** Append every accepted arrival to this file (the lab's recording format), or null. */
   recordPath: string | null;
   retention: RetentionConfig;
+  /**
+   * The keyring's file (src/config/key-file.ts), re-read on every reload; null: no keys, and
+   * unauthenticated heartbeats are accepted from everyone.
+   */
+  keyFile: string | null;
+  /**
+   * An authenticated message whose sentAtMs is further than this from the monitor's wall clock
+   * is refused (`clock-skew`): a captured one cannot be replayed later than this.
+   */
+  maxClockSkewMs: number;
 }

@@ -1,11 +1,12 @@
 /**
  * The monitor as the `heartbeat monitor` command runs it: a Monitor assembled from the default
  * parts its configuration asks for — UDP and TCP listeners, the HTTP API, the SQLite history
- * store, exec hooks and webhooks. An embedder who wants other parts builds `new Monitor(…)`
+ * store, exec hooks and webhooks, and the key file reader. An embedder who wants other parts builds `new Monitor(…)`
  * with its own (src/monitor/parts.ts).
  */
 import { ActionRunner } from '../actions/action-runner.js';
 import { ApiServer, type ApiServerOptions } from '../api/api-server.js';
+import { readKeyFile } from '../config/key-file.js';
 import type { MonitorConfig } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import { Monitor, type MonitorOptions } from '../monitor/monitor.js';
@@ -54,6 +55,7 @@ export function createMonitor(
               return { start: () => api.start(host, httpPort), stop: () => api.stop() };
             },
       actions: ({ clock, config: current }) => new ActionRunner({ clock }, current.actions),
+      readKeys: readKeyFile,
     },
     config,
     monitorInit,

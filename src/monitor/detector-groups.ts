@@ -1,6 +1,6 @@
 /**
  * Turns the configuration's node groups into the node table's `detectorFor` choice: the first
- * group a node matches gives its detector; a node in no group gets the default.
+ * group a node matches that names a detector gives it; a node in no such group gets the default.
  */
 import type { NodeGroup } from '../config/types.js';
 import type { DetectorSpec } from '../detectors/spec.js';
@@ -15,5 +15,6 @@ export function matchesGroup(group: NodeGroup, nodeId: string, tags: readonly st
 export function detectorForGroups(
   groups: readonly NodeGroup[],
 ): (nodeId: string, tags: readonly string[]) => DetectorSpec | undefined {
-  return (nodeId, tags) => groups.find((g) => matchesGroup(g, nodeId, tags))?.detector;
+  const withDetector = groups.filter((g) => g.detector !== undefined);
+  return (nodeId, tags) => withDetector.find((g) => matchesGroup(g, nodeId, tags))?.detector;
 }

@@ -11,13 +11,15 @@
  * `start()`, `on('node:dead', …)`, `stop()`.
  */
 import type { ActionStats } from '../actions/action-runner.js';
-import type { MonitorConfig } from '../config/types.js';
+import type { MonitorConfig, NodeGroup } from '../config/types.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { TypedEmitter } from '../core/emitter.js';
 import { StateError } from '../core/errors.js';
 import { isDeepStrictEqual } from 'node:util';
 import { NodeTable, type ReceiveOutcome, type TableSettings } from '../membership/node-table.js';
 import type { NodeEvents, NodeSnapshot, NodeTransition } from '../membership/types.js';
+import { ConfigError } from '../core/errors.js';
+import { Keyring, type KeySpec } from '../protocol/keyring.js';
 import type { Message } from '../protocol/message.js';
 import type { HistoryStore, NodeRecord, StoreBatch } from '../store/history-store.js';
 import type {
@@ -29,7 +31,7 @@ import type {
 import type { UdpKernelStats } from '../transport/udp-kernel-stats.js';
 import { ArrivalRecorder } from './arrival-recorder.js';
 import { ArrivalWatch } from './arrival-watch.js';
-import { detectorForGroups } from './detector-groups.js';
+import { detectorForGroups, matchesGroup } from './detector-groups.js';
 import {
   isNodeEventName,
   TRANSITION_EVENT_NAMES,
@@ -58,6 +60,11 @@ export interface MonitorComponents {
   http?: HttpPartFactory<Monitor>;
   /** Acts on announced transitions (exec hooks, webhooks), as configured. @default none */
   actions?: (components: { clock: Clock; config: MonitorConfig }) => ActionSink;
+  /**
+   * Reads the keys of `config.keyFile` (src/config/key-file.ts), at construction and on every
+   * reload; throws ConfigError. @default none: a configuration with a key file is refused.
+   */
+  readKeys?: (file: string) => readonly KeySpec[];
 }
 
 export interface MonitorOptions {
@@ -72,6 +79,14 @@ export interface MonitorOptions {
   /** Options of the transition journal (how many entries it holds before committing early). */
   journal?: TransitionJournalOptions;
 }
+
+/**
+ * What `ingest` made of a message: the node table's outcome, or, before the table, a refusal of
+ * the monitor's own: `unauthenticated` (keys are configured and the message carried no MAC, nor
+ * is its node in a group that allows it), `clock-skew` (an authenticated message sent further
+ * from the monitor's wall clock than maxClockSkewMs: a replay, or a clock to fix).
+ */
+export type IngestOutcome = ReceiveOutcome | 'unauthenticated' | 'clock-skew';
 
 /** What a reload changed, and what it could not (those need a restart). */
 export interface ReloadOutcome {
@@ -88,6 +103,11 @@ const RESTART_FIELDS: readonly (keyof MonitorConfig)[] = [
   'dataPath',
   'recordPath',
 ];
+
+/** The groups that set allowUnauthenticated, in order. */
+function openGroupsOf(config: MonitorConfig): NodeGroup[] {
+  return config.groups.filter((g) => g.allowUnauthenticated !== undefined);
+}
 
 /** The node table's settings from a configuration. */
 function tableSettings(config: MonitorConfig): TableSettings {
@@ -161,6 +181,13 @@ export class Monitor {
   private readonly parts: MonitorComponents;
   private readonly http: HttpPart | null;
   private readonly sink: ListenerSink;
+  /**
+   * The keys authenticated messages are checked against, shared with the listeners and changed
+   * in place by `reload` (from `config.keyFile`). Empty: no keys, everything is accepted.
+   */
+  readonly keyring: Keyring;
+  /** The groups that say whether a node may send unauthenticated heartbeats. */
+  private openGroups: NodeGroup[];
   private readonly registeredIds = new Set<string>();
   private readonly deferrals = new Map<string, number>();
   private readonly errorCounts = new Map<string, number>();
@@ -180,6 +207,8 @@ export class Monitor {
     this.parts = components;
     this.current = config;
     this.checkpointMs = Math.max(1, init.checkpointMs ?? 10_000);
+    this.keyring = new Keyring(this.keysOf(config));
+    this.openGroups = openGroupsOf(config);
     this.table = new NodeTable({ clock: this.clock }, tableSettings(config));
     this.arrivals = new ArrivalWatch({ clock: this.clock });
     this.table.on('node:removed', (t) => this.arrivals.forget(t.nodeId));
@@ -277,7 +306,15 @@ export class Monitor {
     );
     const replaceDetectors =
       differs('detector') || differs('groups') || differs('defaultIntervalMs');
+    // The key file is read again whether or not its name changed: SIGHUP is how keys rotate.
+    const keys = this.keysOf(config);
+    const keysAfter = JSON.stringify(new Keyring(keys).list());
     this.table.reconfigure(tableSettings(config), replaceDetectors);
+    if (keysAfter !== JSON.stringify(this.keyring.list()) && !applied.includes('keyFile')) {
+      applied.push('keyFile');
+    }
+    this.keyring.replace(keys);
+    this.openGroups = openGroupsOf(config);
     this.watchdog.reconfigure(config.pauseGuard);
     this.current = config;
     const now = this.clock.monotonicMs();
@@ -320,7 +357,7 @@ export class Monitor {
       }
       const ports: MonitorPorts = { udpPort: null, tcpPort: null, httpPort: null };
       for (const factory of this.parts.listeners ?? []) {
-        const listener = factory({ clock: this.clock, sink: this.sink });
+        const listener = factory({ clock: this.clock, sink: this.sink, keys: this.keyring });
         this.listeners.push(listener);
         const port = await listener.start();
         if (listener.transport === 'udp') ports.udpPort = port;
@@ -376,9 +413,17 @@ export class Monitor {
 
   /**
    * Hands a decoded message to the node table and counts it: the common path of UDP, TCP and
-   * HTTP. Accepted arrivals are recorded when recording is on, and kept for a watched node.
+   * HTTP. With keys, an unauthenticated message is refused first (unless its node's group allows
+   * it), and so is an authenticated one sent too far from now (see IngestOutcome); a refusal is
+   * counted by reason with the decoders' (`monitor.reject`). Accepted arrivals are recorded when
+   * recording is on, and kept for a watched node.
    */
-  ingest(message: Message, from: Peer): ReceiveOutcome {
+  ingest(message: Message, from: Peer): IngestOutcome {
+    const refusal = this.admission(message);
+    if (refusal !== undefined) {
+      this.reject(from.transport, refusal, from.address);
+      return refusal;
+    }
     const outcome = this.table.receive(message, { address: from.address });
     this.ingestStats.received(from.transport, outcome);
     if (outcome === 'accepted' && this.arrivals.size > 0 && message.type === 'heartbeat') {
@@ -392,6 +437,43 @@ export class Monitor {
       this.recorder.record(this.clock.monotonicMs(), message, intervalMs);
     }
     return outcome;
+  }
+
+  /**
+   * Whether `nodeId` may send unauthenticated heartbeats (and fail itself by `/ping/<id>/fail`):
+   * when no keys are configured, or when the first group it matches that says so allows it.
+   */
+  admitsUnauthenticated(nodeId: string): boolean {
+    if (this.keyring.size === 0) return true;
+    const groups = this.openGroups;
+    if (groups.length === 0) return false;
+    const tags = groups.some((g) => g.tags !== undefined && g.tags.length > 0)
+      ? (this.table.get(nodeId)?.tags ?? [])
+      : [];
+    return groups.find((g) => matchesGroup(g, nodeId, tags))?.allowUnauthenticated === true;
+  }
+
+  /** Why `ingest` refuses `message` before the table sees it, or undefined (see IngestOutcome). */
+  private admission(message: Message): 'unauthenticated' | 'clock-skew' | undefined {
+    if (message.authKeyId === undefined) {
+      return this.admitsUnauthenticated(message.nodeId) ? undefined : 'unauthenticated';
+    }
+    const sentAtMs = message.sentAtMs;
+    return sentAtMs !== undefined &&
+      Math.abs(sentAtMs - this.clock.wallMs()) <= this.current.maxClockSkewMs
+      ? undefined
+      : 'clock-skew';
+  }
+
+  /** The keys of `config.keyFile` (none without one); throws ConfigError. */
+  private keysOf(config: MonitorConfig): readonly KeySpec[] {
+    if (config.keyFile === null) return [];
+    if (this.parts.readKeys === undefined) {
+      throw new ConfigError(
+        `keyFile ${config.keyFile} is configured, but this monitor was built without a key file reader (MonitorComponents.readKeys)`,
+      );
+    }
+    return this.parts.readKeys(config.keyFile);
   }
 
   /** Counts refused input by transport and reason (and emits `monitor:reject`). */

@@ -1,11 +1,15 @@
 /**
  * What every sender does the same way, kept once: its typed events and counters, an idempotent
- * `close`, and the two checks before a message goes anywhere (a closed sender fails it as
- * `closed`, one that cannot be encoded fails as `encode`). A sender extends it and keeps only
+ * `close`, the two checks before a message goes anywhere (a closed sender fails it as
+ * `closed`, one that cannot be encoded fails as `encode`), and the binary frame of a message,
+ * signed when the sender has a keyring. A sender extends it and keeps only
  * what is its own: how the bytes reach the monitor, and how it shuts down.
  */
 import type { Clock } from '../core/clock.js';
 import { TypedEmitter } from '../core/emitter.js';
+import { ConfigError } from '../core/errors.js';
+import { encodeBinary } from '../protocol/binary.js';
+import type { Keyring } from '../protocol/keyring.js';
 import type { Message } from '../protocol/message.js';
 import {
   SendError,
@@ -22,6 +26,7 @@ import type { Target } from './target.js';
 export abstract class BaseSender<T extends Target = Target> implements HeartbeatSender {
   readonly events = new TypedEmitter<SenderEvents>();
   protected readonly clock: Clock;
+  private readonly keyring: Keyring | undefined;
   private readonly counters: SenderStats = emptyStats();
   private closing: Promise<void> | undefined;
 
@@ -30,7 +35,24 @@ export abstract class BaseSender<T extends Target = Target> implements Heartbeat
     readonly target: T,
   ) {
     this.clock = components.clock;
+    this.keyring = components.keyring;
   }
+
+  /**
+   * `msg` as one binary frame: v1, or with a keyring v2 signed with the node's signing key.
+   * Throws ConfigError when the keyring has none for the node (or the message is not valid).
+   */
+  protected readonly encodeFrame = (msg: Message): Buffer => {
+    const keyring = this.keyring;
+    if (keyring === undefined) return encodeBinary(msg);
+    const key = keyring.signingKey(msg.nodeId);
+    if (key === undefined) {
+      throw new ConfigError(
+        `the keyring has no primary key for node ${JSON.stringify(msg.nodeId)}`,
+      );
+    }
+    return encodeBinary(msg, key);
+  };
 
   abstract send(msg: Message): void;
 

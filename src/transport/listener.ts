@@ -7,6 +7,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { DecodeErrorReason } from '../core/errors.js';
+import type { KeyLookup } from '../protocol/keyring.js';
 import type { Message } from '../protocol/message.js';
 import type { UdpKernelStats } from './udp-kernel-stats.js';
 
@@ -61,6 +62,12 @@ export interface HeartbeatListener {
 export interface ListenerComponents {
   clock: Clock;
   sink: ListenerSink;
+  /**
+   * The keys authenticated (binary v2) frames are checked against, as they are at each message
+   * (the monitor's keyring, which a reload changes in place). @default none: every v2 frame is
+   * refused as `unknown-key`.
+   */
+  keys?: KeyLookup;
 }
 
 /** Makes a listener from the monitor's components; the transport's own settings are bound in. */

@@ -1,15 +1,16 @@
 /**
  * A sender over a MemoryNetwork instead of a socket, so an Agent and a monitor (or a bare
  * NodeTable behind a MemoryHeartbeatListener) can be wired together in one process, on a
- * ManualClock, with no port. Each message is encoded as binary v1 and what travels is its
- * decoding: the listener gets exactly what a UDP datagram would have carried, and a message that
+ * ManualClock, with no port. Each message is encoded as binary v1 (v2, signed, with a keyring)
+ * and what travels is its decoding: the listener gets exactly what a UDP datagram would have carried, and a message that
  * cannot be encoded fails here as it would on the wire.
  *
  * Like UDP it keeps nothing: a message is handed to the network at once (the network's delay and
  * loss model is the link), so nothing waits to be replaced. A message to an address where no one
  * listens fails (`socket`), as a datagram to a closed port would be refused.
  */
-import { decodeBinary, encodeBinary } from '../protocol/index.js';
+import { decodeBinary } from '../protocol/index.js';
+import type { Keyring } from '../protocol/keyring.js';
 import type { Message } from '../protocol/message.js';
 import type { MemoryNetwork } from './memory-network.js';
 import { BaseSender } from './base-sender.js';
@@ -48,18 +49,21 @@ export class MemorySender extends BaseSender {
   private readonly network: MemoryNetwork;
   private readonly from: string;
   private readonly to: string;
+  private readonly keys: Keyring | undefined;
 
   constructor(components: MemorySenderComponents, target: Target, init: MemorySenderOptions) {
     super(components, target);
+    this.keys = components.keyring;
     this.network = components.network;
     this.from = init.from;
     this.to = init.to ?? memoryAddressOf(target);
   }
 
   send(msg: Message): void {
-    const bytes = this.admit(msg, encodeBinary);
+    const bytes = this.admit(msg, this.encodeFrame);
     if (bytes === undefined) return;
-    if (this.network.send(this.from, this.to, decodeBinary(bytes)) === 'no-route') {
+    // A signed frame decodes under the sender's own keys: what travels carries its key id.
+    if (this.network.send(this.from, this.to, decodeBinary(bytes, this.keys)) === 'no-route') {
       this.fail('socket', `no listener at ${this.to}`, msg);
       return;
     }

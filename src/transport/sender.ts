@@ -8,6 +8,7 @@ import type { Clock } from '../core/clock.js';
 import { HeartbeatError } from '../core/errors.js';
 import type { TypedEmitter } from '../core/emitter.js';
 import type { Rng } from '../core/rng.js';
+import type { Keyring } from '../protocol/keyring.js';
 import type { Message } from '../protocol/message.js';
 import type { Target } from './target.js';
 
@@ -89,6 +90,12 @@ export interface SenderComponents {
   clock: Clock;
   /** Jitter of reconnect delays. @default Math.random */
   rng?: Rng;
+  /**
+   * Binary senders (UDP, TCP, memory) sign every message with the node's signing key of this
+   * keyring, as it is at each message (a reload changes it in place): binary v2. A keyring with
+   * no signing key for the node fails each message as `encode`. @default none: binary v1.
+   */
+  keyring?: Keyring;
 }
 
 /** Zeroed counters. */

@@ -1,6 +1,7 @@
 /**
- * The monitor's TCP heartbeat listener: long-lived connections carrying binary v1 frames and
- * plain text lines, framed by one protocol `StreamDecoder` per connection.
+ * The monitor's TCP heartbeat listener: long-lived connections carrying binary frames (v1, or v2
+ * checked against the monitor's keys) and plain text lines, framed by one protocol
+ * `StreamDecoder` per connection.
  *
  * Bounded on every side: at most `maxConnections` at once and `maxConnectionsPerSource` from one
  * address (extra ones are refused and counted), a connection that delivers no message for
@@ -19,6 +20,7 @@ import {
   MAX_TCP_DECODE_ERRORS,
   MAX_TCP_GARBAGE_BYTES,
 } from '../core/limits.js';
+import type { KeyLookup } from '../protocol/keyring.js';
 import type { Message } from '../protocol/message.js';
 import { StreamDecoder } from '../protocol/index.js';
 import { bindOrFail } from './bind.js';
@@ -67,6 +69,7 @@ export class TcpListener implements HeartbeatListener {
   readonly transport = 'tcp' as const;
   private readonly clock: Clock;
   private readonly sink: ListenerSink;
+  private readonly keys: KeyLookup | undefined;
   private readonly host: string;
   private readonly requestedPort: number;
   private readonly maxConnections: number;
@@ -80,6 +83,7 @@ export class TcpListener implements HeartbeatListener {
   constructor(components: ListenerComponents, init: TcpListenerOptions = {}) {
     this.clock = components.clock;
     this.sink = components.sink;
+    this.keys = components.keys;
     this.host = init.host ?? '127.0.0.1';
     this.requestedPort = init.port ?? 0;
     this.maxConnections = init.maxConnections ?? MAX_TCP_CONNECTIONS;
@@ -146,7 +150,7 @@ export class TcpListener implements HeartbeatListener {
     }
     const conn: Connection = {
       socket,
-      decoder: new StreamDecoder(),
+      decoder: new StreamDecoder(this.keys),
       from,
       lastActiveMs: this.clock.monotonicMs(),
       errors: 0,

@@ -11,7 +11,6 @@
 import net from 'node:net';
 import type { TimerHandle } from '../core/clock.js';
 import type { Rng } from '../core/rng.js';
-import { encodeBinary } from '../protocol/index.js';
 import type { Message } from '../protocol/message.js';
 import { BaseSender } from './base-sender.js';
 import { SendError, errorText, mathRandom, type SenderComponents } from './sender.js';
@@ -96,7 +95,7 @@ export class TcpSender extends BaseSender<SocketTarget> {
   }
 
   send(msg: Message): void {
-    const bytes = this.admit(msg, encodeBinary);
+    const bytes = this.admit(msg, this.encodeFrame);
     if (bytes === undefined) return;
     if (this.pending !== undefined) this.replaced();
     this.pending = { msg, bytes };

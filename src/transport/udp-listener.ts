@@ -4,7 +4,8 @@
  *
  * Which decoder a datagram goes to (decided here, documented in docs/API.md):
  * - larger than MAX_DATAGRAM_BYTES → rejected `too-long` without decoding;
- * - first byte 0xFE (the binary magic, which never occurs in UTF-8) → binary v1 (`decodeBinary`);
+ * - first byte 0xFE (the binary magic, which never occurs in UTF-8) → binary v1 or v2
+ *   (`decodeBinary`, v2 checked against the monitor's keys);
  * - first byte `{` → JSON (`decodeJson`, which refuses invalid UTF-8 as `bad-json`);
  * - valid UTF-8 with no control byte but tab, CR and LF → the plain text line
  *   (`decodeTextLine`), so `echo node1 | nc -u host port` works;
@@ -16,6 +17,7 @@ import { ConfigError, DecodeError, StateError } from '../core/errors.js';
 import { MAX_DATAGRAM_BYTES } from '../core/limits.js';
 import type { Message } from '../protocol/message.js';
 import { MAGIC_0, decodeBinary } from '../protocol/binary.js';
+import type { KeyLookup } from '../protocol/keyring.js';
 import { decodeJson } from '../protocol/json.js';
 import { decodeTextLine } from '../protocol/text.js';
 import { bindOrFail } from './bind.js';
@@ -51,14 +53,14 @@ function isTextByte(b: number): boolean {
   return b >= 0x20 ? b !== 0x7f : b === 0x09 || b === 0x0a || b === 0x0d;
 }
 
-/** Decodes one datagram by the rules above; throws only DecodeError. */
-export function decodeDatagram(buf: Buffer): Message {
+/** Decodes one datagram by the rules above (v2 frames against `keys`); throws only DecodeError. */
+export function decodeDatagram(buf: Buffer, keys?: KeyLookup): Message {
   if (buf.length > MAX_DATAGRAM_BYTES) {
     throw new DecodeError('too-long', `datagram of ${buf.length} bytes > ${MAX_DATAGRAM_BYTES}`);
   }
   if (buf.length === 0) throw new DecodeError('too-short', 'empty datagram');
   const first = buf[0];
-  if (first === MAGIC_0) return decodeBinary(buf);
+  if (first === MAGIC_0) return decodeBinary(buf, keys);
   if (first === 0x7b) return decodeJson(buf);
   if (buf.every(isTextByte) && isUtf8(buf)) return decodeTextLine(buf.toString('utf8'));
   return decodeBinary(buf);
@@ -77,6 +79,7 @@ export function udpListener(init: UdpListenerOptions = {}): ListenerFactory {
 export class UdpListener implements HeartbeatListener {
   readonly transport = 'udp' as const;
   private readonly sink: ListenerSink;
+  private readonly keys: KeyLookup | undefined;
   private readonly host: string;
   private readonly requestedPort: number;
   private readonly recvBufferBytes: number;
@@ -85,6 +88,7 @@ export class UdpListener implements HeartbeatListener {
 
   constructor(components: ListenerComponents, init: UdpListenerOptions = {}) {
     this.sink = components.sink;
+    this.keys = components.keys;
     this.host = init.host ?? '127.0.0.1';
     this.requestedPort = init.port ?? 0;
     this.recvBufferBytes = init.recvBufferBytes ?? DEFAULT_UDP_RECV_BUFFER_BYTES;
@@ -140,7 +144,7 @@ export class UdpListener implements HeartbeatListener {
     const from: Peer = { transport: 'udp', address: rinfo.address, port: rinfo.port };
     let message: Message;
     try {
-      message = decodeDatagram(buf);
+      message = decodeDatagram(buf, this.keys);
     } catch (error) {
       this.sink.onReject(rejectReasonOf(error), from);
       return;

@@ -7,7 +7,6 @@
 import dgram from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';
-import { encodeBinary } from '../protocol/index.js';
 import type { Message } from '../protocol/message.js';
 import { BaseSender } from './base-sender.js';
 import { errorText, type SenderComponents } from './sender.js';
@@ -36,7 +35,7 @@ export class UdpSender extends BaseSender<SocketTarget> {
   }
 
   send(msg: Message): void {
-    const bytes = this.admit(msg, encodeBinary);
+    const bytes = this.admit(msg, this.encodeFrame);
     if (bytes === undefined) return;
     if (this.resolved !== undefined) {
       this.transmit(this.resolved, msg, bytes);

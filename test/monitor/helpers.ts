@@ -25,6 +25,8 @@ export function testConfig(overrides: Partial<MonitorConfig> = {}): MonitorConfi
     actions: { on: [], webhooks: [] },
     recordPath: null,
     retention: { forgetAfterMs: null, historyMaxAgeMs: null, historyMaxRows: null },
+    keyFile: null,
+    maxClockSkewMs: 60_000,
     ...overrides,
   };
 }

@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { DecodeError, LimitError, UnknownNodeError } from '../../core/errors.js';
-import type { ReceiveOutcome } from '../../membership/node-table.js';
+import type { IngestOutcome } from '../../monitor/monitor.js';
 import { decodeJson } from '../../protocol/index.js';
 import type { Peer } from '../../transport/listener.js';
 import type { ApiBackend } from '../backend.js';
@@ -37,6 +37,11 @@ export function ingestRoutes(router: Router, monitor: ApiBackend): void {
     // The id and the body (kept as the transition's note) follow the protocol's payload rules,
     // so a note is as small as a payload.
     const checked = decodeJson({ type: 'heartbeat', nodeId, payload: body });
+    if (!monitor.admitsUnauthenticated(nodeId)) {
+      monitor.reject('http', 'unauthenticated', peerOf(req).address);
+      replyOutcome(monitor, 'unauthenticated', nodeId, res);
+      return;
+    }
     const note = checked.payload === undefined ? undefined : JSON.stringify(checked.payload);
     if (!monitor.table.reportFailure(nodeId, note)) throw new UnknownNodeError(nodeId);
     sendJson(res, 200, { outcome: 'failed', status: monitor.table.status(nodeId) });
@@ -73,10 +78,18 @@ async function optionalPayload(req: IncomingMessage): Promise<Record<string, unk
 
 function replyOutcome(
   monitor: ApiBackend,
-  outcome: ReceiveOutcome,
+  outcome: IngestOutcome,
   nodeId: string,
   res: RequestContext['res'],
 ): void {
+  if (outcome === 'unauthenticated' || outcome === 'clock-skew') {
+    // A monitor with keys takes heartbeats over HTTP only from groups that allow them.
+    sendJson(res, 401, {
+      error: outcome,
+      message: `this monitor accepts only authenticated heartbeats from ${JSON.stringify(nodeId)}`,
+    });
+    return;
+  }
   if (outcome === 'rejected-limit') {
     throw new LimitError('MAX_NODES', 'the node table is full');
   }

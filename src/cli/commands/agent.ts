@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import { runAgent } from '../../agent/run-agent.js';
+import { ENV_KEY_FILE, readKeyFile } from '../../config/key-file.js';
 import type { Command } from '../command.js';
 import { durationFlag, numberFlag, parseFlags, UsageError, type CliIo } from '../usage.js';
 
@@ -18,9 +19,12 @@ Flags:
   --interval DURATION   time between heartbeats, with its unit: 500ms, 1s, 1m … (default 1s)
   --jitter RATIO        random spread of each interval, 0–0.5 (default 0.1)
   --metric KEY=VALUE    a custom metric in every heartbeat; repeatable
+  --key-file FILE       sign every heartbeat with the primary key of FILE (one key a line:
+                        ID base64:SECRET [primary] [node=ID], chmod 600); udp:// and tcp://
+                        only. SIGHUP reads it again (key rotation)
   --help                this text
 
-Environment: HEARTBEAT_NODE_ID, HEARTBEAT_MONITOR (comma-separated URLs).`;
+Environment: HEARTBEAT_NODE_ID, HEARTBEAT_MONITOR (comma-separated URLs), HEARTBEAT_KEY_FILE.`;
 
 interface Flags {
   id?: string;
@@ -28,6 +32,7 @@ interface Flags {
   interval?: string;
   jitter?: string;
   metric?: string[];
+  'key-file'?: string;
 }
 
 /** `key=value` pairs; numeric values become numbers. */
@@ -52,6 +57,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
     interval: { type: 'string' },
     jitter: { type: 'string' },
     metric: { type: 'string', multiple: true },
+    'key-file': { type: 'string' },
   });
   const targets = [...(flags.monitor ?? []), ...positionals];
   if (targets.length === 0)
@@ -60,6 +66,8 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
     );
   const jitterRatio = numberFlag('jitter', flags.jitter, 0, 0.5);
   const intervalMs = durationFlag('interval', flags.interval, 10);
+  const envKeyFile = env[ENV_KEY_FILE]?.trim();
+  const keyFile = flags['key-file'] ?? (envKeyFile === '' ? undefined : envKeyFile);
   return runAgent(
     {
       nodeId: flags.id ?? env['HEARTBEAT_NODE_ID'] ?? os.hostname(),
@@ -69,6 +77,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
       metrics: parseMetrics(flags.metric ?? []),
     },
     { log: io.err },
+    keyFile === undefined ? undefined : { source: keyFile, read: () => readKeyFile(keyFile) },
   );
 }
 

@@ -44,14 +44,19 @@ Flags:
                          (the node, states and evidence are in HEARTBEAT_* variables)
   --webhook URL          POST every transition as JSON to URL; repeatable
   --record FILE          append every accepted arrival to FILE (for heartbeat tune / lab)
+  --key-file FILE        the keyring (one key a line: ID base64:SECRET [primary] [node=ID], a
+                         private file, chmod 600): heartbeats must then be authenticated, unless
+                         a group allows them unauthenticated (docs/CONFIG.md, "Keys")
   --quiet                do not print transitions
   --help                 this text
 
 Environment: HEARTBEAT_HOST, HEARTBEAT_UDP_PORT, HEARTBEAT_TCP_PORT, HEARTBEAT_HTTP_PORT,
-HEARTBEAT_DATA, HEARTBEAT_PRESET, HEARTBEAT_DETECTOR, HEARTBEAT_WEBHOOK (see docs/CONFIG.md).
+HEARTBEAT_DATA, HEARTBEAT_PRESET, HEARTBEAT_DETECTOR, HEARTBEAT_WEBHOOK, HEARTBEAT_KEY_FILE
+(see docs/CONFIG.md).
 
 Signals: SIGTERM or SIGINT stops cleanly (everything stored); SIGHUP reloads the configuration
-(file, environment, these flags) without a restart; ports, host and --data need a restart.
+(file, environment, these flags) and the key file without a restart; ports, host and --data
+need a restart.
 One monitor per history file: a second one on the same --data exits 2.`;
 
 interface Flags {
@@ -68,6 +73,7 @@ interface Flags {
   'startup-grace'?: string;
   webhook?: string[];
   record?: string;
+  'key-file'?: string;
   quiet?: boolean;
 }
 
@@ -85,6 +91,7 @@ const FLAGS: FlagSpec = {
   'startup-grace': { type: 'string' },
   webhook: { type: 'string', multiple: true },
   record: { type: 'string' },
+  'key-file': { type: 'string' },
   quiet: { type: 'boolean' },
 };
 
@@ -154,6 +161,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
     deadAfterMs: durationFlag('dead-after', flags['dead-after']),
     startupGraceMs: durationFlag('startup-grace', flags['startup-grace']),
     recordPath: flags.record,
+    keyFile: flags['key-file'],
     actions:
       on.length > 0 || flags.webhook !== undefined
         ? { on, webhooks: flags.webhook ?? [] }
@@ -183,6 +191,8 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
         : `http http://${config.host}:${ports.httpPort}/v1/nodes`) +
       `, history ${config.dataPath}`,
   );
+  const keys = describeKeys(monitor);
+  if (keys !== null) io.err(`heartbeat monitor: ${keys}`);
   const buffer = (await monitor.kernelStats())?.receiveBuffer;
   if (buffer?.capped === true) io.err(`heartbeat monitor: warning: ${cappedBufferAdvice(buffer)}`);
   const signal = await stop.received;
@@ -209,11 +219,31 @@ async function reload(monitor: Monitor, load: () => MonitorConfig, io: CliIo): P
   const changed =
     outcome.applied.length === 0 ? 'nothing changed' : `changed ${outcome.applied.join(', ')}`;
   io.err(`heartbeat monitor: SIGHUP: configuration reloaded (${changed})`);
+  if (outcome.applied.includes('keyFile')) {
+    const keys = describeKeys(monitor) ?? 'no keys: unauthenticated heartbeats are accepted';
+    io.err(`heartbeat monitor: SIGHUP: ${keys}`);
+  }
   if (outcome.needRestart.length > 0) {
     io.err(
       `heartbeat monitor: SIGHUP: ${outcome.needRestart.join(', ')} changed; a restart applies it`,
     );
   }
+}
+
+/** The keyring in one line (ids and fingerprints, never secrets), or null without keys. */
+function describeKeys(monitor: Monitor): string | null {
+  const keys = monitor.keyring.list();
+  if (keys.length === 0) return null;
+  const shown = keys.map(
+    (k) => `${k.id}${k.node === null ? '' : ` (node ${k.node})`} ${k.fingerprint}`,
+  );
+  const open = monitor.config.groups.filter((g) => g.allowUnauthenticated === true);
+  return (
+    `${keys.length} key${keys.length === 1 ? '' : 's'} from ${monitor.config.keyFile}: ${shown.join(', ')}; ` +
+    (open.length === 0
+      ? 'unauthenticated heartbeats are refused'
+      : `unauthenticated heartbeats are refused but for groups ${open.map((g) => g.name).join(', ')}`)
+  );
 }
 
 function describeStoreState(state: StoreStateEvent, where: string): string {
