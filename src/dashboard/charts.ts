@@ -76,7 +76,13 @@ export class LineChart {
       {
         width: this.width(),
         height: this.options.height ?? 220,
-        scales: { x: { time: true } },
+        // One sample has no span: show the minute around it rather than a range of years.
+        scales: {
+          x: {
+            time: true,
+            range: (_u, min, max) => (max - min < 1 ? [min - 30, max + 30] : [min, max]),
+          },
+        },
         axes: [axis, { ...axis, label: this.options.yLabel }],
         series: [
           {},

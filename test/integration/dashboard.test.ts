@@ -195,7 +195,6 @@ describe.skipIf(missing !== undefined)('dashboard in a real browser', () => {
     await page.waitForFunction(
       () => document.querySelectorAll('table.transitions tbody tr').length >= 3,
     );
-    await shot(page, 'node');
 
     // Another node's page fills its gap chart from the monitor's ring of recent arrivals.
     await page.evaluate(() => (location.hash = '#/node/web-3'));
@@ -205,6 +204,17 @@ describe.skipIf(missing !== undefined)('dashboard in a real browser', () => {
       undefined,
       { timeout: 10_000 },
     );
+    if (SHOTS !== undefined) {
+      await page.waitForFunction(
+        () =>
+          /\((\d\d+|[5-9]) samples\)/.test(
+            document.querySelector('.chart-summary')?.textContent ?? '',
+          ),
+        undefined,
+        { timeout: 15_000 },
+      );
+      await shot(page, 'node');
+    }
 
     await page.evaluate(() => (location.hash = '#/events'));
     await page.waitForSelector('table.events tbody tr.tr-dead');
@@ -221,6 +231,9 @@ describe.skipIf(missing !== undefined)('dashboard in a real browser', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     const dark = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(dark).not.toBe(light);
+    await page.evaluate(() => (location.hash = '#/fleet'));
+    await rowTurns(page, 'victim-1', 'dead');
+    await shot(page, 'fleet-dark');
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
