@@ -3,9 +3,9 @@
  * page by page (`?limit=&cursor=`, 10 000 a page) to load, then again and again to refresh the
  * numbers that change without a transition (suspicion, time since the last heartbeat, payload),
  * at a period that grows with the time a walk takes (a 100 000-node fleet is not walked every
- * two seconds). State changes come from the event stream as they happen and are applied at once
- * to the node they name; those that arrive during a walk are applied again, in order, over its
- * result, so a walk never undoes a newer transition. Listeners hear `full` after a walk and
+ * two seconds), and not at all while the page is hidden. State changes come from the event
+ * stream as they happen and are applied at once to the node they name; those that arrive during
+ * a walk are applied again, in order, over its result, so a walk never undoes a newer transition. Listeners hear `full` after a walk and
  * `rows` with the ids a transition changed.
  */
 import { getJson, query, type NodeSnapshot, type NodesPage, type NodeState } from './api.js';
@@ -120,6 +120,11 @@ export class FleetModel {
 
   private async walk(): Promise<void> {
     if (!this.running) return;
+    if (document.hidden) {
+      // Nobody looks: walk again when the page is shown (transitions still apply meanwhile).
+      document.addEventListener('visibilitychange', () => this.refreshSoon(0), { once: true });
+      return;
+    }
     clearTimeout(this.timer);
     this.abort?.abort();
     const abort = new AbortController();

@@ -182,6 +182,13 @@ describe.skipIf(missing !== undefined)('dashboard in a real browser', () => {
     expect(reached).toContain('filter-id');
     expect(reached).toContain('grid');
     expect(reached.indexOf('filter-id')).toBeLessThan(reached.indexOf('grid'));
+    // The state map takes focus too: an arrow key names the node under its cursor.
+    await page.focus('.map-canvas');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() =>
+      /victim-1: dead/.test(document.querySelector('.pointed')?.textContent ?? ''),
+    );
+    await page.focus('.vt-viewport');
     await page.keyboard.press('Home');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => location.hash === '#/node/victim-1');
