@@ -23,12 +23,16 @@ export const TIMING = [
 
 export type Monitor = CliProcess & { udp: number; tcp: number; http: number };
 
-/** `count` agents `<prefix><i>` sending to `udp://127.0.0.1:<port>` every `intervalMs`. */
+/**
+ * `count` agents `<prefix><i>` sending to `udp://127.0.0.1:<port>` every `intervalMs`, signing
+ * with the keys of `keyFile` when given (SIGHUP the fleet to read it again).
+ */
 export async function startFleet(
   port: number,
   prefix: string,
   count: number,
   intervalMs = 100,
+  keyFile?: string,
 ): Promise<CliProcess> {
   const child = spawn(
     process.execPath,
@@ -40,6 +44,7 @@ export async function startFleet(
       prefix,
       String(count),
       String(intervalMs),
+      ...(keyFile !== undefined ? [keyFile] : []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
