@@ -135,12 +135,26 @@ describe.skipIf(missing !== undefined)('dashboard in a real browser', () => {
     await rowTurns(page, 'victim-1', 'alive');
     await page.evaluate(() => (window['kept'] = true));
 
-    // The filter narrows the table to the matching row.
+    // The filters narrow the table: by a part of the id, and by tag (a node registered with
+    // tags, never heard from, joins the page from the stream).
+    const rowCount = (n: number) =>
+      page.waitForFunction(
+        (n) => document.querySelector('.vt-viewport')?.getAttribute('aria-rowcount') === String(n),
+        n + 1,
+      );
     await page.fill('#filter-id', 'victim');
-    await page.waitForFunction(
-      () => document.querySelector('.vt-viewport')?.getAttribute('aria-rowcount') === '2',
-    );
+    await rowCount(1);
     await page.fill('#filter-id', '');
+    await fetch(`${base}/v1/nodes`, {
+      method: 'POST',
+      body: JSON.stringify({ id: 'db-1', tags: ['db', 'eu'] }),
+    });
+    await rowTurns(page, 'db-1', 'unknown');
+    await page.fill('#filter-tag', 'db');
+    await rowCount(1);
+    await page.fill('#filter-tag', '');
+    await fetch(`${base}/v1/nodes/db-1`, { method: 'DELETE' });
+    await rowCount(21);
 
     const killedAt = Date.now();
     victim.child.kill('SIGKILL');
@@ -227,6 +241,13 @@ describe.skipIf(missing !== undefined)('dashboard in a real browser', () => {
     await page.waitForSelector('table.events tbody tr.tr-dead');
     expect(await page.textContent('table.events tbody tr.tr-dead')).toContain('victim-1');
     await shot(page, 'events');
+    // Filtered by the state entered: only the death.
+    await page.selectOption('#events-state', 'dead');
+    await page.click('form.filters button[type=submit]');
+    await page.waitForFunction(
+      () => document.querySelectorAll('table.events tbody tr').length === 1,
+    );
+    await page.selectOption('#events-state', '');
     await page.evaluate(() => (location.hash = '#/quality'));
     await page.waitForFunction(() =>
       /recording arrivals/.test(document.querySelector('main')?.textContent ?? ''),
