@@ -24,7 +24,8 @@ export {
   type NodeTableOptions,
   type ReceiveOutcome,
 } from './membership/node-table.js';
-export * from './membership/types.js';
+export { NODE_STATES } from './membership/types.js';
+export type * from './membership/types.js';
 export type { DetectorExplanation, DetectorKind, FailureDetector } from './detectors/detector.js';
 export type { DetectorSpec } from './detectors/spec.js';
 export { DETECTOR_KINDS, createDetector, parseDetectorSpec } from './detectors/registry.js';

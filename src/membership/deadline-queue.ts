@@ -66,6 +66,16 @@ export class DeadlineQueue {
     else if (dueMs > old) this.siftDown(pos, slot, dueMs);
   }
 
+  /**
+   * Inserts `slot`, or moves its deadline earlier; a later `dueMs` leaves the earlier one queued
+   * (the node table re-checks it when due, instead of a sift down on every heartbeat).
+   */
+  setEarlier(slot: number, dueMs: number): void {
+    const pos = slot < this.posBySlot.length ? (this.posBySlot[slot] as number) : -1;
+    if (pos >= 0 && !(dueMs < (this.heapDue[pos] as number))) return;
+    this.set(slot, dueMs);
+  }
+
   /** Removes `slot`'s deadline if it has one; O(log n). Returns whether it had one. */
   delete(slot: number): boolean {
     if (!this.has(slot)) return false;

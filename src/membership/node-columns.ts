@@ -4,16 +4,28 @@
  * GC to trace); only values that are objects (id, detector, address, tags, payload) live in
  * plain arrays. `NaN` stands for "not known" in the Float64 columns. All columns grow together by
  * doubling. docs/MEMBERSHIP.md adds up the bytes per node.
+ *
+ * It also keeps the slots' bookkeeping: which slot holds which node id, the free list, the
+ * count of nodes in each state and the list of slots changed since the last checkpoint.
  */
 import type { FailureDetector } from '../detectors/detector.js';
 import type { Payload } from '../protocol/message.js';
+import { NODE_STATES, TRANSITION_REASONS, type NodeState, type TransitionReason } from './types.js';
 
 /** A node's state as a small integer: its index in NODE_STATES (types.ts). */
-export const UNKNOWN = 0;
-export const ALIVE = 1;
-export const SUSPECT = 2;
-export const DEAD = 3;
-export const LEFT = 4;
+export const STATE_CODE = Object.freeze(
+  Object.fromEntries(NODE_STATES.map((state, code) => [state, code])),
+) as Readonly<Record<NodeState, number>>;
+export const UNKNOWN = STATE_CODE.unknown;
+export const ALIVE = STATE_CODE.alive;
+export const SUSPECT = STATE_CODE.suspect;
+export const DEAD = STATE_CODE.dead;
+export const LEFT = STATE_CODE.left;
+
+/** A transition reason as a small integer: its index in TRANSITION_REASONS (types.ts). */
+export const REASON_CODE = Object.freeze(
+  Object.fromEntries(TRANSITION_REASONS.map((reason, code) => [reason, code])),
+) as Readonly<Record<TransitionReason, number>>;
 
 /** Bits of `flags`. */
 /** Changed by heartbeats since the monitor last saved it (checkpoint). */
@@ -54,6 +66,16 @@ export class NodeColumns {
   tags: (readonly string[])[];
   payloads: (Payload | null)[];
 
+  /** The slot of every node in the table, by id. */
+  readonly slotById = new Map<string, number>();
+  /** One more than the highest slot ever used: slots at and beyond it were never used. */
+  end = 0;
+  private readonly freeSlots: number[] = [];
+  /** Nodes in each state, by state code. */
+  private readonly stateCounts = NODE_STATES.map(() => 0);
+  /** Slots whose FLAG_DIRTY was set since `takeDirty` last ran (may hold freed slots). */
+  private dirtySlots: number[] = [];
+
   constructor(initialCapacity = 1024) {
     this.capacity = Math.max(1, initialCapacity);
     const n = this.capacity;
@@ -78,8 +100,80 @@ export class NodeColumns {
     this.payloads = [];
   }
 
+  /** Nodes in the table. */
+  get size(): number {
+    return this.slotById.size;
+  }
+
+  /** A slot for a new node `id` (a freed one, or the next): `unknown`, never heard from. */
+  allocate(id: string, intervalMs: number, nowMs: number): number {
+    const slot = this.freeSlots.pop() ?? this.end++;
+    this.init(slot, id, intervalMs, nowMs);
+    this.slotById.set(id, slot);
+    this.count(UNKNOWN, 1);
+    return slot;
+  }
+
+  /** Gives the slot of a node leaving the table back to the free list. */
+  free(slot: number): void {
+    this.slotById.delete(this.ids[slot] as string);
+    this.count(this.state[slot] as number, -1);
+    this.release(slot);
+    this.freeSlots.push(slot);
+  }
+
+  /** Puts `slot` in state `to` (a code), entered at `nowMs` for `reason`, keeping the counts. */
+  setState(slot: number, to: number, reason: TransitionReason, nowMs: number): void {
+    this.count(this.state[slot] as number, -1);
+    this.count(to, 1);
+    this.state[slot] = to;
+    this.stateReason[slot] = REASON_CODE[reason];
+    this.stateSinceMs[slot] = nowMs;
+  }
+
+  /** Nodes in each state. */
+  counts(): Record<NodeState, number> {
+    const [unknown, alive, suspect, dead, left] = this.stateCounts as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    return { unknown, alive, suspect, dead, left };
+  }
+
+  /** Marks `slot` changed since the last checkpoint (FLAG_DIRTY) and clears FLAG_RESTORED. */
+  markHeard(slot: number): void {
+    const flags = this.flags[slot] as number;
+    if ((flags & FLAG_DIRTY) === 0) this.dirtySlots.push(slot);
+    this.flags[slot] = (flags | FLAG_DIRTY) & ~FLAG_RESTORED;
+  }
+
+  /** Ids of up to `max` dirty nodes, marked saved (see NodeTable.takeDirty). */
+  takeDirty(max: number): string[] {
+    const ids: string[] = [];
+    while (ids.length < max && this.dirtySlots.length > 0) {
+      const slot = this.dirtySlots.pop() as number;
+      if (((this.flags[slot] as number) & FLAG_DIRTY) === 0) continue;
+      this.flags[slot] = (this.flags[slot] as number) & ~FLAG_DIRTY;
+      const id = this.ids[slot];
+      if (id !== undefined) ids.push(id);
+    }
+    return ids;
+  }
+
+  /** Entries waiting for `takeDirty`. */
+  get dirtyCount(): number {
+    return this.dirtySlots.length;
+  }
+
+  private count(state: number, by: number): void {
+    this.stateCounts[state] = (this.stateCounts[state] as number) + by;
+  }
+
   /** Makes room for `slot` (doubling), then resets it to a node never heard from. */
-  init(slot: number, id: string, intervalMs: number, nowMs: number): void {
+  private init(slot: number, id: string, intervalMs: number, nowMs: number): void {
     if (slot >= this.capacity) this.grow(slot + 1);
     this.lastArrivalMs[slot] = NaN;
     this.lastArrivalWallMs[slot] = NaN;
@@ -106,7 +200,7 @@ export class NodeColumns {
    * Drops the object references of a freed slot so the GC can take them, and gives the
    * detector's pooled storage back (`dispose`).
    */
-  release(slot: number): void {
+  private release(slot: number): void {
     this.ids[slot] = undefined;
     this.detectors[slot]?.dispose?.();
     this.detectors[slot] = undefined;

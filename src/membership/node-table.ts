@@ -2,48 +2,59 @@
  * The node table: every node a monitor knows, its lifecycle state (unknown → alive → suspect →
  * dead, plus left), its detector, and one deadline per node in a single priority queue with a
  * single clock timer for the earliest one. A heartbeat costs one map lookup, one detector update
- * and one O(log n) queue update; nothing runs per node per tick. docs/MEMBERSHIP.md describes
- * the states, the deadline queue, the pause guard and the memory per node.
+ * and one O(log n) queue update; nothing runs per node per tick. It applies what its parts
+ * decide: arrival.ts what a heartbeat's seq means, lifecycle.ts what comes next for a node,
+ * deadline-timer.ts when a deadline is due, node-columns.ts where a node is kept.
+ * docs/MEMBERSHIP.md describes the states, the deadline queue, the pause guard and the memory
+ * per node.
  */
-import type { Clock, TimerHandle } from '../core/clock.js';
-import {
-  DEFAULT_DETECTOR,
-  DEFAULT_INTERVAL_MS,
-  PAUSE_TOLERANCE_MS,
-  defaultDeadAfterMs,
-  defaultPauseGraceMs,
-  defaultStartupGraceMs,
-} from '../core/defaults.js';
+import type { Clock } from '../core/clock.js';
 import { TypedEmitter } from '../core/emitter.js';
 import { ConfigError, HeartbeatError, LimitError, UnknownNodeError } from '../core/errors.js';
-import {
-  MAX_HEARTBEAT_INTERVAL_MS,
-  MAX_NODES,
-  MAX_TRANSITIONS_PER_TICK,
-  MAX_WARMUP_SAMPLES,
-} from '../core/limits.js';
+import { MAX_NODES, MAX_WARMUP_SAMPLES } from '../core/limits.js';
 import type { DetectorContext, FailureDetector } from '../detectors/detector.js';
 import { SamplePool } from '../detectors/sample-pool.js';
-import type { DetectorSpec } from '../detectors/spec.js';
 import type { Message, Payload } from '../protocol/message.js';
 import { checkIntervalMs, checkNodeId } from '../protocol/validate.js';
 import { classifyArrival, classifyLeave, type ArrivalHistory } from './arrival.js';
 import { DeadlineQueue } from './deadline-queue.js';
+import { DeadlineTimer } from './deadline-timer.js';
 import { describeStatus } from './describe-status.js';
 import { defaultDetectorFactory, type DetectorFactory } from './detector-factory.js';
 import {
+  heartbeatStep,
+  nextStep,
+  stateDeadline,
+  type DeadlineRule,
+  type LifecycleEvent,
+  type LifecycleFacts,
+  type LifecycleStep,
+} from './lifecycle.js';
+import {
   ALIVE,
   DEAD,
-  FLAG_DIRTY,
   FLAG_RESTORED,
   LEFT,
   NO_TAGS,
   NodeColumns,
+  REASON_CODE,
+  STATE_CODE,
   SUSPECT,
   UNKNOWN,
 } from './node-columns.js';
 import {
+  deadAfterFor,
+  nonNegative,
+  positive,
+  resolveSettings,
+  startupGraceFor,
+  type NodeTableOptions,
+  type ResolvedSettings,
+  type TableSettings,
+} from './table-settings.js';
+import {
   NODE_STATES,
+  TRANSITION_REASONS,
   type Evidence,
   type NodeEvents,
   type NodeLifecycle,
@@ -53,75 +64,11 @@ import {
   type NodeState,
   type NodeTransition,
   type RestoredNode,
+  type TransitionEventName,
   type TransitionReason,
 } from './types.js';
 
-export interface NodeTableOptions {
-  /**
-   * Detector for every node unless `detectorFor` says otherwise.
-   * @default DEFAULT_DETECTOR (core/defaults.ts), `{ kind: 'phi-accrual' }`: adapts to each
-   * sender's observed jitter.
-   */
-  detector?: DetectorSpec;
-  /** Per-node choice (groups by tag or id prefix); return undefined for the default. */
-  detectorFor?: (nodeId: string, tags: readonly string[]) => DetectorSpec | undefined;
-  /**
-   * Interval assumed for senders that don't say theirs (text lines, bare pings).
-   * @default DEFAULT_INTERVAL_MS (core/defaults.ts), 1000: the agent's default interval.
-   */
-  defaultIntervalMs?: number;
-  /**
-   * suspect → dead after this long.
-   * @default defaultDeadAfterMs(the node's interval), 10 intervals (core/defaults.ts): ten
-   * heartbeats missed in a row after suspicion is a crash, not a hiccup.
-   */
-  deadAfterMs?: number;
-  /**
-   * A registered (or restored) node never heard from within this time is dead ('never-came-up').
-   * @default defaultStartupGraceMs(the node's interval), max(30 000, 3 intervals)
-   * (core/defaults.ts): time for an agent to start after its registration.
-   */
-  startupGraceMs?: number;
-  /**
-   * Pause guard: the deadline timer firing later than due by more than this means the monitor
-   * itself stalled (GC, SIGSTOP, VM pause, an overloaded event loop).
-   * @default PAUSE_TOLERANCE_MS (core/defaults.ts), 500: far above timer jitter and the GC
-   * pauses of a healthy process, well below a heartbeat interval.
-   */
-  pauseToleranceMs?: number;
-  /**
-   * After a detected stall, convictions wait this long so heartbeats queued in socket buffers
-   * while the monitor was blind get read first.
-   * @default defaultPauseGraceMs(defaultIntervalMs), 2 intervals (core/defaults.ts): every
-   * live sender has sent at least one heartbeat by then.
-   */
-  pauseGraceMs?: number;
-  /**
-   * A node `dead` or `left` this long is removed from the table (`node:removed`, reason
-   * `expired`); its history stays. @default undefined: kept until removed.
-   */
-  forgetAfterMs?: number;
-  /** @default MAX_NODES from core/limits.ts. */
-  maxNodes?: number;
-  /**
-   * Receives errors thrown by event listeners (they never stop the table or other listeners).
-   * @default counted in `counters().listenerErrors` and otherwise ignored.
-   */
-  onListenerError?: (error: unknown) => void;
-}
-
-/** The settings `reconfigure` may change: the timing and detector ones. */
-export type TableSettings = Pick<
-  NodeTableOptions,
-  | 'detector'
-  | 'detectorFor'
-  | 'defaultIntervalMs'
-  | 'deadAfterMs'
-  | 'forgetAfterMs'
-  | 'startupGraceMs'
-  | 'pauseToleranceMs'
-  | 'pauseGraceMs'
->;
+export type { NodeTableOptions, TableSettings } from './table-settings.js';
 
 /** What the table made of one message. */
 export type ReceiveOutcome =
@@ -166,26 +113,7 @@ export interface NodeTableComponents {
   createDetector?: DetectorFactory;
 }
 
-/** NodeEvents as a type alias (the emitter needs an index-compatible type, not an interface). */
-type EventMap = { [K in keyof NodeEvents]: NodeEvents[K] };
-
 const MAX_U32 = 0xffff_ffff;
-
-/** Reason codes stored per node (index = code). */
-const REASONS: readonly TransitionReason[] = [
-  'registered',
-  'first-heartbeat',
-  'heartbeat',
-  'detector',
-  'dead-grace-expired',
-  'never-came-up',
-  'restarted',
-  'leave',
-  'reported-failure',
-  'removed',
-  'expired',
-];
-const REASON_CODE = new Map(REASONS.map((r, i) => [r, i]));
 
 const isU32 = (v: unknown): boolean =>
   v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_U32);
@@ -210,11 +138,15 @@ const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
 const signedAtMs = (m: Message): number | undefined =>
   m.authKeyId === undefined ? undefined : m.sentAtMs;
 
+const isReason = (reason: unknown): reason is TransitionReason =>
+  (TRANSITION_REASONS as readonly unknown[]).includes(reason);
+
 export class NodeTable {
   private readonly clock: Clock;
   private readonly createDetector: DetectorFactory;
-  private readonly emitter: TypedEmitter<EventMap>;
+  private readonly emitter: TypedEmitter<NodeEvents>;
   private readonly queue = new DeadlineQueue();
+  private readonly timer: DeadlineTimer;
   private readonly cols = new NodeColumns();
   /**
    * The detectors' sample windows, in shared slabs instead of a typed array per node; a
@@ -229,12 +161,6 @@ export class NodeTable {
   private readonly contextBase: Pick<DetectorContext, 'samplePool'> = {
     samplePool: this.samplePool,
   };
-  private readonly slotById = new Map<string, number>();
-  private readonly freeSlots: number[] = [];
-  /** Slots whose FLAG_DIRTY was set since `takeDirty` last ran (may hold freed slots). */
-  private dirtySlots: number[] = [];
-  private nextSlot = 0;
-  private readonly stateCounts = [0, 0, 0, 0, 0];
   private readonly stats: NodeTableCounters = {
     duplicates: 0,
     stale: 0,
@@ -247,22 +173,9 @@ export class NodeTable {
     detectorErrors: 0,
   };
 
-  // The settings, set by `settle` (from the constructor and `reconfigure`).
-  private detector!: DetectorSpec;
-  private detectorFor: NodeTableOptions['detectorFor'];
-  private defaultIntervalMs!: number;
-  private deadAfterMs: number | undefined;
-  private forgetAfterMs: number | undefined;
-  private startupGraceMs: number | undefined;
-  private pauseToleranceMs!: number;
-  private pauseGraceMs!: number;
+  /** The timing and detector settings (from the constructor, then from `reconfigure`). */
+  private settings: ResolvedSettings;
   private readonly maxNodes: number;
-
-  private timer: TimerHandle | undefined;
-  /** When the armed timer is due (Infinity when none is armed); lateness is measured from it. */
-  private armedDueMs = Infinity;
-  /** No conviction before this monotonic time. */
-  private deferredUntilMs = -Infinity;
   private stopped = false;
   /**
    * Runs of refused heartbeats (arrival.ts) by slot: rare, so kept aside instead of in a column;
@@ -280,52 +193,42 @@ export class NodeTable {
     refusedRunSeq: 0,
     newestWallMs: null,
   };
-  /** The timer callback, bound once (no closure per arming). */
-  private readonly onTimerBound = (): void => this.onTimer();
+  /** Scratch input of nextStep; `forgets` follows the settings, the rest is set per question. */
+  private readonly facts: LifecycleFacts = {
+    suspected: false,
+    firstHeartbeat: false,
+    forgets: false,
+  };
 
   constructor(components: NodeTableComponents, init: NodeTableOptions = {}) {
     this.clock = components.clock;
     this.createDetector = components.createDetector ?? defaultDetectorFactory;
     const onListenerError = init.onListenerError;
-    this.emitter = new TypedEmitter<EventMap>((error) => {
+    this.emitter = new TypedEmitter<NodeEvents>((error) => {
       this.stats.listenerErrors++;
       onListenerError?.(error);
     });
-    this.settle(init);
+    this.settings = this.checked(resolveSettings(init));
+    this.facts.forgets = this.settings.forgetAfterMs !== undefined;
+    this.timer = new DeadlineTimer(
+      this.clock,
+      this.queue,
+      {
+        due: (slot, now) => this.due(slot, now),
+        stalled: () => {
+          this.stats.stalls++;
+        },
+        deferred: (event) => this.emitter.emit('convictions:deferred', event),
+      },
+      this.settings,
+    );
     this.maxNodes = Math.min(MAX_NODES, nonNegative('maxNodes', init.maxNodes) ?? MAX_NODES);
   }
 
-  /**
-   * Takes the timing and detector settings (the constructor's, and `reconfigure`'s). Checks
-   * everything first, the default detector spec included (ConfigError), then changes nothing
-   * or all.
-   */
-  private settle(init: TableSettings): void {
-    const defaultIntervalMs =
-      positive('defaultIntervalMs', init.defaultIntervalMs) ?? DEFAULT_INTERVAL_MS;
-    if (defaultIntervalMs > MAX_HEARTBEAT_INTERVAL_MS) {
-      throw new ConfigError(
-        `defaultIntervalMs must be at most ${MAX_HEARTBEAT_INTERVAL_MS} ms (MAX_HEARTBEAT_INTERVAL_MS), got ${defaultIntervalMs}`,
-      );
-    }
-    const detector = init.detector ?? DEFAULT_DETECTOR;
-    const deadAfterMs = nonNegative('deadAfterMs', init.deadAfterMs);
-    const forgetAfterMs = nonNegative('forgetAfterMs', init.forgetAfterMs);
-    const startupGraceMs = nonNegative('startupGraceMs', init.startupGraceMs);
-    const pauseToleranceMs =
-      nonNegative('pauseToleranceMs', init.pauseToleranceMs) ?? PAUSE_TOLERANCE_MS;
-    const pauseGraceMs =
-      nonNegative('pauseGraceMs', init.pauseGraceMs) ?? defaultPauseGraceMs(defaultIntervalMs);
-    // Refuse a bad default spec now (ConfigError) rather than on some node's first heartbeat.
-    this.createDetector(detector, { intervalMs: defaultIntervalMs }).dispose?.();
-    this.detector = detector;
-    this.detectorFor = init.detectorFor;
-    this.defaultIntervalMs = defaultIntervalMs;
-    this.deadAfterMs = deadAfterMs;
-    this.forgetAfterMs = forgetAfterMs;
-    this.startupGraceMs = startupGraceMs;
-    this.pauseToleranceMs = pauseToleranceMs;
-    this.pauseGraceMs = pauseGraceMs;
+  /** Refuses a bad default detector spec now (ConfigError) rather than on a first heartbeat. */
+  private checked(settings: ResolvedSettings): ResolvedSettings {
+    this.createDetector(settings.detector, { intervalMs: settings.defaultIntervalMs }).dispose?.();
+    return settings;
   }
 
   /**
@@ -337,10 +240,12 @@ export class NodeTable {
    */
   reconfigure(init: TableSettings, replaceDetectors: boolean): void {
     this.assertRunning();
-    this.settle(init);
+    this.settings = this.checked(resolveSettings(init));
+    this.timer.settings = this.settings;
+    this.facts.forgets = this.settings.forgetAfterMs !== undefined;
     const c = this.cols;
     const now = this.clock.monotonicMs();
-    for (const slot of this.slotById.values()) {
+    for (const slot of c.slotById.values()) {
       const old = c.detectors[slot];
       if (replaceDetectors && old !== undefined) {
         const fresh = this.newDetector(slot);
@@ -355,27 +260,7 @@ export class NodeTable {
       }
       this.requeue(slot, now);
     }
-    this.arm();
-  }
-
-  /** The deadline of `slot` from its own times and the current settings. */
-  private requeue(slot: number, now: number): void {
-    const c = this.cols;
-    const state = c.state[slot] as number;
-    const since = c.stateSinceMs[slot] as number;
-    if (state === UNKNOWN) {
-      this.queue.set(slot, Math.max(now, since + this.startupGraceFor(slot)));
-    } else if (state === ALIVE) {
-      const due = c.detectors[slot]?.suspectAtMs() ?? Infinity;
-      if (due === Infinity) this.queue.delete(slot);
-      else this.queue.set(slot, due);
-    } else if (state === SUSPECT) {
-      this.queue.set(slot, Math.max(now, since + this.deadAfterFor(slot)));
-    } else if (this.forgetAfterMs !== undefined) {
-      this.queue.set(slot, Math.max(now, since + this.forgetAfterMs));
-    } else {
-      this.queue.delete(slot);
-    }
+    this.timer.arm();
   }
 
   on<K extends keyof NodeEvents>(name: K, listener: (e: NodeEvents[K]) => void): () => void {
@@ -383,7 +268,7 @@ export class NodeTable {
   }
 
   get size(): number {
-    return this.slotById.size;
+    return this.cols.size;
   }
 
   /**
@@ -398,19 +283,19 @@ export class NodeTable {
     this.assertRunning();
     checkId(nodeId);
     const intervalMs = checkedInterval(info.intervalMs);
-    const existing = this.slotById.get(nodeId);
+    const existing = this.cols.slotById.get(nodeId);
     if (existing !== undefined) {
       this.updateInfo(existing, info.address, info.tags, intervalMs);
       return this.snapshot(existing, this.clock.monotonicMs());
     }
     this.assertRoom();
     const now = this.clock.monotonicMs();
-    const slot = this.allocate(nodeId, intervalMs ?? this.defaultIntervalMs, now);
+    const slot = this.allocate(nodeId, intervalMs ?? this.settings.defaultIntervalMs, now);
     this.updateInfo(slot, info.address, info.tags, undefined);
-    this.cols.stateReason[slot] = REASON_CODE.get('registered') as number;
-    this.queue.set(slot, now + this.startupGraceFor(slot));
+    this.cols.stateReason[slot] = REASON_CODE.registered;
+    this.setDeadline(slot, 'startup-grace', now, now);
     this.emitTransition('node:joined', slot, UNKNOWN, 'registered', now);
-    this.arm();
+    this.timer.arm();
     return this.snapshot(slot, now);
   }
 
@@ -434,33 +319,34 @@ export class NodeTable {
     this.assertRunning();
     checkId(record.id);
     const intervalMs = positive('intervalMs', record.intervalMs);
-    const existing = this.slotById.get(record.id);
+    const c = this.cols;
+    const existing = c.slotById.get(record.id);
     if (existing !== undefined) {
       this.updateInfo(existing, record.address ?? undefined, record.tags, undefined);
       return;
     }
     this.assertRoom();
     const now = this.clock.monotonicMs();
-    const c = this.cols;
-    const slot = this.allocate(record.id, intervalMs ?? this.defaultIntervalMs, now);
+    const slot = this.allocate(record.id, intervalMs ?? this.settings.defaultIntervalMs, now);
     this.updateInfo(slot, record.address ?? undefined, record.tags, undefined);
-    c.stateReason[slot] = REASON_CODE.get('registered') as number;
+    c.stateReason[slot] = REASON_CODE.registered;
     if (isU32(record.incarnation ?? undefined)) c.incarnation[slot] = record.incarnation ?? NaN;
     if (isU32(record.lastSeq ?? undefined)) c.lastSeq[slot] = record.lastSeq ?? NaN;
-    const state = record.state === undefined ? UNKNOWN : NODE_STATES.indexOf(record.state);
-    if (record.state === undefined || state < 0) {
-      this.queue.set(slot, now + this.startupGraceFor(slot));
-      this.arm();
-      return;
-    }
-    // Wall times of the stored record as this process's monotonic times.
+    const state = record.state === undefined ? -1 : NODE_STATES.indexOf(record.state);
+    if (state >= 0) this.restoreLifecycle(slot, state, record, now);
+    this.requeue(slot, now);
+    this.timer.arm();
+  }
+
+  /** The stored lifecycle of a restored node, its wall times as this process's monotonic ones. */
+  private restoreLifecycle(slot: number, state: number, record: RestoredNode, now: number): void {
+    const c = this.cols;
     const wallNow = this.clock.wallMs();
     const mono = (wall: number | null | undefined): number =>
       wall === null || wall === undefined || !Number.isFinite(wall)
         ? NaN
         : now - Math.max(0, wallNow - wall);
-    const reason = REASON_CODE.get(record.stateReason as TransitionReason);
-    this.setState(slot, state, REASONS[reason ?? 0] as TransitionReason, now);
+    c.setState(slot, state, isReason(record.stateReason) ? record.stateReason : 'registered', now);
     c.stateSinceMs[slot] = Number.isNaN(mono(record.stateSinceWallMs))
       ? now
       : mono(record.stateSinceWallMs);
@@ -480,23 +366,6 @@ export class NodeTable {
       warmUp(detector, record.warmupMs ?? [], now);
       c.detectors[slot] = detector;
     }
-    if (state === UNKNOWN) {
-      this.queue.set(
-        slot,
-        Math.max(now, (c.stateSinceMs[slot] as number) + this.startupGraceFor(slot)),
-      );
-    } else if (state === ALIVE) {
-      this.refreshDeadline(slot, (c.detectors[slot] as FailureDetector).suspectAtMs());
-    } else if (state === SUSPECT) {
-      this.queue.set(
-        slot,
-        Math.max(now, (c.stateSinceMs[slot] as number) + this.deadAfterFor(slot)),
-      );
-    } else if (this.forgetAfterMs !== undefined) {
-      // dead or left: forgotten `forgetAfterMs` after it got there, restart or not
-      this.queue.set(slot, Math.max(now, (c.stateSinceMs[slot] as number) + this.forgetAfterMs));
-    }
-    this.arm();
   }
 
   /**
@@ -504,7 +373,7 @@ export class NodeTable {
    * times (monotonic times mean nothing to the next process); undefined for an unknown id.
    */
   lifecycle(nodeId: string): NodeLifecycle | undefined {
-    const slot = this.slotById.get(nodeId);
+    const slot = this.cols.slotById.get(nodeId);
     if (slot === undefined) return undefined;
     const c = this.cols;
     const now = this.clock.monotonicMs();
@@ -513,7 +382,7 @@ export class NodeTable {
       Number.isNaN(mono) ? null : wallNow - (now - mono);
     return {
       state: NODE_STATES[c.state[slot] as number] as NodeState,
-      stateReason: REASONS[c.stateReason[slot] as number] as TransitionReason,
+      stateReason: TRANSITION_REASONS[c.stateReason[slot] as number] as TransitionReason,
       stateSinceWallMs: wall(c.stateSinceMs[slot] as number) ?? wallNow,
       failedSinceWallMs: wall(c.failedSinceMs[slot] as number),
       lastArrivalWallMs: orNull(c.lastArrivalWallMs[slot] as number),
@@ -532,44 +401,20 @@ export class NodeTable {
    * saved with the transition itself.
    */
   takeDirty(max: number): string[] {
-    const ids: string[] = [];
-    const c = this.cols;
-    while (ids.length < max && this.dirtySlots.length > 0) {
-      const slot = this.dirtySlots.pop() as number;
-      if (((c.flags[slot] as number) & FLAG_DIRTY) === 0) continue;
-      c.flags[slot] = (c.flags[slot] as number) & ~FLAG_DIRTY;
-      const id = c.ids[slot];
-      if (id !== undefined) ids.push(id);
-    }
-    return ids;
+    return this.cols.takeDirty(max);
   }
 
   /** Nodes changed since they were last taken by `takeDirty`. */
   get dirtyCount(): number {
-    return this.dirtySlots.length;
+    return this.cols.dirtyCount;
   }
 
   /** Removes a node (emits `node:removed`); returns whether it was there. */
   remove(nodeId: string): boolean {
-    const slot = this.slotById.get(nodeId);
+    const slot = this.cols.slotById.get(nodeId);
     if (slot === undefined) return false;
-    this.removeSlot(slot, 'removed', this.clock.monotonicMs());
+    this.apply(slot, this.stepOf(slot, 'remove'), this.clock.monotonicMs(), undefined);
     return true;
-  }
-
-  /** Drops a node from the table, emitting `node:removed` with `reason`. */
-  private removeSlot(slot: number, reason: 'removed' | 'expired', now: number): void {
-    const nodeId = this.cols.ids[slot] as string;
-    const state = this.cols.state[slot] as number;
-    const transition = this.wantsEvent('node:removed')
-      ? this.buildTransition(slot, state, state, reason, now)
-      : undefined;
-    this.queue.delete(slot);
-    this.slotById.delete(nodeId);
-    this.bump(state, -1);
-    this.cols.release(slot);
-    this.freeSlots.push(slot);
-    if (transition !== undefined) this.emit('node:removed', transition);
   }
 
   /** Applies a decoded message (heartbeat or leave). Unregistered senders join on first heartbeat. */
@@ -590,12 +435,11 @@ export class NodeTable {
    * the node. Returns false for an unknown node; true otherwise (also when already dead).
    */
   reportFailure(nodeId: string, note?: string): boolean {
-    const slot = this.slotById.get(nodeId);
+    const slot = this.cols.slotById.get(nodeId);
     if (slot === undefined) return false;
-    if (this.stopped || this.cols.state[slot] === DEAD) return true;
-    const now = this.clock.monotonicMs();
-    this.queue.delete(slot);
-    this.enterFailure(slot, DEAD, 'reported-failure', 'node:dead', now, note);
+    if (this.stopped) return true;
+    this.apply(slot, this.stepOf(slot, 'report'), this.clock.monotonicMs(), note);
+    this.timer.arm();
     return true;
   }
 
@@ -605,23 +449,23 @@ export class NodeTable {
    * extend the deferral. Emits `convictions:deferred`.
    */
   deferConvictions(untilMs: number, reason: string): void {
-    this.defer(untilMs, reason, undefined);
+    this.timer.defer(untilMs, reason);
   }
 
   get(nodeId: string): NodeSnapshot | undefined {
-    const slot = this.slotById.get(nodeId);
+    const slot = this.cols.slotById.get(nodeId);
     return slot === undefined ? undefined : this.snapshot(slot, this.clock.monotonicMs());
   }
 
   /** The evidence behind a node's verdict now (as transitions carry it), or undefined. */
   explain(nodeId: string): Evidence | undefined {
-    const slot = this.slotById.get(nodeId);
+    const slot = this.cols.slotById.get(nodeId);
     return slot === undefined ? undefined : this.evidence(slot, this.clock.monotonicMs());
   }
 
   /** The human status line of a node (see describeStatus); throws UnknownNodeError. */
   status(nodeId: string): string {
-    const slot = this.slotById.get(nodeId);
+    const slot = this.cols.slotById.get(nodeId);
     if (slot === undefined) throw new UnknownNodeError(nodeId);
     const c = this.cols;
     return describeStatus(
@@ -629,7 +473,7 @@ export class NodeTable {
         state: NODE_STATES[c.state[slot] as number] as NodeState,
         lastArrivalMs: orNull(c.lastArrivalMs[slot] as number),
         stateSinceMs: c.stateSinceMs[slot] as number,
-        stateReason: REASONS[c.stateReason[slot] as number] as TransitionReason,
+        stateReason: TRANSITION_REASONS[c.stateReason[slot] as number] as TransitionReason,
       },
       this.clock.monotonicMs(),
     );
@@ -638,8 +482,9 @@ export class NodeTable {
   /** Snapshots of all nodes, sorted by id. */
   list(): NodeSnapshot[] {
     const now = this.clock.monotonicMs();
-    const ids = [...this.slotById.keys()].sort();
-    return ids.map((id) => this.snapshot(this.slotById.get(id) as number, now));
+    const slotById = this.cols.slotById;
+    const ids = [...slotById.keys()].sort();
+    return ids.map((id) => this.snapshot(slotById.get(id) as number, now));
   }
 
   /**
@@ -652,7 +497,7 @@ export class NodeTable {
    */
   page(query: NodePageQuery): NodePage {
     const c = this.cols;
-    const end = this.nextSlot;
+    const end = c.end;
     const state = query.state === undefined ? -1 : NODE_STATES.indexOf(query.state);
     const { tag, prefix } = query;
     const stop = Math.min(end, (query.after ?? -1) + 1 + (query.maxScan ?? Infinity));
@@ -671,14 +516,7 @@ export class NodeTable {
   }
 
   counts(): Record<NodeState, number> {
-    const [unknown, alive, suspect, dead, left] = this.stateCounts as [
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
-    return { unknown, alive, suspect, dead, left };
+    return this.cols.counts();
   }
 
   counters(): NodeTableCounters {
@@ -687,15 +525,13 @@ export class NodeTable {
 
   /** Monotonic ms before which convictions are deferred (-Infinity when never deferred). */
   get convictionsDeferredUntilMs(): number {
-    return this.deferredUntilMs;
+    return this.timer.deferredUntilMs;
   }
 
   /** Cancels the timer; the table accepts no more work. */
   stop(): void {
     this.stopped = true;
-    this.timer?.cancel();
-    this.timer = undefined;
-    this.armedDueMs = Infinity;
+    this.timer.stop();
   }
 
   // --- messages ---------------------------------------------------------------------------
@@ -703,16 +539,8 @@ export class NodeTable {
   private receiveHeartbeat(m: Message, address: string | undefined): ReceiveOutcome {
     const now = this.clock.monotonicMs();
     const c = this.cols;
-    let slot = this.slotById.get(m.nodeId);
-    if (slot === undefined) {
-      if (this.slotById.size >= this.maxNodes) {
-        this.stats.rejectedLimit++;
-        return 'rejected-limit';
-      }
-      slot = this.allocate(m.nodeId, m.intervalMs ?? this.defaultIntervalMs, now);
-      c.stateReason[slot] = REASON_CODE.get('first-heartbeat') as number;
-      this.emitTransition('node:joined', slot, UNKNOWN, 'first-heartbeat', now);
-    }
+    const slot = c.slotById.get(m.nodeId) ?? this.join(m, now);
+    if (slot < 0) return 'rejected-limit';
     const state = c.state[slot] as number;
     const history = this.historyOf(slot, now);
     const refused = this.refusedRuns.size === 0 ? undefined : this.refusedRuns.get(slot);
@@ -752,9 +580,7 @@ export class NodeTable {
       // (After a restore, the gap is what the monitor missed while down, not losses.)
       c.lost[slot] = (c.lost[slot] as number) + verdict.gap;
     }
-    const flags = c.flags[slot] as number;
-    if ((flags & FLAG_DIRTY) === 0) this.dirtySlots.push(slot);
-    c.flags[slot] = (flags | FLAG_DIRTY) & ~FLAG_RESTORED;
+    c.markHeard(slot);
     if (state === UNKNOWN && m.intervalMs !== undefined) c.intervalMs[slot] = m.intervalMs;
     if (m.incarnation !== undefined) c.incarnation[slot] = m.incarnation;
     if (m.seq !== undefined) c.lastSeq[slot] = m.seq;
@@ -766,31 +592,42 @@ export class NodeTable {
       c.detectors[slot] = detector;
     }
     detector.heartbeat(now, m.seq);
-    this.refreshDeadline(slot, detector.suspectAtMs());
 
-    if (state === LEFT) {
-      this.setState(slot, UNKNOWN, 'heartbeat', now);
-      this.emitTransition('node:joined', slot, LEFT, 'heartbeat', now);
-      this.changeState(slot, ALIVE, 'first-heartbeat', 'node:alive', now);
-    } else if (verdict.kind === 'restart') {
-      this.changeState(slot, ALIVE, 'restarted', 'node:restarted', now);
-    } else if (state === UNKNOWN) {
-      this.changeState(slot, ALIVE, 'first-heartbeat', 'node:alive', now);
-    } else if (state === SUSPECT || state === DEAD) {
-      const reason = c.heartbeats[slot] === 1 ? 'first-heartbeat' : 'heartbeat';
-      this.changeState(slot, ALIVE, reason, 'node:recovered', now);
-    }
-    this.arm();
+    const step = heartbeatStep(history.state, verdict.kind === 'restart', c.heartbeats[slot] === 1);
+    // Most heartbeats only move the deadline: that step is taken here, small enough for the
+    // compiler to inline into this hot path; the others go through `apply`.
+    if (step.reason === null && step.deadline === 'suspect-at') {
+      this.refreshDeadline(slot, detector.suspectAtMs());
+    } else this.apply(slot, step, now);
+    this.timer.arm();
     return 'accepted';
+  }
+
+  /** A heartbeat from a node not in the table: its slot, or -1 when the table is full. */
+  private join(m: Message, now: number): number {
+    if (this.cols.size >= this.maxNodes) {
+      this.stats.rejectedLimit++;
+      return -1;
+    }
+    const slot = this.allocate(m.nodeId, m.intervalMs ?? this.settings.defaultIntervalMs, now);
+    this.cols.stateReason[slot] = REASON_CODE['first-heartbeat'];
+    this.emitTransition('node:joined', slot, UNKNOWN, 'first-heartbeat', now);
+    return slot;
   }
 
   private receiveLeave(m: Message, address: string | undefined): ReceiveOutcome {
     const now = this.clock.monotonicMs();
-    const slot = this.slotById.get(m.nodeId);
     const c = this.cols;
-    if (slot === undefined || c.state[slot] === LEFT) {
+    const slot = c.slotById.get(m.nodeId);
+    if (slot === undefined) {
       this.stats.stale++;
-      if (slot !== undefined) c.stale[slot] = (c.stale[slot] as number) + 1;
+      return 'stale';
+    }
+    const step = this.stepOf(slot, 'leave');
+    if (step.event === null) {
+      // Already gone.
+      this.stats.stale++;
+      c.stale[slot] = (c.stale[slot] as number) + 1;
       return 'stale';
     }
     // The replay rules of heartbeats (arrival.ts): an old or repeated leave is refused.
@@ -809,13 +646,11 @@ export class NodeTable {
     else if (verdict.kind === 'fresh' && m.seq !== undefined) c.lastSeq[slot] = m.seq;
     if (m.incarnation !== undefined) c.incarnation[slot] = m.incarnation;
     if (address !== undefined) c.addresses[slot] = address;
-    this.queue.delete(slot);
-    c.failedSinceMs[slot] = NaN;
-    this.changeState(slot, LEFT, 'leave', 'node:left', now);
+    this.apply(slot, step, now);
     // The detector's history ends here; a rejoin starts a new one.
     c.detectors[slot]?.dispose?.();
     c.detectors[slot] = undefined;
-    this.arm();
+    this.timer.arm();
     return 'left';
   }
 
@@ -854,170 +689,148 @@ export class NodeTable {
     }
   }
 
-  // --- deadlines and the one timer ----------------------------------------------------------
+  // --- the lifecycle and deadlines ----------------------------------------------------------
+
+  /** The lifecycle's answer for `slot` on `event`, with the facts as set by the caller. */
+  private stepOf(slot: number, event: LifecycleEvent): LifecycleStep {
+    return nextStep(NODE_STATES[this.cols.state[slot] as number] as NodeState, event, this.facts);
+  }
+
+  /** The deadline of `slot` passed at `now` (the deadline timer's `due`). */
+  private due(slot: number, now: number): void {
+    if (this.cols.state[slot] === ALIVE) {
+      this.facts.suspected = (this.cols.detectors[slot]?.suspectAtMs() ?? Infinity) <= now;
+    }
+    this.apply(slot, this.stepOf(slot, 'deadline'), now);
+  }
 
   /**
-   * Keeps one timer, due at the earliest of the queue head and the end of a deferral. It is
-   * re-armed only when that time moves earlier than the armed one (or nothing is left to wait
-   * for); when it moves later the armed timer fires early, finds nothing due and re-arms, which
-   * is cheaper than cancelling a timer on every heartbeat to the head node.
+   * Takes a lifecycle step at `now`: the node's next deadline first, then its state, then the
+   * events (a rejoin's `node:joined` before the step's own). The caller re-arms the timer.
    */
-  private arm(): void {
-    if (this.stopped) return;
-    const target = Math.max(this.queue.peekDueMs(), this.deferredUntilMs);
-    if (target === Infinity) {
-      if (this.timer !== undefined) {
-        this.timer.cancel();
-        this.timer = undefined;
-        this.armedDueMs = Infinity;
-      }
+  private apply(slot: number, step: LifecycleStep, now: number, note?: string): void {
+    if (step.removes) {
+      this.removeSlot(slot, step.reason as 'removed' | 'expired', now);
       return;
     }
-    if (this.timer !== undefined && this.armedDueMs <= target) return;
-    this.timer?.cancel();
-    const now = this.clock.monotonicMs();
-    // Lateness is measured from when the timer could have fired at the earliest.
-    this.armedDueMs = Math.max(target, now);
-    this.timer = this.clock.setTimeout(this.onTimerBound, this.armedDueMs - now);
-  }
-
-  /**
-   * The timer callback. The pause guard: if it runs more than pauseToleranceMs after it was
-   * due, the monitor itself was blind (stalled) for that long, so heartbeats may be waiting in
-   * socket buffers; convictions are deferred by pauseGraceMs instead of made now. Otherwise
-   * every deadline that is due is processed: a transition, or a re-check of a node heard from
-   * since (at most MAX_TRANSITIONS_PER_TICK deadlines per callback, so heartbeats get read
-   * between batches).
-   */
-  private onTimer(): void {
-    const dueMs = this.armedDueMs;
-    this.timer = undefined;
-    this.armedDueMs = Infinity;
-    if (this.stopped) return;
-    const now = this.clock.monotonicMs();
-    const lateMs = now - dueMs;
-    if (lateMs > this.pauseToleranceMs) {
-      this.stats.stalls++;
-      this.defer(now + this.pauseGraceMs, 'stall', lateMs);
-      this.arm();
-      return;
+    this.setDeadline(slot, step.deadline, now, now);
+    if (step.reason === null) return;
+    if (step.rejoins) {
+      this.cols.setState(slot, UNKNOWN, 'heartbeat', now);
+      this.emitTransition('node:joined', slot, LEFT, 'heartbeat', now);
     }
-    if (now >= this.deferredUntilMs) {
-      for (let budget = MAX_TRANSITIONS_PER_TICK; budget > 0; budget--) {
-        if (this.queue.peekDueMs() > now) break;
-        this.expire(this.queue.peekSlot(), now);
-      }
-    }
-    this.arm();
+    const event = step.event as TransitionEventName;
+    this.changeState(slot, STATE_CODE[step.to], step.reason, event, now, note);
   }
 
-  /**
-   * After a heartbeat the node is alive and its deadline is the detector's `suspectAtMs`. The
-   * queue may keep an earlier deadline instead (lazy update): `expire` re-checks an alive node
-   * against its detector and re-queues it, so an early deadline costs one spurious check, while
-   * moving the deadline later on every heartbeat would cost a sift to the bottom of the heap each
-   * time (the node heard from is usually the one with the earliest deadline). A deadline that
-   * must move earlier, or a node without one, is updated at once.
-   */
-  private refreshDeadline(slot: number, suspectAtMs: number): void {
-    const queued = this.queue.dueMs(slot);
-    if (suspectAtMs === Infinity) this.queue.delete(slot);
-    else if (queued === undefined || suspectAtMs < queued) this.queue.set(slot, suspectAtMs);
-  }
-
-  /** The deadline of `slot` passed at `now`: the next step of its lifecycle. */
-  private expire(slot: number, now: number): void {
+  /** The deadline of `slot` from its own times and the current settings (restore, reload). */
+  private requeue(slot: number, now: number): void {
     const c = this.cols;
-    const state = c.state[slot] as number;
-    if (state === UNKNOWN) {
-      this.queue.delete(slot);
-      this.enterFailure(slot, DEAD, 'never-came-up', 'node:dead', now, undefined);
-    } else if (state === ALIVE) {
-      const suspectAtMs = c.detectors[slot]?.suspectAtMs() ?? Infinity;
-      if (suspectAtMs > now) {
-        // Heard from since this deadline was queued (see refreshDeadline): not due yet.
-        if (suspectAtMs === Infinity) this.queue.delete(slot);
-        else this.queue.set(slot, suspectAtMs);
+    const state = NODE_STATES[c.state[slot] as number] as NodeState;
+    this.setDeadline(
+      slot,
+      stateDeadline(state, this.facts.forgets),
+      c.stateSinceMs[slot] as number,
+      now,
+    );
+  }
+
+  /**
+   * Queues the deadline `rule` names (lifecycle.ts), counting from `sinceMs`, when the node
+   * entered its state, and never before `now`. After a heartbeat (`suspect-at`) the queue may
+   * keep an earlier deadline instead (lazy update): a due deadline re-checks an alive node
+   * against its detector (`recheck`), so an early deadline costs one spurious check, while moving
+   * the deadline later on every heartbeat would cost a sift to the bottom of the heap each time
+   * (the node heard from is usually the one with the earliest deadline). A deadline that must
+   * move earlier, or a node without one, is updated at once.
+   */
+  private setDeadline(slot: number, rule: DeadlineRule, sinceMs: number, now: number): void {
+    const queue = this.queue;
+    const c = this.cols;
+    switch (rule) {
+      case 'suspect-at':
+        this.refreshDeadline(slot, c.detectors[slot]?.suspectAtMs() ?? Infinity);
+        return;
+      case 'keep':
+        return;
+      case 'none':
+        queue.delete(slot);
+        return;
+      case 'startup-grace':
+        queue.set(slot, Math.max(now, sinceMs + this.startupGraceFor(slot)));
+        return;
+      case 'recheck': {
+        const suspectAtMs = c.detectors[slot]?.suspectAtMs() ?? Infinity;
+        if (suspectAtMs === Infinity) queue.delete(slot);
+        else queue.set(slot, suspectAtMs);
         return;
       }
-      this.queue.set(slot, now + this.deadAfterFor(slot));
-      this.enterFailure(slot, SUSPECT, 'detector', 'node:suspect', now, undefined);
-    } else if (state === SUSPECT) {
-      this.queue.delete(slot);
-      this.enterFailure(slot, DEAD, 'dead-grace-expired', 'node:dead', now, undefined);
-    } else if ((state === DEAD || state === LEFT) && this.forgetAfterMs !== undefined) {
-      // Dead or gone for `forgetAfterMs`: out of the live table (its history stays).
-      this.removeSlot(slot, 'expired', now);
-    } else {
-      this.queue.delete(slot);
+      case 'dead-grace':
+        queue.set(slot, Math.max(now, sinceMs + this.deadAfterFor(slot)));
+        return;
+      case 'forget': {
+        const forgetAfterMs = this.settings.forgetAfterMs;
+        if (forgetAfterMs === undefined) queue.delete(slot);
+        else queue.set(slot, Math.max(now, sinceMs + forgetAfterMs));
+        return;
+      }
     }
   }
 
-  private defer(untilMs: number, reason: string, lateMs: number | undefined): void {
-    if (this.stopped || !(untilMs > this.deferredUntilMs)) return;
-    this.deferredUntilMs = untilMs;
-    this.emitter.emit('convictions:deferred', {
-      atMs: this.clock.monotonicMs(),
-      untilMs,
-      reason,
-      ...(lateMs === undefined ? {} : { lateMs }),
-    });
-    this.arm();
+  /** The `suspect-at` rule: the detector's time, a queued deadline moved only earlier. */
+  private refreshDeadline(slot: number, suspectAtMs: number): void {
+    if (suspectAtMs === Infinity) this.queue.delete(slot);
+    else this.queue.setEarlier(slot, suspectAtMs);
   }
 
   // --- state changes and events -----------------------------------------------------------
 
-  private enterFailure(
-    slot: number,
-    to: number,
-    reason: TransitionReason,
-    event: 'node:suspect' | 'node:dead',
-    now: number,
-    note: string | undefined,
-  ): void {
-    const c = this.cols;
-    if (Number.isNaN(c.failedSinceMs[slot] as number)) c.failedSinceMs[slot] = now;
-    const last = c.lastArrivalMs[slot] as number;
-    const extra: Partial<NodeTransition> = Number.isNaN(last) ? {} : { detectionMs: now - last };
-    if (note !== undefined) extra.note = note;
-    this.changeState(slot, to, reason, event, now, extra);
-  }
-
-  /** Moves `slot` to state `to` and emits `event` plus `transition`. */
+  /**
+   * Moves `slot` to state `to` and emits `event` plus `transition`. Into alive: how long the
+   * node was failed (`downForMs`); into suspect or dead: when the failure began and how long
+   * after the last heartbeat it was detected (`detectionMs`).
+   */
   private changeState(
     slot: number,
     to: number,
     reason: TransitionReason,
-    event: keyof NodeEvents & `node:${string}`,
+    event: TransitionEventName,
     now: number,
-    extra?: Partial<NodeTransition>,
+    note: string | undefined,
   ): void {
     const c = this.cols;
     const from = c.state[slot] as number;
     let downForMs: number | undefined;
+    let detectionMs: number | undefined;
     if (to === ALIVE) {
       const failedSince = c.failedSinceMs[slot] as number;
       if (!Number.isNaN(failedSince)) downForMs = now - failedSince;
       c.failedSinceMs[slot] = NaN;
+    } else if (to === SUSPECT || to === DEAD) {
+      if (Number.isNaN(c.failedSinceMs[slot] as number)) c.failedSinceMs[slot] = now;
+      const last = c.lastArrivalMs[slot] as number;
+      if (!Number.isNaN(last)) detectionMs = now - last;
+    } else if (to === LEFT) {
+      c.failedSinceMs[slot] = NaN;
     }
-    this.setState(slot, to, reason, now);
+    c.setState(slot, to, reason, now);
     if (!this.wantsEvent(event)) return;
     const transition = this.buildTransition(slot, from, to, reason, now);
     if (downForMs !== undefined) transition.downForMs = downForMs;
-    if (extra !== undefined) Object.assign(transition, extra);
+    if (detectionMs !== undefined) transition.detectionMs = detectionMs;
+    if (note !== undefined) transition.note = note;
     this.emit(event, transition);
   }
 
-  private setState(slot: number, to: number, reason: TransitionReason, now: number): void {
-    const c = this.cols;
-    this.bump(c.state[slot] as number, -1);
-    this.bump(to, 1);
-    c.state[slot] = to;
-    c.stateReason[slot] = REASON_CODE.get(reason) as number;
-    c.stateSinceMs[slot] = now;
-    if ((to === DEAD || to === LEFT) && this.forgetAfterMs !== undefined) {
-      this.queue.set(slot, now + this.forgetAfterMs);
-    }
+  /** Drops a node from the table, emitting `node:removed` with `reason`. */
+  private removeSlot(slot: number, reason: 'removed' | 'expired', now: number): void {
+    const state = this.cols.state[slot] as number;
+    const transition = this.wantsEvent('node:removed')
+      ? this.buildTransition(slot, state, state, reason, now)
+      : undefined;
+    this.queue.delete(slot);
+    this.cols.free(slot);
+    if (transition !== undefined) this.emit('node:removed', transition);
   }
 
   /** Emits a transition that does not change the state (`node:joined`). */
@@ -1039,7 +852,7 @@ export class NodeTable {
     return this.emitter.listenerCount(event) > 0 || this.emitter.listenerCount('transition') > 0;
   }
 
-  private emit(event: keyof NodeEvents & `node:${string}`, transition: NodeTransition): void {
+  private emit(event: TransitionEventName, transition: NodeTransition): void {
     this.emitter.emit(event, transition);
     this.emitter.emit('transition', transition);
   }
@@ -1077,16 +890,9 @@ export class NodeTable {
   // --- slots ------------------------------------------------------------------------------
 
   private allocate(id: string, intervalMs: number, now: number): number {
-    const slot = this.freeSlots.pop() ?? this.nextSlot++;
+    const slot = this.cols.allocate(id, intervalMs, now);
     this.refusedRuns.delete(slot);
-    this.cols.init(slot, id, intervalMs, now);
-    this.slotById.set(id, slot);
-    this.bump(UNKNOWN, 1);
     return slot;
-  }
-
-  private bump(state: number, by: number): void {
-    this.stateCounts[state] = (this.stateCounts[state] as number) + by;
   }
 
   private assertRunning(): void {
@@ -1094,7 +900,7 @@ export class NodeTable {
   }
 
   private assertRoom(): void {
-    if (this.slotById.size >= this.maxNodes) {
+    if (this.cols.size >= this.maxNodes) {
       throw new LimitError('MAX_NODES', `the node table is full (${this.maxNodes} nodes)`);
     }
   }
@@ -1121,30 +927,31 @@ export class NodeTable {
     const c = this.cols;
     const context = Object.create(this.contextBase) as DetectorContext;
     context.intervalMs = c.intervalMs[slot] as number;
-    if (this.detectorFor !== undefined) {
+    const { detectorFor } = this.settings;
+    if (detectorFor !== undefined) {
       try {
-        const spec = this.detectorFor(c.ids[slot] as string, c.tags[slot] as readonly string[]);
+        const spec = detectorFor(c.ids[slot] as string, c.tags[slot] as readonly string[]);
         if (spec !== undefined) return this.createDetector(spec, context);
       } catch {
         this.stats.detectorErrors++;
       }
     }
-    return this.createDetector(this.detector, context);
+    return this.createDetector(this.settings.detector, context);
   }
 
   private deadAfterFor(slot: number): number {
-    return this.deadAfterMs ?? defaultDeadAfterMs(this.cols.intervalMs[slot] as number);
+    return deadAfterFor(this.settings, this.cols.intervalMs[slot] as number);
   }
 
   private startupGraceFor(slot: number): number {
-    return this.startupGraceMs ?? defaultStartupGraceMs(this.cols.intervalMs[slot] as number);
+    return startupGraceFor(this.settings, this.cols.intervalMs[slot] as number);
   }
 
   private snapshot(slot: number, now: number): NodeSnapshot {
     const c = this.cols;
     const last = orNull(c.lastArrivalMs[slot] as number);
     const state = NODE_STATES[c.state[slot] as number] as NodeState;
-    const stateReason = REASONS[c.stateReason[slot] as number] as TransitionReason;
+    const stateReason = TRANSITION_REASONS[c.stateReason[slot] as number] as TransitionReason;
     const stateSinceMs = c.stateSinceMs[slot] as number;
     return {
       id: c.ids[slot] as string,
@@ -1181,20 +988,6 @@ function checkedInterval(value: number | undefined): number | undefined {
   if (value === undefined) return undefined;
   const problem = checkIntervalMs(value);
   if (problem !== undefined) throw new ConfigError(problem.message);
-  return value;
-}
-
-function positive(name: string, value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!(value > 0 && Number.isFinite(value)))
-    throw new ConfigError(`${name} must be a positive number of ms, got ${value}`);
-  return value;
-}
-
-function nonNegative(name: string, value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!(value >= 0 && Number.isFinite(value)))
-    throw new ConfigError(`${name} must be a non-negative number, got ${value}`);
   return value;
 }
 

@@ -5,30 +5,70 @@ import type { DetectorExplanation } from '../detectors/detector.js';
 import type { Payload } from '../protocol/message.js';
 
 /**
+ * The states, in the order of their codes (a node's state is stored as its index here):
  * - `unknown`: registered, never heard from ("no heartbeat received yet");
  * - `alive`: heartbeats arrive as expected;
  * - `suspect`: the detector suspects it;
  * - `dead`: suspected for longer than the dead grace, or never came up within the startup grace;
  * - `left`: said goodbye; not a failure.
  */
-export type NodeState = 'unknown' | 'alive' | 'suspect' | 'dead' | 'left';
+export const NODE_STATES = ['unknown', 'alive', 'suspect', 'dead', 'left'] as const;
 
-export const NODE_STATES: readonly NodeState[] = ['unknown', 'alive', 'suspect', 'dead', 'left'];
+export type NodeState = (typeof NODE_STATES)[number];
 
-/** Why a transition happened. */
-export type TransitionReason =
-  | 'registered'
-  | 'first-heartbeat'
-  | 'heartbeat'
-  | 'detector'
-  | 'dead-grace-expired'
-  | 'never-came-up'
-  | 'restarted'
-  | 'leave'
-  | 'reported-failure'
-  | 'removed'
-  /** Dead or left for the configured `forgetAfterMs`: dropped from the live table. */
-  | 'expired';
+/**
+ * Why a transition happened, in the order of their codes (a node stores the reason of the
+ * transition into its state as its index here):
+ * - `registered`: registered before it was heard from;
+ * - `first-heartbeat`: heard from for the first time (or again after leaving);
+ * - `heartbeat`: a heartbeat brought a suspect or dead node back, or rejoined one that left;
+ * - `detector`: the detector suspects it;
+ * - `dead-grace-expired`: suspect for longer than the dead grace;
+ * - `never-came-up`: registered and not heard from within the startup grace;
+ * - `restarted`: a heartbeat with a new incarnation;
+ * - `leave`: it said goodbye;
+ * - `reported-failure`: reported failed by itself or an operator (`reportFailure`);
+ * - `removed`: removed from the table (`remove`);
+ * - `expired`: dead or left for the configured `forgetAfterMs`, dropped from the live table.
+ */
+export const TRANSITION_REASONS = [
+  'registered',
+  'first-heartbeat',
+  'heartbeat',
+  'detector',
+  'dead-grace-expired',
+  'never-came-up',
+  'restarted',
+  'leave',
+  'reported-failure',
+  'removed',
+  'expired',
+] as const;
+
+export type TransitionReason = (typeof TRANSITION_REASONS)[number];
+
+/**
+ * The events that carry a transition of one node:
+ * - `node:joined`: registered, or first heard from without registration (or again after leaving);
+ * - `node:alive`: the first heartbeat of a node (registered, new, or back after leaving);
+ * - `node:suspect`, `node:dead`: convicted;
+ * - `node:recovered`: a heartbeat brought a suspect or dead node back;
+ * - `node:restarted`: a heartbeat with a new incarnation: the process restarted;
+ * - `node:left`: it said goodbye;
+ * - `node:removed`: removed from the table (by `remove`, or expired).
+ */
+export const TRANSITION_EVENT_NAMES = [
+  'node:joined',
+  'node:alive',
+  'node:suspect',
+  'node:dead',
+  'node:recovered',
+  'node:restarted',
+  'node:left',
+  'node:removed',
+] as const;
+
+export type TransitionEventName = (typeof TRANSITION_EVENT_NAMES)[number];
 
 /** The evidence behind a transition. */
 export interface Evidence {
@@ -78,26 +118,17 @@ export interface ConvictionsDeferred {
   lateMs?: number;
 }
 
-/** Typed events of the node table (`noun:verb`). */
-export interface NodeEvents {
-  /** Registered, or first heard from without registration. */
-  'node:joined': NodeTransition;
-  /** First heartbeat of a registered node, or alive again after a restart. */
-  'node:alive': NodeTransition;
-  'node:suspect': NodeTransition;
-  'node:dead': NodeTransition;
-  /** A heartbeat brought a suspect or dead node back. */
-  'node:recovered': NodeTransition;
-  /** A heartbeat with a new incarnation: the process restarted. */
-  'node:restarted': NodeTransition;
-  'node:left': NodeTransition;
-  /** The node was removed from the table. */
-  'node:removed': NodeTransition;
-  /** Every transition, whatever its kind (one listener for stores and streams). */
+/**
+ * Typed events of the node table (`noun:verb`): one per name in TRANSITION_EVENT_NAMES, each with
+ * a transition, plus `transition` (every transition, whatever its kind: one listener for stores
+ * and streams) and `convictions:deferred` (not a transition: convictions were postponed, at
+ * monitor start or after a stall of the monitor). A type alias, not an interface, so that it
+ * satisfies TypedEmitter's Record<string, unknown>.
+ */
+export type NodeEvents = { [K in TransitionEventName]: NodeTransition } & {
   transition: NodeTransition;
-  /** Not a transition: convictions were postponed (monitor start, or a stall of the monitor). */
   'convictions:deferred': ConvictionsDeferred;
-}
+};
 
 /** A read-only snapshot of one node, for status queries and the API. */
 export interface NodeSnapshot {

@@ -22,12 +22,12 @@
  */
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { MAX_JOURNAL_ENTRIES, MAX_UNSTORED_ENTRIES } from '../core/limits.js';
-import type { NodeTransition } from '../membership/types.js';
+import type { NodeTransition, TransitionEventName } from '../membership/types.js';
 import type { RegistryWrite, StoreBatch } from '../store/history-store.js';
-import type { StoreStateEvent as StoreState, TRANSITION_EVENT_NAMES } from './events.js';
+import type { StoreStateEvent as StoreState } from './events.js';
 
-/** The node-lifecycle event a transition was emitted as (`node:dead`, …). */
-export type TransitionEventName = (typeof TRANSITION_EVENT_NAMES)[number];
+/** The node-lifecycle event a transition was emitted as (`node:dead`, …; membership/types.ts). */
+export type { TransitionEventName };
 
 export interface TransitionJournalComponents {
   clock: Clock;

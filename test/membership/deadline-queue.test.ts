@@ -27,6 +27,17 @@ describe('DeadlineQueue', () => {
     expect(q.has(9)).toBe(false);
   });
 
+  it('setEarlier inserts or moves a deadline earlier, never later', () => {
+    const q = new DeadlineQueue(1);
+    q.setEarlier(7, 300); // not queued, beyond the capacity: inserted
+    q.setEarlier(2, 200);
+    expect([q.peekSlot(), q.dueMs(7)]).toEqual([2, 300]);
+    q.setEarlier(7, 400); // later: kept at 300
+    expect(q.dueMs(7)).toBe(300);
+    q.setEarlier(7, 100); // earlier: rises to the head
+    expect([q.peekSlot(), q.peekDueMs(), q.size]).toEqual([7, 100, 2]);
+  });
+
   it('behaves like a map with a linear-scan minimum (property)', () => {
     const op = fc.oneof(
       fc.record({

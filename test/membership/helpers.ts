@@ -1,6 +1,10 @@
 import type { Clock } from '../../src/core/clock.js';
 import { NodeTable, type NodeTableOptions } from '../../src/membership/node-table.js';
-import type { NodeEvents, NodeTransition } from '../../src/membership/types.js';
+import {
+  TRANSITION_EVENT_NAMES,
+  type NodeEvents,
+  type NodeTransition,
+} from '../../src/membership/types.js';
 
 /** Options used by most tests: a 3 s fixed timeout at 1 s interval, easy to compute by hand. */
 export const OPTIONS: NodeTableOptions = {
@@ -21,17 +25,7 @@ export interface Recorded {
 export function tableWithLog(clock: Clock, options: NodeTableOptions = OPTIONS) {
   const table = new NodeTable({ clock }, options);
   const log: Recorded[] = [];
-  const names = [
-    'node:joined',
-    'node:alive',
-    'node:suspect',
-    'node:dead',
-    'node:recovered',
-    'node:restarted',
-    'node:left',
-    'node:removed',
-  ] as const;
-  for (const event of names) table.on(event, (t) => log.push({ event, t }));
+  for (const event of TRANSITION_EVENT_NAMES) table.on(event, (t) => log.push({ event, t }));
   /** Events since the last call, as compact `event from→to reason` strings. */
   const take = (): string[] =>
     log

@@ -46,6 +46,24 @@ describe('NodeTable forgetAfterMs', () => {
     ]);
   });
 
+  it('forgets a node reported failed forgetAfterMs after the report, before its old deadline', () => {
+    const clock = new ManualClock();
+    const table = new NodeTable({ clock }, { startupGraceMs: 30_000, forgetAfterMs: 1000 });
+    const seen: NodeTransition[] = [];
+    table.on('transition', (t) => seen.push(t));
+    table.register('r');
+    table.reportFailure('r', 'operator');
+    clock.advance(999);
+    expect(table.get('r')?.state).toBe('dead');
+    clock.advance(1);
+    expect(table.get('r')).toBeUndefined();
+    expect(seen.map((t) => [t.reason, t.atMs])).toEqual([
+      ['registered', 0],
+      ['reported-failure', 0],
+      ['expired', 1000],
+    ]);
+  });
+
   it('counts the time dead across a restart', () => {
     const clock = new ManualClock({ startMs: 0, wallStartMs: 1_800_000_000_000 });
     const table = new NodeTable({ clock }, { forgetAfterMs: HOUR });
