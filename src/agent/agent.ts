@@ -10,7 +10,7 @@
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { DEFAULT_INTERVAL_MS } from '../core/defaults.js';
 import { TypedEmitter } from '../core/emitter.js';
-import { ConfigError, HeartbeatError } from '../core/errors.js';
+import { ConfigError, HeartbeatError, StateError } from '../core/errors.js';
 import { MAX_HEARTBEAT_INTERVAL_MS, MIN_HEARTBEAT_INTERVAL_MS } from '../core/limits.js';
 import type { Rng } from '../core/rng.js';
 import { MAX_U32, checkNodeId } from '../protocol/index.js';
@@ -282,10 +282,7 @@ export class Agent {
   start(): void {
     if (this.lifecycle === 'running') return;
     if (this.lifecycle !== 'created') {
-      throw new HeartbeatError(
-        'agent-stopped',
-        'a stopped agent cannot start again; create a new one',
-      );
+      throw new StateError('agent', 'stopped', 'start again (create a new one)');
     }
     this.lifecycle = 'running';
     this.senders = this.targets.map((target) => {

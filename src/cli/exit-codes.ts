@@ -6,8 +6,12 @@ import {
   AddressInUseError,
   AddressNotAvailableError,
   ConfigError,
+  DecodeError,
+  FileOpenError,
   StoreLockedError,
   StoreOpenError,
+  TraceFormatError,
+  UnknownNodeError,
 } from '../core/errors.js';
 import { UsageError } from './usage.js';
 
@@ -16,7 +20,7 @@ export const EXIT = {
   ok: 0,
   /** `status`: a node is not healthy; any other command: it failed while running. */
   failed: 1,
-  /** Bad usage or configuration: a flag, a file, a port or address, a history file. */
+  /** Bad usage, configuration or input: a flag, a file, a port or address, a history file. */
   usage: 2,
   /** `status`: the monitor could not be asked (not reachable, timed out, or answered 5xx). */
   unreachable: 3,
@@ -24,7 +28,9 @@ export const EXIT = {
 
 /**
  * The failures that are the operator's to fix before the command can run: how it was called,
- * what it was configured with, where it was told to listen or keep its history.
+ * what it was configured with, where it was told to listen or keep its history, the files and
+ * the input it was given (a file that cannot be opened, a trace or recording that cannot be
+ * read, a message that cannot be decoded, a node id the monitor does not know).
  */
 const USAGE_ERRORS = [
   UsageError,
@@ -33,11 +39,17 @@ const USAGE_ERRORS = [
   AddressNotAvailableError,
   StoreOpenError,
   StoreLockedError,
+  FileOpenError,
+  TraceFormatError,
+  DecodeError,
+  UnknownNodeError,
 ];
 
 /**
- * Exit status for an error a command threw: 2 for the operator's mistakes, 1 for the rest (a
- * StateError, a component used out of its lifecycle, is a bug and so 1).
+ * Exit status for an error a command threw: 2 for the operator's mistakes, 1 for the rest: a
+ * StateError (a component used out of its lifecycle: a bug), a LimitError (a limit reached while
+ * running), an EncodeError (a message the command built cannot be sent), an
+ * OptionalDependencyError, and anything that is not a HeartbeatError.
  */
 export function exitCodeFor(error: unknown): number {
   return USAGE_ERRORS.some((type) => error instanceof type) ? EXIT.usage : EXIT.failed;

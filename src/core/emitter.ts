@@ -1,14 +1,24 @@
 /**
  * A small typed event emitter: `on('node:dead', (e) => …)` where the payload type follows from
  * the event name. A listener that throws does not stop the others; the error goes to
- * `onListenerError` (by default it is rethrown asynchronously by the caller's choice).
+ * `onListenerError`, and none is lost: by default (`rethrowLater`) it is thrown again on a
+ * microtask, outside `emit`, where it reaches the process's 'uncaughtException' handler (or
+ * ends the process with its stack, as any uncaught error does). An owner that can report
+ * listener errors itself (count them, emit them as an event) passes its own `onListenerError`.
  */
 export type Listener<T> = (event: T) => void;
+
+/** Throws `error` again on a microtask: out of the emitter's loop, but never swallowed. */
+export function rethrowLater(error: unknown): void {
+  queueMicrotask(() => {
+    throw error;
+  });
+}
 
 export class TypedEmitter<Events extends Record<string, unknown>> {
   private readonly listeners = new Map<keyof Events, Set<Listener<never>>>();
 
-  constructor(private readonly onListenerError: (error: unknown) => void = () => {}) {}
+  constructor(private readonly onListenerError: (error: unknown) => void = rethrowLater) {}
 
   on<K extends keyof Events>(name: K, listener: Listener<Events[K]>): () => void {
     let set = this.listeners.get(name);

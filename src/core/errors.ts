@@ -49,6 +49,16 @@ export type DecodeErrorReason =
   /** An authenticated frame under a key id the receiver does not hold for its node. */
   | 'unknown-key';
 
+/**
+ * A message cannot be encoded: a field the wire format refuses (a node id the protocol does not
+ * allow, a number out of range, a payload over its limit). Senders count it as a failed send.
+ */
+export class EncodeError extends HeartbeatError {
+  constructor(message: string) {
+    super('encode', message);
+  }
+}
+
 /** A configuration value, option or CLI flag is not acceptable. */
 export class ConfigError extends HeartbeatError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -103,6 +113,38 @@ export class StoreOpenError extends HeartbeatError {
     options?: { cause?: unknown },
   ) {
     super('store-open', message, options);
+  }
+}
+
+/**
+ * A file a command was told to read or write (a trace, a scenario, the arrival recording) could
+ * not be opened or read: missing, no permission, a directory, a disk error.
+ */
+export class FileOpenError extends HeartbeatError {
+  constructor(
+    readonly path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('file-open', message, options);
+  }
+}
+
+/**
+ * A trace or arrival recording holds what it cannot be read as: a bad line, an unknown format, a
+ * line too long, no trace at all. The message is one line, `file:line: what is wrong`.
+ */
+export class TraceFormatError extends HeartbeatError {
+  constructor(
+    readonly path: string,
+    /** The line at fault (1-based); undefined when the file as a whole is. */
+    readonly line: number | undefined,
+    problem: string,
+  ) {
+    super(
+      'trace-format',
+      line === undefined ? `${path}: ${problem}` : `${path}:${line}: ${problem}`,
+    );
   }
 }
 

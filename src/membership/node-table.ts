@@ -9,8 +9,8 @@
  * per node.
  */
 import type { Clock } from '../core/clock.js';
-import { TypedEmitter } from '../core/emitter.js';
-import { ConfigError, HeartbeatError, LimitError, UnknownNodeError } from '../core/errors.js';
+import { TypedEmitter, rethrowLater } from '../core/emitter.js';
+import { ConfigError, LimitError, StateError, UnknownNodeError } from '../core/errors.js';
 import { MAX_NODES, MAX_WARMUP_SAMPLES } from '../core/limits.js';
 import type { DetectorContext, FailureDetector } from '../detectors/detector.js';
 import { SamplePool } from '../detectors/sample-pool.js';
@@ -203,10 +203,10 @@ export class NodeTable {
   constructor(components: NodeTableComponents, init: NodeTableOptions = {}) {
     this.clock = components.clock;
     this.createDetector = components.createDetector ?? defaultDetectorFactory;
-    const onListenerError = init.onListenerError;
+    const onListenerError = init.onListenerError ?? rethrowLater;
     this.emitter = new TypedEmitter<NodeEvents>((error) => {
       this.stats.listenerErrors++;
-      onListenerError?.(error);
+      onListenerError(error);
     });
     this.settings = this.checked(resolveSettings(init));
     this.facts.forgets = this.settings.forgetAfterMs !== undefined;
@@ -239,7 +239,7 @@ export class NodeTable {
    * number of nodes (one pass). Throws ConfigError, changing nothing, for bad settings.
    */
   reconfigure(init: TableSettings, replaceDetectors: boolean): void {
-    this.assertRunning();
+    this.assertRunning('reconfigure');
     this.settings = this.checked(resolveSettings(init));
     this.timer.settings = this.settings;
     this.facts.forgets = this.settings.forgetAfterMs !== undefined;
@@ -280,7 +280,7 @@ export class NodeTable {
     nodeId: string,
     info: { address?: string; tags?: string[]; intervalMs?: number } = {},
   ): NodeSnapshot {
-    this.assertRunning();
+    this.assertRunning('register a node');
     checkId(nodeId);
     const intervalMs = checkedInterval(info.intervalMs);
     const existing = this.cols.slotById.get(nodeId);
@@ -316,7 +316,7 @@ export class NodeTable {
    * missed while down). A node already in the table only gets its address and tags updated.
    */
   restore(record: RestoredNode): void {
-    this.assertRunning();
+    this.assertRunning('restore a node');
     checkId(record.id);
     const intervalMs = positive('intervalMs', record.intervalMs);
     const c = this.cols;
@@ -895,8 +895,9 @@ export class NodeTable {
     return slot;
   }
 
-  private assertRunning(): void {
-    if (this.stopped) throw new HeartbeatError('stopped', 'the node table was stopped');
+  /** StateError once stopped: the table takes no more work. */
+  private assertRunning(action: string): void {
+    if (this.stopped) throw new StateError('node table', 'stopped', action);
   }
 
   private assertRoom(): void {

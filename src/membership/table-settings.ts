@@ -64,7 +64,9 @@ export interface NodeTableOptions {
   maxNodes?: number;
   /**
    * Receives errors thrown by event listeners (they never stop the table or other listeners).
-   * @default counted in `counters().listenerErrors` and otherwise ignored.
+   * Counted in `counters().listenerErrors` either way.
+   * @default rethrowLater (core/emitter.ts): thrown again on a microtask, so it reaches the
+   * process's 'uncaughtException' handler instead of being lost.
    */
   onListenerError?: (error: unknown) => void;
 }

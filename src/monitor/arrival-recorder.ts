@@ -19,7 +19,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Clock, TimerHandle } from '../core/clock.js';
-import { ConfigError } from '../core/errors.js';
+import { FileOpenError } from '../core/errors.js';
 import { fileErrorText } from '../core/file-error-text.js';
 import { MAX_RECORDING_BUFFER_BYTES } from '../core/limits.js';
 import type { Message } from '../protocol/message.js';
@@ -57,7 +57,7 @@ export class ArrivalRecorder {
 
   /**
    * Opens the file for appending (creating its directory, as the history database does) and
-   * writes a header. Rejects with a ConfigError of one line when the file cannot be opened.
+   * writes a header. Rejects with a FileOpenError of one line when the file cannot be opened.
    */
   async start(): Promise<void> {
     let stream: fs.WriteStream;
@@ -69,9 +69,11 @@ export class ArrivalRecorder {
         stream.once('error', reject);
       });
     } catch (error) {
-      throw new ConfigError(`cannot open recording ${this.path}: ${fileErrorText(error)}`, {
-        cause: error,
-      });
+      throw new FileOpenError(
+        this.path,
+        `cannot open recording ${this.path}: ${fileErrorText(error)}`,
+        { cause: error },
+      );
     }
     stream.on('error', (error) => {
       this.failure = error;

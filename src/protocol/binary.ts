@@ -4,14 +4,14 @@
  * header and a MAC at the end: an authenticated message. Layout, byte by byte, in
  * docs/PROTOCOL.md. All integers are big-endian.
  *
- * Encoders refuse a message that a decoder would refuse, with a ConfigError (the message comes
+ * Encoders refuse a message that a decoder would refuse, with an EncodeError (the message comes
  * from the sender's own options or payload callback). Decoders throw only DecodeError, check
  * every length before reading, and never read past the buffer or allocate beyond the limits. A
  * v2 frame's MAC is checked before its fields are read (after its node id, which names the keys
  * it may be under), so a forged frame costs one MAC and no parsing.
  */
 import { isUtf8 } from 'node:buffer';
-import { ConfigError, DecodeError } from '../core/errors.js';
+import { DecodeError, EncodeError } from '../core/errors.js';
 import { MAX_DATAGRAM_BYTES, MAX_PAYLOAD_BYTES, MAX_PAYLOAD_ENTRIES } from '../core/limits.js';
 import type { KeyLookup, SigningKey } from './keyring.js';
 import { MAC_BYTES } from './mac-key.js';
@@ -52,16 +52,16 @@ const TYPE_CODES: Record<MessageType, number> = { heartbeat: TYPE_HEARTBEAT, lea
 
 /**
  * Encodes a message as one frame: binary v1, or with `key` binary v2, authenticated under that
- * key. Throws ConfigError if the message is not valid.
+ * key. Throws EncodeError if the message is not valid.
  */
 export function encodeBinary(msg: Message, key?: SigningKey): Buffer {
   const invalid = checkFields(msg, true);
-  if (invalid) throw new ConfigError(`cannot encode message: ${invalid.message}`);
+  if (invalid) throw new EncodeError(`cannot encode message: ${invalid.message}`);
   const idBytes = utf8Length(msg.nodeId);
   const payload = msg.payload;
   const payloadSize = payload === undefined ? 1 : payloadBytes(payload);
   if (typeof payloadSize !== 'number') {
-    throw new ConfigError(`cannot encode message: ${payloadSize.message}`);
+    throw new EncodeError(`cannot encode message: ${payloadSize.message}`);
   }
   const extra = key === undefined ? 0 : AUTHENTICATION_BYTES;
   const total = HEADER_BYTES + 1 + idBytes + 4 + 4 + 8 + 4 + payloadSize + extra;

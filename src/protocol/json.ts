@@ -9,15 +9,15 @@
  * bytes with U+FFFD would make `web\xff` and `web\xfe` one node.
  */
 import { isUtf8 } from 'node:buffer';
-import { ConfigError, DecodeError } from '../core/errors.js';
+import { DecodeError, EncodeError } from '../core/errors.js';
 import { MAX_HTTP_BODY_BYTES } from '../core/limits.js';
 import type { Message, MessageType } from './message.js';
 import { checkMessage, copyPayload, normalizeNumber } from './validate.js';
 
-/** Encodes a message as a JSON object (fields in a fixed order); throws ConfigError if invalid. */
+/** Encodes a message as a JSON object (fields in a fixed order); throws EncodeError if invalid. */
 export function encodeJson(msg: Message): string {
   const invalid = checkMessage(msg, false);
-  if (invalid) throw new ConfigError(`cannot encode message: ${invalid.message}`);
+  if (invalid) throw new EncodeError(`cannot encode message: ${invalid.message}`);
   return JSON.stringify(pick(msg));
 }
 

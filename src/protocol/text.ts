@@ -2,7 +2,7 @@
  * The plain text line: a node id followed by a newline (`echo web-1 | nc monitor 7946`). The
  * simplest possible sender; it carries only the node id, so the message has no numbered fields.
  */
-import { ConfigError, DecodeError } from '../core/errors.js';
+import { DecodeError, EncodeError } from '../core/errors.js';
 import { MAX_TEXT_LINE_BYTES } from '../core/limits.js';
 import type { Message } from './message.js';
 import { checkNodeId } from './validate.js';
@@ -29,10 +29,10 @@ export function decodeTextLine(line: string): Message {
 
 /**
  * Encodes a heartbeat as a text line (`nodeId\n`), for tools and the simplest agents; throws
- * ConfigError if the node id is not valid.
+ * EncodeError if the node id is not valid.
  */
 export function encodeTextLine(nodeId: string): string {
   const invalid = checkNodeId(nodeId);
-  if (invalid) throw new ConfigError(`cannot encode text line: ${invalid.message}`);
+  if (invalid) throw new EncodeError(`cannot encode text line: ${invalid.message}`);
   return `${nodeId}\n`;
 }

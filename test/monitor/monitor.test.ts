@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, SystemClock } from '../../src/core/clock.js';
-import { AddressInUseError, ConfigError } from '../../src/core/errors.js';
+import { AddressInUseError, FileOpenError } from '../../src/core/errors.js';
 import type { NodeTransition } from '../../src/membership/types.js';
 import { createMonitor } from '../../src/daemon/create-monitor.js';
 import type { Monitor } from '../../src/monitor/monitor.js';
@@ -222,7 +222,7 @@ describe('arrival recording', () => {
     const config = testConfig({ udpPort: null, tcpPort: null, httpPort: null, recordPath });
     const monitor = createMonitor({ clock: new ManualClock({ startMs: 0 }) }, config);
     const failure = monitor.start();
-    await expect(failure).rejects.toBeInstanceOf(ConfigError);
+    await expect(failure).rejects.toBeInstanceOf(FileOpenError);
     await expect(failure).rejects.toThrow(
       `cannot open recording ${recordPath}: a parent is not a directory`,
     );

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type DecodeErrorReason } from '../../src/core/errors.js';
+import { EncodeError, type DecodeErrorReason } from '../../src/core/errors.js';
 import {
   MAX_DATAGRAM_BYTES,
   MAX_HEARTBEAT_INTERVAL_MS,
@@ -78,7 +78,7 @@ describe('binary v1', () => {
   it('accepts a 255-byte payload string and refuses 256 (the u8 length field)', () => {
     const ok = { ...sample, payload: { s: 'é'.repeat(127) + 'x' } };
     expect(decodeBinary(encodeBinary(ok))).toEqual(ok);
-    expect(() => encodeBinary({ ...sample, payload: { s: 'x'.repeat(256) } })).toThrow(ConfigError);
+    expect(() => encodeBinary({ ...sample, payload: { s: 'x'.repeat(256) } })).toThrow(EncodeError);
   });
 
   it('reads -0 as 0 and an empty payload as none', () => {
@@ -191,7 +191,7 @@ describe('binary v1', () => {
     expect(reasonOf(() => decodeBinary(b))).toBe('bad-payload');
   });
 
-  describe('encoder refuses what a decoder would refuse, with ConfigError', () => {
+  describe('encoder refuses what a decoder would refuse, with EncodeError', () => {
     const bad: [string, Message][] = [
       ['empty node id', { ...sample, nodeId: '' }],
       ['node id too long', { ...sample, nodeId: 'é'.repeat(128) }],
@@ -223,7 +223,7 @@ describe('binary v1', () => {
       ['payload value of another type', { ...sample, payload: { k: true as unknown as number } }],
     ];
     it.each(bad)('%s', (_name, msg) => {
-      expect(() => encodeBinary(msg)).toThrow(ConfigError);
+      expect(() => encodeBinary(msg)).toThrow(EncodeError);
     });
   });
 });

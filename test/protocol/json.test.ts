@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type DecodeErrorReason } from '../../src/core/errors.js';
+import { EncodeError, type DecodeErrorReason } from '../../src/core/errors.js';
 import { MAX_HTTP_BODY_BYTES } from '../../src/core/limits.js';
 import { decodeBinary, encodeBinary } from '../../src/protocol/binary.js';
 import { decodeJson, encodeJson, jsonText } from '../../src/protocol/json.js';
@@ -152,9 +152,9 @@ describe('JSON', () => {
     );
   });
 
-  it('encoder refuses an invalid message with ConfigError', () => {
-    expect(() => encodeJson({ ...sample, nodeId: 'two words' })).toThrow(ConfigError);
-    expect(() => encodeJson({ ...sample, seq: -1 })).toThrow(ConfigError);
+  it('encoder refuses an invalid message with EncodeError', () => {
+    expect(() => encodeJson({ ...sample, nodeId: 'two words' })).toThrow(EncodeError);
+    expect(() => encodeJson({ ...sample, seq: -1 })).toThrow(EncodeError);
     expect(() => encodeJson({ type: 'heartbeat', nodeId: 'a' } as Message)).not.toThrow();
   });
 });

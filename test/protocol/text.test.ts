@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type DecodeErrorReason } from '../../src/core/errors.js';
+import { EncodeError, type DecodeErrorReason } from '../../src/core/errors.js';
 import { MAX_TEXT_LINE_BYTES } from '../../src/core/limits.js';
 import { decodeTextLine, encodeTextLine } from '../../src/protocol/text.js';
 import { nodeIdArb } from './arbitraries.js';
@@ -47,8 +47,8 @@ describe('text line', () => {
     });
   });
 
-  it('encoder refuses an invalid node id with ConfigError', () => {
-    expect(() => encodeTextLine('a b')).toThrow(ConfigError);
-    expect(() => encodeTextLine('')).toThrow(ConfigError);
+  it('encoder refuses an invalid node id with EncodeError', () => {
+    expect(() => encodeTextLine('a b')).toThrow(EncodeError);
+    expect(() => encodeTextLine('')).toThrow(EncodeError);
   });
 });
