@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, FileOpenError } from '../core/errors.js';
 import { parseScenario, type Scenario } from './scenario.js';
 
 /**
  * Reads a scenario file: YAML for `.yaml`/`.yml`, JSON otherwise. Paths inside it (an
- * empirical delay's `trace`) are relative to the file. Unreadable or invalid input is a one-line
- * ConfigError naming the file.
+ * empirical delay's `trace`) are relative to the file. A file that cannot be read is a
+ * FileOpenError, invalid content a ConfigError; either one line naming the file.
  */
 export function loadScenario(file: string): Scenario {
   let text: string;
@@ -15,7 +15,7 @@ export function loadScenario(file: string): Scenario {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new ConfigError(`${file}: cannot read scenario (${code})`, { cause: error });
+    throw new FileOpenError(file, `${file}: cannot read scenario (${code})`, { cause: error });
   }
   let data: unknown;
   const yaml = /\.ya?ml$/i.test(file);

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { ConfigError } from '../../core/errors.js';
+import { FileOpenError, TraceFormatError } from '../../core/errors.js';
 import { MAX_TRACE_LINE_BYTES } from '../../core/limits.js';
 
 /** One line of a text file, without its line ending, with its 1-based number. */
@@ -16,14 +16,16 @@ const CHUNK_BYTES = 1 << 16;
 /**
  * Reads a text file line by line in 64 KiB chunks, so a recording of hundreds of megabytes never
  * becomes one string. Accepts `\n` and `\r\n`. A line longer than MAX_TRACE_LINE_BYTES is a
- * ConfigError naming the file and line: such a file is not a trace.
+ * TraceFormatError naming the file and line: such a file is not a trace (one that cannot be
+ * opened or read is a FileOpenError).
  */
 export function* readLines(path: string): Generator<Line> {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (error) {
-    throw new ConfigError(
+    throw new FileOpenError(
+      path,
       `${path}: cannot open trace (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
       {
         cause: error,
@@ -64,12 +66,14 @@ function readChunk(path: string, fd: number, buffer: Buffer): number {
     return readSync(fd, buffer, 0, buffer.length, null);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new ConfigError(`${path}: cannot read trace (${code})`, { cause: error });
+    throw new FileOpenError(path, `${path}: cannot read trace (${code})`, { cause: error });
   }
 }
 
-function tooLong(path: string, line: number): ConfigError {
-  return new ConfigError(
-    `${path}:${line}: line longer than ${MAX_TRACE_LINE_BYTES} bytes; not a trace file`,
+function tooLong(path: string, line: number): TraceFormatError {
+  return new TraceFormatError(
+    path,
+    line,
+    `line longer than ${MAX_TRACE_LINE_BYTES} bytes; not a trace file`,
   );
 }

@@ -1,6 +1,6 @@
 import { statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '../../core/errors.js';
+import { FileOpenError, TraceFormatError } from '../../core/errors.js';
 import { concatTraces, type ArrivalTrace } from './arrival-trace.js';
 import { findCellularRuns, parseCellularRun } from './cellular-att.js';
 import { readLines, type Line } from './line-reader.js';
@@ -50,8 +50,9 @@ const PING_D_LINE = /^\[\d+(?:\.\d+)?\]\s/;
 
 /**
  * Reads a trace file (or every trace file in a directory, recursively, in path order) into
- * arrival traces. The format is detected from the first lines unless `format` says it. Input
- * that cannot be read is a ConfigError with one line: `file:line: what is wrong`. A last line
+ * arrival traces. The format is detected from the first lines unless `format` says it. A file
+ * that cannot be opened is a FileOpenError; input that cannot be read is a TraceFormatError with
+ * one line: `file:line: what is wrong`. A last line
  * cut short (a file still being written, or truncated) is ignored.
  */
 export function readTrace(file: string, options: ReadTraceOptions = {}): ArrivalTrace[] {
@@ -60,12 +61,13 @@ export function readTrace(file: string, options: ReadTraceOptions = {}): Arrival
     isDirectory = statSync(file).isDirectory();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new ConfigError(`${file}: cannot open trace (${code})`, { cause: error });
+    throw new FileOpenError(file, `${file}: cannot open trace (${code})`, { cause: error });
   }
   if (!isDirectory) return readTraceFile(file, path.basename(file), options);
 
   const files = listFiles(file);
-  if (files.length === 0) throw new ConfigError(`${file}: directory holds no trace files`);
+  if (files.length === 0)
+    throw new TraceFormatError(file, undefined, 'directory holds no trace files');
   const traces: ArrivalTrace[] = [];
   for (const f of files) traces.push(...readTraceFile(f, path.relative(file, f), options));
   if (options.concat === true) {
@@ -108,8 +110,10 @@ export function detectFormatOfLines(head: readonly string[]): TraceFormat | unde
 function readTraceFile(file: string, name: string, options: ReadTraceOptions): ArrivalTrace[] {
   const format = options.format ?? detectTraceFormat(file);
   if (format === undefined) {
-    throw new ConfigError(
-      `${file}:1: unknown trace format (expected one of ${TRACE_FORMATS.join(', ')}; name one with the format option, --format on the command line)`,
+    throw new TraceFormatError(
+      file,
+      1,
+      `unknown trace format (expected one of ${TRACE_FORMATS.join(', ')}; name one with the format option, --format on the command line)`,
     );
   }
   const lines: Iterable<Line> = readLines(file);

@@ -1,6 +1,6 @@
-import { ConfigError } from '../../core/errors.js';
+import { TraceFormatError } from '../../core/errors.js';
 
 /** The one-line error every reader gives for input it cannot read: `file:line: what is wrong`. */
-export function traceError(path: string, line: number, problem: string): ConfigError {
-  return new ConfigError(`${path}:${line}: ${problem}`);
+export function traceError(path: string, line: number, problem: string): TraceFormatError {
+  return new TraceFormatError(path, line, problem);
 }

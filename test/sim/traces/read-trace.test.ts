@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/core/errors.js';
+import { TraceFormatError } from '../../../src/core/errors.js';
 import { concatTraces } from '../../../src/sim/traces/arrival-trace.js';
 import { observedLastSeq } from '../../../src/sim/traces/ping-reply.js';
 import { detectFormatOfLines, readTrace } from '../../../src/sim/traces/read-trace.js';
@@ -256,7 +256,7 @@ describe('format detection and errors', () => {
 
   it('names file and line of unreadable input in one line', () => {
     const bad = fixture('bad.tsv');
-    expect(() => readTrace(bad)).toThrow(ConfigError);
+    expect(() => readTrace(bad)).toThrow(TraceFormatError);
     expect(() => readTrace(bad)).toThrow(`${bad}:2: expected unix_ts<TAB>seq<TAB>rtt_ms`);
   });
 
