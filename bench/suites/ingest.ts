@@ -201,6 +201,10 @@ async function monitorReceiver(transport: Transport): Promise<Receiver> {
     retention: { forgetAfterMs: null, historyMaxAgeMs: null, historyMaxRows: null },
     keyFile: null,
     maxClockSkewMs: 60_000,
+    tokenFile: null,
+    requireAuth: false,
+    allowedHosts: [],
+    corsOrigins: [],
   };
   const monitor = createMonitor({ clock: new SystemClock() }, config, {
     api: { processMetrics: false },

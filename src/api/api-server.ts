@@ -1,13 +1,17 @@
 /**
  * The monitor's HTTP server (node:http): the JSON API under /v1, push pings under /ping, the
- * event stream, /healthz and /metrics, and the dashboard's files at / and /dashboard/. Every bad request gets a 4xx with `{"error": "<reason>"}`
- * and is counted as rejected input by reason; no request can throw out of the server.
+ * event stream, /healthz and /metrics, and the dashboard's files at / and /dashboard/. Every
+ * request first passes the gate (api-gate.ts: its Host, its origin, its token and scope). Every
+ * bad request gets a 4xx with `{"error": "<reason>"}` and is counted as rejected input by
+ * reason; no request can throw out of the server.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { bindError } from '../core/bind-error.js';
 import { MAX_CONNECTIONS_PER_SOURCE, MAX_TCP_CONNECTIONS } from '../core/limits.js';
 import { SourceLimit } from '../core/source-limit.js';
+import { ApiGate } from './api-gate.js';
+import { ApiTokens } from './api-tokens.js';
 import type { ApiBackend } from './backend.js';
 import { problemOf, sendProblem, type ApiProblem } from './http-json.js';
 import { ApiMetrics } from './metrics.js';
@@ -40,6 +44,11 @@ export interface ApiServerOptions {
   headersTimeoutMs?: number;
   /** A request not wholly received (headers and body) within this long is closed. @default 30_000 */
   requestTimeoutMs?: number;
+  /**
+   * The tokens a request must present (the token file; `replace` puts new ones in force).
+   * @default none: the API is open
+   */
+  tokens?: ApiTokens;
 }
 
 const SOURCE_LIMIT_BODY = JSON.stringify({
@@ -59,6 +68,8 @@ export class ApiServer {
   private readonly perSource: SourceLimit;
   private readonly headersTimeoutMs: number;
   private readonly requestTimeoutMs: number;
+  readonly tokens: ApiTokens;
+  private gate: ApiGate | null = null;
   private server: http.Server | null = null;
 
   constructor(components: { monitor: ApiBackend }, init: ApiServerOptions = {}) {
@@ -67,6 +78,7 @@ export class ApiServer {
     this.perSource = new SourceLimit(init.maxConnectionsPerSource ?? MAX_CONNECTIONS_PER_SOURCE);
     this.headersTimeoutMs = init.headersTimeoutMs ?? 10_000;
     this.requestTimeoutMs = Math.max(this.headersTimeoutMs, init.requestTimeoutMs ?? 30_000);
+    this.tokens = init.tokens ?? new ApiTokens();
     this.sse = new SseHub({ clock: this.monitor.clock, monitor: this.monitor }, init.sse);
     this.metrics = new ApiMetrics(
       { monitor: this.monitor },
@@ -82,6 +94,8 @@ export class ApiServer {
   /** Binds the server; rejects with AddressInUseError `port N/tcp (http) is in use` when it is taken. */
   async start(host: string, port: number): Promise<number> {
     if (this.server !== null) throw new Error('HTTP server already started');
+    // The settings are read per request: a reload's allowedHosts and corsOrigins apply at once.
+    this.gate = new ApiGate(this.tokens, host, () => this.monitor.config);
     const server = http.createServer(
       {
         headersTimeout: this.headersTimeoutMs,
@@ -157,6 +171,17 @@ export class ApiServer {
         url = new URL(req.url ?? '/', 'http://localhost');
       } catch {
         this.fail(req, res, { status: 400, reason: 'bad-url', message: 'malformed request URL' });
+        return;
+      }
+      const verdict = (this.gate as ApiGate).check(req, url);
+      for (const [name, value] of Object.entries(verdict.headers)) res.setHeader(name, value);
+      if (verdict.kind === 'refuse') {
+        this.fail(req, res, verdict.problem);
+        return;
+      }
+      if (verdict.kind === 'preflight') {
+        res.writeHead(204);
+        res.end();
         return;
       }
       const match = this.router.match(req.method ?? 'GET', url.pathname);

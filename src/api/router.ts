@@ -35,12 +35,12 @@ export class Router {
   /** Adds a route for one or more methods; the first matching route wins. */
   add(methods: Method | Method[], pattern: string, handler: Handler): this {
     const list = Array.isArray(methods) ? methods : [methods];
-    this.routes.push({ methods: new Set(list), segments: split(pattern), handler });
+    this.routes.push({ methods: new Set(list), segments: pathSegments(pattern), handler });
     return this;
   }
 
   match(method: string, pathname: string): RouteMatch {
-    const parts = split(pathname);
+    const parts = pathSegments(pathname);
     const allow = new Set<string>();
     for (const route of this.routes) {
       const params = matchSegments(route.segments, parts);
@@ -55,7 +55,8 @@ export class Router {
   }
 }
 
-function split(path: string): string[] {
+/** A path's segments, empty ones dropped: how routes and the access policy read a path. */
+export function pathSegments(path: string): string[] {
   return path.split('/').filter((s) => s !== '');
 }
 

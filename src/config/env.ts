@@ -23,6 +23,9 @@ const TOP_LEVEL: Readonly<Record<string, TopField>> = {
   HEARTBEAT_STARTUP_GRACE_MS: 'startupGraceMs',
   HEARTBEAT_RECORD: 'recordPath',
   HEARTBEAT_KEY_FILE: 'keyFile',
+  HEARTBEAT_TOKEN_FILE: 'tokenFile',
+  HEARTBEAT_REQUIRE_AUTH: 'requireAuth',
+  HEARTBEAT_ALLOWED_HOSTS: 'allowedHosts',
 };
 
 /** Every variable read, for documentation and `--help`. */

@@ -83,6 +83,51 @@ export function host(value: unknown, label: string): string {
   return value;
 }
 
+/** true or false; from the environment also `1`/`0`, `yes`/`no`, `on`/`off`. */
+export function boolean(value: unknown, label: string): boolean {
+  if (typeof value === 'boolean') return value;
+  const word = typeof value === 'string' ? value.trim().toLowerCase() : '';
+  if (['true', '1', 'yes', 'on'].includes(word)) return true;
+  if (['false', '0', 'no', 'off'].includes(word)) return false;
+  fail(label, 'true or false', value);
+}
+
+/** Host names: `monitor.example.com`, `.example.com` (it and every name under it), or `*`. */
+export function hostPatterns(value: unknown, label: string): string[] {
+  const list = typeof value === 'string' ? value.split(/[\s,]+/).filter((h) => h !== '') : value;
+  return stringList(list, label).map((name, i) => {
+    if (name !== '*' && !/^\.?[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$/.test(name)) {
+      fail(`${label}[${i}]`, 'a host name, .domain for every name under it, or *', name);
+    }
+    return name.toLowerCase();
+  });
+}
+
+/** Web origins, `scheme://host[:port]` with nothing after, as a browser sends them. */
+export function origins(value: unknown, label: string): string[] {
+  const list = typeof value === 'string' ? value.split(/[\s,]+/).filter((o) => o !== '') : value;
+  return stringList(list, label).map((text, i) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(text);
+    } catch {
+      // reported below
+    }
+    if (
+      url === undefined ||
+      (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+      text.replace(/\/$/, '') !== url.origin
+    ) {
+      fail(
+        `${label}[${i}]`,
+        'an origin like https://ops.example.com (no path; * is not taken)',
+        text,
+      );
+    }
+    return url.origin;
+  });
+}
+
 /** A file path, or null (also `off`) for none. */
 export function optionalPath(value: unknown, label: string): string | null {
   if (isOff(value) || value === '') return null;

@@ -17,42 +17,16 @@
  * The file must be private: a file that its group or others may read or write is refused (a
  * ConfigError saying `chmod 600`), as ssh refuses a readable private key. docs/CONFIG.md, "Keys".
  */
-import { readFileSync, statSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
-import { fileErrorText } from '../core/file-error-text.js';
 import { Keyring, type KeySpec } from '../protocol/keyring.js';
+import { readPrivateFile } from './private-file.js';
 
 /** The environment variable naming the key file when no flag does. */
 export const ENV_KEY_FILE = 'HEARTBEAT_KEY_FILE';
 
-/** Permission bits of the group and others: none may be set on a key file. */
-const NOT_PRIVATE = 0o077;
-/** A key file has a few keys; a larger file is not one. */
-const MAX_KEY_FILE_BYTES = 1024 * 1024;
-
-/** Reads, checks and parses a key file. Throws ConfigError with one line naming the file. */
+/** Reads, checks (private, small: private-file.ts) and parses a key file. Throws ConfigError with one line naming the file. */
 export function readKeyFile(file: string): KeySpec[] {
-  let text: string;
-  try {
-    const stat = statSync(file);
-    if (!stat.isFile()) throw new ConfigError(`key file ${file} is not a regular file`);
-    if ((stat.mode & NOT_PRIVATE) !== 0) {
-      const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
-      throw new ConfigError(
-        `key file ${file} may be read or written by its group or others (mode ${mode}); make it private: chmod 600 ${file}`,
-      );
-    }
-    if (stat.size > MAX_KEY_FILE_BYTES) {
-      throw new ConfigError(`key file ${file} is over ${MAX_KEY_FILE_BYTES} bytes`);
-    }
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    throw new ConfigError(`cannot read key file ${file}: ${fileErrorText(error)}`, {
-      cause: error,
-    });
-  }
-  return parseKeyFile(text, `key file ${file}`);
+  return parseKeyFile(readPrivateFile(file, 'key file'), `key file ${file}`);
 }
 
 /** Parses the text of a key file (at least one key); `source` names it in errors. */

@@ -6,17 +6,20 @@ import { MAX_ACTIONS, MAX_NODE_GROUPS } from '../core/limits.js';
 import type { DetectorSpec } from '../detectors/spec.js';
 import { NODE_STATES, type NodeState } from '../membership/types.js';
 import {
+  boolean,
   detector,
   durationMs,
   fail,
   FieldProblem,
   host,
+  hostPatterns,
   httpUrl,
   isRecord,
   nonEmptyString,
   noUnknownKeys,
   oneOf,
   optionalPath,
+  origins,
   port,
   stringList,
 } from './fields.js';
@@ -52,6 +55,10 @@ export interface MonitorConfigInput {
   retention?: Partial<RetentionConfig>;
   keyFile?: string | null;
   maxClockSkewMs?: number;
+  tokenFile?: string | null;
+  requireAuth?: boolean;
+  allowedHosts?: string[];
+  corsOrigins?: string[];
 }
 
 /** A validated source: the fields it sets. */
@@ -84,6 +91,10 @@ export const FIELD_PARSERS: Record<keyof MonitorConfig, FieldParser> = {
   keyFile: optionalPath,
   // At least 1 s: clocks kept by NTP agree to milliseconds, and a tighter bound refuses jitter.
   maxClockSkewMs: (v, label) => durationMs(v, label, 1000),
+  tokenFile: optionalPath,
+  requireAuth: boolean,
+  allowedHosts: hostPatterns,
+  corsOrigins: origins,
 };
 
 const FIELD_NAMES = Object.keys(FIELD_PARSERS);

@@ -99,6 +99,11 @@ function checkWhole(config: MonitorConfig): void {
       );
     }
   }
+  if (config.requireAuth && config.tokenFile === null) {
+    throw new ConfigError(
+      'configuration: requireAuth is set but there is no token file (--token-file, HEARTBEAT_TOKEN_FILE or tokenFile)',
+    );
+  }
   const count = config.actions.on.length + config.actions.webhooks.length;
   if (count > MAX_ACTIONS) {
     throw new ConfigError(

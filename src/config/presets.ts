@@ -104,8 +104,8 @@ export const PRESETS: Readonly<Record<PresetName, PresetValues>> = {
 
 /** Defaults of the fields that presets do not set. */
 export const DEFAULTS: Omit<MonitorConfig, keyof PresetValues | 'preset'> = {
-  // Loopback: the HTTP API has no authentication and can register and remove nodes, so it is
-  // opened to the network only when an operator says so (HEARTBEAT_HOST=0.0.0.0, --host).
+  // Loopback: without a token file the HTTP API answers everyone and can register and remove
+  // nodes, so it is opened to the network only when an operator says so (--host).
   host: '127.0.0.1',
   // 9000 for heartbeats (UDP and TCP share the number, as DNS does), 8080 for HTTP: common,
   // unprivileged, and easy to remember.
@@ -123,6 +123,15 @@ export const DEFAULTS: Omit<MonitorConfig, keyof PresetValues | 'preset'> = {
   // A minute: far above the drift of clocks kept by NTP, short enough that a captured heartbeat
   // is useless soon after.
   maxClockSkewMs: 60_000,
+  // No tokens until an operator gives some (docs/CONFIG.md, "API tokens"); the monitor warns
+  // when its API then listens beyond loopback, and requireAuth makes that a refusal.
+  tokenFile: null,
+  requireAuth: false,
+  // Beside IP addresses, localhost and this machine's name, no host name: a request naming
+  // another (DNS rebinding) is refused until an operator lists the names the API is reached by.
+  allowedHosts: [],
+  // No page of another origin may call the API (no CORS) until an operator lists it.
+  corsOrigins: [],
   // A week is long enough to look at a dead node after a weekend; a quarter of history and at
   // most 5 M transitions (a few GB with their evidence) keep the file bounded.
   retention: {

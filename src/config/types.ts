@@ -92,4 +92,15 @@ export interface MonitorConfig {
    * is refused (`clock-skew`): a captured one cannot be replayed later than this.
    */
   maxClockSkewMs: number;
+  /**
+   * The API's tokens (src/config/token-file.ts), read again on SIGHUP; null: no tokens, and the
+   * API answers everyone who reaches it (a warning says so on an address others can reach).
+   */
+  tokenFile: string | null;
+  /** Refuse to start (or reload) without a token file. */
+  requireAuth: boolean;
+  /** Host names the API answers to beside IP addresses, localhost and this machine's name. */
+  allowedHosts: string[];
+  /** Origins (`https://ops.example.com`) whose pages may call the API (CORS); none by default. */
+  corsOrigins: string[];
 }

@@ -73,6 +73,9 @@ export const MAX_PENDING_WEBHOOKS = 10_000;
 /** HTTP request body size in bytes (JSON heartbeats, registrations). */
 export const MAX_HTTP_BODY_BYTES = 64 * 1024;
 
+/** API tokens in a token file: each request is checked against every one, in constant time. */
+export const MAX_API_TOKENS = 1000;
+
 /** Open TCP heartbeat connections per monitor: one per agent is the norm; beyond this new ones are refused and counted. */
 export const MAX_TCP_CONNECTIONS = 4096;
 

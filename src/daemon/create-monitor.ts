@@ -1,12 +1,15 @@
 /**
  * The monitor as the `heartbeat monitor` command runs it: a Monitor assembled from the default
  * parts its configuration asks for — UDP and TCP listeners, the HTTP API, the SQLite history
- * store, exec hooks and webhooks, and the key file reader. An embedder who wants other parts builds `new Monitor(…)`
+ * store, exec hooks and webhooks, the key file reader and the API's tokens from its token file.
+ * An embedder who wants other parts builds `new Monitor(…)`
  * with its own (src/monitor/parts.ts).
  */
 import { ActionRunner } from '../actions/action-runner.js';
 import { ApiServer, type ApiServerOptions } from '../api/api-server.js';
 import { readKeyFile } from '../config/key-file.js';
+import { ApiTokens } from '../api/api-tokens.js';
+import { readTokenFile, type TokenSpec } from '../config/token-file.js';
 import type { MonitorConfig } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import { Monitor, type MonitorOptions } from '../monitor/monitor.js';
@@ -18,7 +21,10 @@ import { udpListener } from '../transport/udp-listener.js';
 export interface CreateMonitorOptions extends MonitorOptions {
   /** TCP connections silent this long are closed. @default 120_000 (see TcpListener) */
   tcpIdleTimeoutMs?: number;
-  /** Options of the HTTP API (SSE keep-alive period, …). */
+  /**
+   * Options of the HTTP API (SSE keep-alive period, …). Without `api.tokens`, the tokens are
+   * read from `config.tokenFile` (a ConfigError when it cannot be read).
+   */
   api?: ApiServerOptions;
   /** Options of the SQLite history store. */
   store?: SqliteStoreOptions;
@@ -42,6 +48,7 @@ export function createMonitor(
     listeners.push(tcpListener({ host, port: tcpPort, idleTimeoutMs: tcpIdleTimeoutMs }));
   }
   const httpPort = config.httpPort;
+  const api = { ...apiInit, tokens: apiInit?.tokens ?? new ApiTokens(readTokens(config)) };
   return new Monitor(
     {
       clock: components.clock,
@@ -51,8 +58,8 @@ export function createMonitor(
         httpPort === null
           ? undefined
           : ({ monitor }) => {
-              const api = new ApiServer({ monitor }, apiInit);
-              return { start: () => api.start(host, httpPort), stop: () => api.stop() };
+              const server = new ApiServer({ monitor }, api);
+              return { start: () => server.start(host, httpPort), stop: () => server.stop() };
             },
       actions: ({ clock, config: current }) => new ActionRunner({ clock }, current.actions),
       readKeys: readKeyFile,
@@ -60,4 +67,9 @@ export function createMonitor(
     config,
     monitorInit,
   );
+}
+
+/** The tokens of `config.tokenFile`, none without one; throws ConfigError naming the file. */
+export function readTokens(config: MonitorConfig): TokenSpec[] {
+  return config.tokenFile === null ? [] : readTokenFile(config.tokenFile);
 }

@@ -28,6 +28,8 @@ describe('HTTP API', () => {
   const call = async (method: string, path: string, body?: string | object) => {
     const res = await fetch(base + path, {
       method,
+      // What a state change needs (a browser on another site cannot send it unasked).
+      headers: method === 'GET' ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
@@ -108,7 +110,7 @@ describe('HTTP API', () => {
     expect(failed.status).toBe(200);
     expect((await dead).reason).toBe('reported-failure');
 
-    const left = await call('GET', '/ping/backup-job/leave');
+    const left = await call('POST', '/ping/backup-job/leave');
     expect(left).toMatchObject({ status: 200, json: { outcome: 'left', state: 'left' } });
   });
 
@@ -187,7 +189,7 @@ describe('HTTP API', () => {
       ['GET', '/v1/events?before=abc', undefined, 400, 'bad-field'],
       ['GET', '/v1/nodes/%E0%A4%A', undefined, 400, 'bad-url'],
       ['POST', '/ping/job/fail', undefined, 404, 'unknown-node'],
-      ['GET', '/ping/job/leave', undefined, 404, 'unknown-node'],
+      ['POST', '/ping/job/leave', undefined, 404, 'unknown-node'],
       ['POST', '/ping/job', '"text"', 400, 'bad-payload'],
       ['POST', '/ping/job', { nested: { a: 1 } }, 400, 'bad-payload'],
       ['POST', '/ping/backup-job/fail', { log: 'x'.repeat(5000) }, 400, 'bad-payload'],
@@ -210,10 +212,14 @@ describe('HTTP API', () => {
 
   it('a chunked body that grows past the limit is refused with 413 while it streams', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request(`${base}/v1/heartbeat`, { method: 'POST' }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = http.request(
+        `${base}/v1/heartbeat`,
+        { method: 'POST', headers: { 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       // No Content-Length: Node sends it chunked, so only counting the bytes can stop it.
       for (let i = 0; i < 20; i++) req.write('x'.repeat(8192));

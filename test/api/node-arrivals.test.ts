@@ -21,6 +21,7 @@ describe('GET /v1/nodes/:id/arrivals', () => {
   const beat = (seq: number) =>
     fetch(`${base}/v1/heartbeat`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ nodeId: 'n1', incarnation: 1, seq, intervalMs: 1000 }),
     });
 

@@ -23,7 +23,8 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string[]; er
   return { code, out, err };
 }
 
-const ping = (path: string) => fetch(`${url}${path}`, { method: 'POST' });
+const ping = (path: string) =>
+  fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' } });
 
 beforeAll(async () => {
   const config = loadMonitorConfig({

@@ -115,7 +115,14 @@ describe('heartbeat as a process, given a mistake', () => {
     try {
       const api = `http://127.0.0.1:${monitor.http}`;
       for (const path of ['/ping/db-1', '/ping/db-1/fail'])
-        expect((await fetch(`${api}${path}`, { method: 'POST' })).status).toBe(200);
+        expect(
+          (
+            await fetch(`${api}${path}`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+            })
+          ).status,
+        ).toBe(200);
       const dead = await run('status', 'db-1', '--url', api);
       expect(dead.code).toBe(1);
       expect(dead.lines).toEqual([expect.stringMatching(/^db-1: FAILED/)]);

@@ -147,13 +147,17 @@ describe.skipIf(missing !== undefined)('dashboard in a real browser', () => {
     await page.fill('#filter-id', '');
     await fetch(`${base}/v1/nodes`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ id: 'db-1', tags: ['db', 'eu'] }),
     });
     await rowTurns(page, 'db-1', 'unknown');
     await page.fill('#filter-tag', 'db');
     await rowCount(1);
     await page.fill('#filter-tag', '');
-    await fetch(`${base}/v1/nodes/db-1`, { method: 'DELETE' });
+    await fetch(`${base}/v1/nodes/db-1`, {
+      method: 'DELETE',
+      headers: { 'content-type': 'application/json' },
+    });
     await rowCount(21);
 
     const killedAt = Date.now();
@@ -314,7 +318,10 @@ describe.skipIf(missing !== undefined)('dashboard in a real browser', () => {
 
       // One transition: a node reported failed turns dead on the page.
       const before = await page.evaluate(() => performance.getEntriesByName('sse:apply').length);
-      await fetch(`http://127.0.0.1:${monitor.http}/ping/map-7/fail`, { method: 'POST' });
+      await fetch(`http://127.0.0.1:${monitor.http}/ping/map-7/fail`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+      });
       const applied = await page.waitForFunction(
         (before) => {
           const all = performance.getEntriesByName('sse:apply');

@@ -49,7 +49,14 @@ describe('events --follow across a monitor restart', () => {
       const url = `http://127.0.0.1:${first.http}`;
       const ports = ['--udp-port', String(first.udp), '--tcp-port', String(first.tcp)];
       const ping = async (p: string) => {
-        expect((await fetch(`${url}${p}`, { method: 'POST' })).status).toBe(200);
+        expect(
+          (
+            await fetch(`${url}${p}`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+            })
+          ).status,
+        ).toBe(200);
       };
       const follower = track(startCli(['events', '--follow', '--json', '--url', url]));
       /** Waits for the follower to print `nodeId` entering `to`; resolves with its id. */

@@ -96,7 +96,10 @@ describe('a monitor with keys', () => {
     });
     expect(post.status).toBe(401);
     // A failure report by URL is refused too, even for a node the monitor knows.
-    const fail = await fetch(`${http}/ping/signed-udp/fail`);
+    const fail = await fetch(`${http}/ping/signed-udp/fail`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(fail.status).toBe(401);
     expect(monitor.table.get('signed-udp')?.state).toBe('alive');
 
@@ -154,7 +157,14 @@ describe('a monitor with keys', () => {
     await sendUdp(ports.udpPort as number, 'old-box\n');
     await until(() => monitor.table.get('old-box')?.state === 'alive');
     expect((await fetch(`${http}/ping/web-1`)).status).toBe(401);
-    expect((await fetch(`${http}/ping/cron-backup/fail`)).status).toBe(200);
+    expect(
+      (
+        await fetch(`${http}/ping/cron-backup/fail`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+        })
+      ).status,
+    ).toBe(200);
     expect(monitor.table.get('cron-backup')?.state).toBe('dead');
   });
 

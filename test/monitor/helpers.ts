@@ -27,6 +27,10 @@ export function testConfig(overrides: Partial<MonitorConfig> = {}): MonitorConfi
     retention: { forgetAfterMs: null, historyMaxAgeMs: null, historyMaxRows: null },
     keyFile: null,
     maxClockSkewMs: 60_000,
+    tokenFile: null,
+    requireAuth: false,
+    allowedHosts: [],
+    corsOrigins: [],
     ...overrides,
   };
 }

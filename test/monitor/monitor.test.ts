@@ -64,6 +64,7 @@ describe('Monitor over real sockets', () => {
     const httpAlive = alive('http-node');
     const res = await fetch(`http://127.0.0.1:${ports.httpPort}/v1/heartbeat`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ nodeId: 'http-node', seq: 1, incarnation: 1, intervalMs: 100 }),
     });
     expect(res.status).toBe(200);
@@ -96,6 +97,7 @@ describe('Monitor over real sockets', () => {
     tcp.write('has space\n');
     const bad = await fetch(`http://127.0.0.1:${ports.httpPort}/v1/heartbeat`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: '{not json',
     });
     expect(bad.status).toBe(400);

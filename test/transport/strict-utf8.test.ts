@@ -50,7 +50,11 @@ describe('JSON with invalid UTF-8 into a monitor', () => {
 
   it('over HTTP: both bodies get a 400 with the JSON reason bad-json, counted', async () => {
     for (const body of [xff, xfe]) {
-      const res = await fetch(`${httpBase}/v1/heartbeat`, { method: 'POST', body });
+      const res = await fetch(`${httpBase}/v1/heartbeat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       expect(res.status).toBe(400);
       expect(await res.json()).toEqual({
         error: 'bad-json',
@@ -60,6 +64,7 @@ describe('JSON with invalid UTF-8 into a monitor', () => {
     expect(rejected('http')).toBe(2);
     const ok = await fetch(`${httpBase}/v1/heartbeat`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: Buffer.from('{"nodeId":"wëb-http"}'),
     });
     expect(ok.status).toBe(200);

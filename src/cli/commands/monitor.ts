@@ -6,7 +6,8 @@ import { SystemClock } from '../../core/clock.js';
 import { loadMonitorConfig, type MonitorConfigInput } from '../../config/load.js';
 import { NODE_STATES, type NodeState, type NodeTransition } from '../../membership/types.js';
 import type { MonitorConfig } from '../../config/types.js';
-import { createMonitor } from '../../daemon/create-monitor.js';
+import { ApiTokens } from '../../api/api-tokens.js';
+import { createMonitor, readTokens } from '../../daemon/create-monitor.js';
 import type { StoreStateEvent } from '../../monitor/events.js';
 import type { Monitor, ReloadOutcome } from '../../monitor/monitor.js';
 import { cappedBufferAdvice } from '../../transport/udp-kernel-stats.js';
@@ -47,16 +48,20 @@ Flags:
   --key-file FILE        the keyring (one key a line: ID base64:SECRET [primary] [node=ID], a
                          private file, chmod 600): heartbeats must then be authenticated, unless
                          a group allows them unauthenticated (docs/CONFIG.md, "Keys")
+  --token-file FILE      the API's tokens, one a line: SCOPES TOKEN-OR-sha256:HASH NAME
+                         (scopes read, write, admin; a private file, chmod 600); without it
+                         the API answers everyone who can reach it (docs/CONFIG.md, "API tokens")
+  --require-auth         refuse to start without a token file
   --quiet                do not print transitions
   --help                 this text
 
 Environment: HEARTBEAT_HOST, HEARTBEAT_UDP_PORT, HEARTBEAT_TCP_PORT, HEARTBEAT_HTTP_PORT,
-HEARTBEAT_DATA, HEARTBEAT_PRESET, HEARTBEAT_DETECTOR, HEARTBEAT_WEBHOOK, HEARTBEAT_KEY_FILE
-(see docs/CONFIG.md).
+HEARTBEAT_DATA, HEARTBEAT_PRESET, HEARTBEAT_DETECTOR, HEARTBEAT_WEBHOOK, HEARTBEAT_KEY_FILE,
+HEARTBEAT_TOKEN_FILE, HEARTBEAT_REQUIRE_AUTH (see docs/CONFIG.md).
 
 Signals: SIGTERM or SIGINT stops cleanly (everything stored); SIGHUP reloads the configuration
-(file, environment, these flags) and the key file without a restart; ports, host and --data
-need a restart.
+(file, environment, these flags), the key file and the token file without a restart; ports,
+host and --data need a restart.
 One monitor per history file: a second one on the same --data exits 2.`;
 
 interface Flags {
@@ -74,6 +79,8 @@ interface Flags {
   webhook?: string[];
   record?: string;
   'key-file'?: string;
+  'token-file'?: string;
+  'require-auth'?: boolean;
   quiet?: boolean;
 }
 
@@ -92,6 +99,8 @@ const FLAGS: FlagSpec = {
   webhook: { type: 'string', multiple: true },
   record: { type: 'string' },
   'key-file': { type: 'string' },
+  'token-file': { type: 'string' },
+  'require-auth': { type: 'boolean' },
   quiet: { type: 'boolean' },
 };
 
@@ -162,6 +171,8 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
     startupGraceMs: durationFlag('startup-grace', flags['startup-grace']),
     recordPath: flags.record,
     keyFile: flags['key-file'],
+    tokenFile: flags['token-file'],
+    requireAuth: flags['require-auth'],
     actions:
       on.length > 0 || flags.webhook !== undefined
         ? { on, webhooks: flags.webhook ?? [] }
@@ -171,12 +182,13 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
     loadMonitorConfig({ file: flags.config, env, overrides: dropUndefined(overrides) });
   const config = load();
 
-  const monitor = createMonitor({ clock: new SystemClock() }, config);
+  const tokens = new ApiTokens(readTokens(config));
+  const monitor = createMonitor({ clock: new SystemClock() }, config, { api: { tokens } });
   if (flags.quiet !== true) monitor.on('transition', (t) => io.out(formatTransition(t)));
   monitor.on('monitor:store', (state) => io.err(describeStoreState(state, config.dataPath)));
   // Listening before the ready line below: a supervisor may signal as soon as it reads it.
   const stop = listenForSignal(['SIGINT', 'SIGTERM']);
-  const offReload = onEverySignal('SIGHUP', () => void reload(monitor, load, io));
+  const offReload = onEverySignal('SIGHUP', () => void reload(monitor, tokens, load, io));
   const ports = await monitor.start().catch((error: unknown) => {
     stop.dispose();
     offReload();
@@ -193,6 +205,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
   );
   const keys = describeKeys(monitor);
   if (keys !== null) io.err(`heartbeat monitor: ${keys}`);
+  if (ports.httpPort !== null) io.err(`heartbeat monitor: ${describeAccess(config, tokens)}`);
   const buffer = (await monitor.kernelStats())?.receiveBuffer;
   if (buffer?.capped === true) io.err(`heartbeat monitor: warning: ${cappedBufferAdvice(buffer)}`);
   const signal = await stop.received;
@@ -203,13 +216,24 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
 }
 
 /**
- * SIGHUP: reads the configuration again (the file, the environment, the same flags) and
- * applies it; a configuration that does not load is refused in one line and the old one stays.
+ * SIGHUP: reads the configuration again (the file, the environment, the same flags) and the
+ * token file, and applies them; a configuration or token file that does not load is refused in
+ * one line and the old ones stay.
  */
-async function reload(monitor: Monitor, load: () => MonitorConfig, io: CliIo): Promise<void> {
+async function reload(
+  monitor: Monitor,
+  tokens: ApiTokens,
+  load: () => MonitorConfig,
+  io: CliIo,
+): Promise<void> {
   let outcome: ReloadOutcome;
+  let tokensChanged: boolean;
   try {
-    outcome = await monitor.reload(load());
+    const next = load();
+    const specs = readTokens(next);
+    outcome = await monitor.reload(next);
+    tokensChanged = !tokens.sameAs(specs);
+    tokens.replace(specs);
   } catch (error) {
     io.err(
       `heartbeat monitor: SIGHUP: configuration refused, the old one stays: ${messageOf(error)}`,
@@ -223,6 +247,7 @@ async function reload(monitor: Monitor, load: () => MonitorConfig, io: CliIo): P
     const keys = describeKeys(monitor) ?? 'no keys: unauthenticated heartbeats are accepted';
     io.err(`heartbeat monitor: SIGHUP: ${keys}`);
   }
+  if (tokensChanged) io.err(`heartbeat monitor: SIGHUP: ${describeAccess(monitor.config, tokens)}`);
   if (outcome.needRestart.length > 0) {
     io.err(
       `heartbeat monitor: SIGHUP: ${outcome.needRestart.join(', ')} changed; a restart applies it`,
@@ -244,6 +269,22 @@ function describeKeys(monitor: Monitor): string | null {
       ? 'unauthenticated heartbeats are refused'
       : `unauthenticated heartbeats are refused but for groups ${open.map((g) => g.name).join(', ')}`)
   );
+}
+
+/** Who may use the API: its tokens (names and scopes), or a warning when anyone may. */
+function describeAccess(config: MonitorConfig, tokens: ApiTokens): string {
+  if (tokens.size > 0) {
+    const list = tokens.describe().map((t) => `${t.name} (${t.scopes.join(',')})`);
+    return `API tokens from ${config.tokenFile}: ${list.join(', ')}`;
+  }
+  return isLoopback(config.host)
+    ? `the HTTP API has no tokens (--token-file): any process on this machine may use it`
+    : `warning: the HTTP API listens on ${config.host} with no tokens: anyone who can reach it can read, register, remove and fail nodes; give --token-file (docs/SECURITY.md)`;
+}
+
+/** An address only this machine reaches. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function describeStoreState(state: StoreStateEvent, where: string): string {
