@@ -3,18 +3,28 @@
  * monitor's event loop: sends `count` heartbeats from `nodes` node ids (each with its own
  * increasing seq, so every one is accepted) over one transport, as fast as the transport lets
  * it, and stops at `count` or after `maxMs`, whichever comes first. Prints one JSON line:
- * `{"sent": n, "elapsedMs": t}`.
+ * `{"sent": n, "elapsedMs": t}`. With a key file, binary frames are signed (binary v2) with its
+ * primary key, as an agent with keys sends them. Binary frames are all made before the first is
+ * sent, so the generator's encoding (and signing) does not limit the rate the monitor is
+ * measured at.
  *
  * Usage: node --import tsx bench/load-generator.ts <udp|tcp|http> <port> <count> <nodes> <maxMs>
+ *        [key-file]
  */
 import dgram from 'node:dgram';
 import http from 'node:http';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { readKeyFile } from '../src/config/key-file.js';
 import { encodeBinary } from '../src/protocol/binary.js';
+import { Keyring } from '../src/protocol/keyring.js';
 import type { Message } from '../src/protocol/message.js';
 
-const [transport, portText, countText, nodesText, maxMsText] = process.argv.slice(2);
+const [transport, portText, countText, nodesText, maxMsText, keyFile] = process.argv.slice(2);
+const signingKey =
+  keyFile === undefined ? undefined : new Keyring(readKeyFile(keyFile)).signingKey('node-000000');
+/** The frame of a message: binary v1, or v2 under the key file's primary. */
+const frame = (m: Message): Buffer => encodeBinary(m, signingKey);
 const port = Number(portText);
 const count = Number(countText);
 const nodes = Number(nodesText);
@@ -34,10 +44,15 @@ export function message(i: number): Message {
     nodeId: `node-${String(n).padStart(6, '0')}`,
     incarnation: 1,
     seq: seqs[n] as number,
-    sentAtMs: 1_763_884_800_000 + i,
+    // Now: a monitor with keys refuses authenticated messages sent too far from its clock.
+    sentAtMs: Date.now(),
     intervalMs: 1000,
   };
 }
+
+/** Every binary frame of the run, made before it starts (JSON bodies are made as they go). */
+const frames: Buffer[] =
+  transport === 'http' ? [] : Array.from({ length: count }, (_, i) => frame(message(i)));
 
 const start = performance.now();
 const timeUp = () => performance.now() - start > maxMs;
@@ -54,9 +69,7 @@ async function udp(): Promise<void> {
       Array.from(
         { length: batch },
         () =>
-          new Promise<void>((resolve) =>
-            socket.send(encodeBinary(message(sent++)), () => resolve()),
-          ),
+          new Promise<void>((resolve) => socket.send(frames[sent++] as Buffer, () => resolve())),
       ),
     );
   }
@@ -69,9 +82,9 @@ async function tcp(): Promise<void> {
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
   while (sent < count && !timeUp()) {
     const batch = Math.min(512, count - sent);
-    const frames: Buffer[] = [];
-    for (let i = 0; i < batch; i++) frames.push(encodeBinary(message(sent++)));
-    if (!socket.write(Buffer.concat(frames))) {
+    const chunk = Buffer.concat(frames.slice(sent, sent + batch));
+    sent += batch;
+    if (!socket.write(chunk)) {
       await new Promise<void>((resolve) => socket.once('drain', () => resolve()));
     }
   }

@@ -3,7 +3,12 @@
  * without a typical payload, and bytes per message. The baseline is the JSON codec measured in
  * the same run (ratios below 1 mean binary is faster or smaller); bare JSON.stringify/parse
  * without validation is shown too, to separate the cost of checking from the cost of parsing.
+ * Binary v2 (authenticated) is measured against v1 in the same run, and our MAC against
+ * node:crypto's createHmac over the same bytes.
  */
+import { createHmac } from 'node:crypto';
+import { MAC_BYTES } from '../../src/protocol/mac-key.js';
+import { Keyring } from '../../src/protocol/keyring.js';
 import { decodeBinary, encodeBinary } from '../../src/protocol/binary.js';
 import { decodeJson, encodeJson } from '../../src/protocol/json.js';
 import type { Message } from '../../src/protocol/message.js';
@@ -39,6 +44,29 @@ const ns = (fn: (i: number) => void) => {
 
 let sink: unknown;
 
+const SECRET = Buffer.alloc(32, 0x5a);
+const keyring = new Keyring([{ id: 1, secret: SECRET, primary: true }]);
+const signingKey = keyring.signingKey(bare.nodeId);
+
+/** Binary v2 against v1, and the MAC alone: ours against createHmac over the same bytes. */
+function measureSigned(msg: Message) {
+  const v1 = encodeBinary(msg);
+  const v2 = encodeBinary(msg, signingKey);
+  const macOut = Buffer.alloc(MAC_BYTES);
+  const signed = v2.length - MAC_BYTES;
+  return {
+    v1Encode: ns(() => (sink = encodeBinary(msg))),
+    v2Encode: ns(() => (sink = encodeBinary(msg, signingKey))),
+    v1Decode: ns(() => (sink = decodeBinary(v1))),
+    v2Decode: ns(() => (sink = decodeBinary(v2, keyring))),
+    ourMac: ns(() => signingKey?.mac.sign(v2, 0, signed, macOut, 0)),
+    createHmac: ns(
+      () => (sink = createHmac('sha256', SECRET).update(v2.subarray(0, signed)).digest()),
+    ),
+    bytes: v2.length,
+  };
+}
+
 function measure(msg: Message) {
   const bin = encodeBinary(msg);
   const json = encodeJson(msg);
@@ -56,7 +84,7 @@ function measure(msg: Message) {
 
 const suite: BenchSuite = {
   name: 'codec',
-  title: 'Wire codecs (binary v1, JSON, text line)',
+  title: 'Wire codecs (binary v1 and v2, JSON, text line)',
   async run() {
     const a = measure(bare);
     const b = measure(withPayload);
@@ -70,7 +98,16 @@ const suite: BenchSuite = {
     const streamDecode = ns(() => (sink = decoder.push(chunk))) / 64;
     const lines = Buffer.from(line.repeat(64));
     const streamText = ns(() => (sink = decoder.push(lines))) / 64;
+    const sa = measureSigned(bare);
+    const sb = measureSigned(withPayload);
+    const signedChunk = Buffer.concat(
+      Array.from({ length: 64 }, () => encodeBinary(withPayload, signingKey)),
+    );
+    const signedDecoder = new StreamDecoder(keyring);
+    const streamSigned = ns(() => (sink = signedDecoder.push(signedChunk))) / 64;
     void sink;
+    const vs = (v2: number, v1: number) =>
+      `${fmt(v2, 0)} (${fmt(v2 / v1, 2)}× v1, +${fmt(v2 - v1, 0)})`;
 
     const rows = [
       [
@@ -138,6 +175,37 @@ const suite: BenchSuite = {
             'per frame, 64 frames per chunk',
           ],
           ['StreamDecoder, text lines', fmt(streamText, 0), 'per line, 64 lines per chunk'],
+        ],
+      ),
+      '',
+      "Binary v2, authenticated (HMAC-SHA-256 truncated to 16 bytes, key id 1, 32-byte key), against binary v1 in the same run; the MAC alone by our SHA-256 with the key's pads hashed once (`MacKey`), against `createHmac` over the same bytes:",
+      '',
+      table(
+        ['', 'binary v1', 'binary v2 (authenticated)', 'v1 + payload', 'v2 + payload'],
+        [
+          ['bytes per message', a.binaryBytes, sa.bytes, b.binaryBytes, sb.bytes],
+          [
+            'encode ns/op',
+            fmt(sa.v1Encode, 0),
+            vs(sa.v2Encode, sa.v1Encode),
+            fmt(sb.v1Encode, 0),
+            vs(sb.v2Encode, sb.v1Encode),
+          ],
+          [
+            'decode ns/op',
+            fmt(sa.v1Decode, 0),
+            vs(sa.v2Decode, sa.v1Decode),
+            fmt(sb.v1Decode, 0),
+            vs(sb.v2Decode, sb.v1Decode),
+          ],
+          [
+            'MAC ns/op: MacKey / createHmac',
+            '',
+            `${fmt(sa.ourMac, 0)} / ${fmt(sa.createHmac, 0)} (${fmt(sa.ourMac / sa.createHmac, 2)}×)`,
+            '',
+            `${fmt(sb.ourMac, 0)} / ${fmt(sb.createHmac, 0)} (${fmt(sb.ourMac / sb.createHmac, 2)}×)`,
+          ],
+          ['StreamDecoder ns/frame', '', '', fmt(streamDecode, 0), vs(streamSigned, streamDecode)],
         ],
       ),
     ].join('\n');

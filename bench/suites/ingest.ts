@@ -9,7 +9,11 @@
  * Rates are measured at the receiver, from the first message seen to the last (polled every
  * 10 ms), so the generator's start-up does not count. UDP has no flow control: what the
  * receiver cannot keep up with is lost, and that loss is reported.
+ *
+ * Over UDP and TCP the monitor is measured a second time with keys, the generator signing every
+ * frame (binary v2): authenticated against plain ingest in the same run.
  */
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import http from 'node:http';
@@ -38,6 +42,13 @@ const COUNTS: Record<Transport, number> = { udp: 400_000, tcp: 1_000_000, http: 
  */
 const NODES = 1000;
 const MAX_MS = 15_000;
+/** Plain and authenticated runs of the monitor per transport (UDP, TCP), taking turns. */
+const AUTH_ROUNDS = 3;
+
+/** The run with the least CPU per message: the one the rest of the machine disturbed least. */
+function leastCpu(runs: readonly Measured[]): Measured {
+  return runs.reduce((best, m) => (m.cpuUsPerMessage < best.cpuUsPerMessage ? m : best));
+}
 
 /** The generator's frame size: node ids of one width make every frame the same length. */
 const FRAME_BYTES = encodeBinary({
@@ -69,7 +80,11 @@ interface Measured {
   peakRssMb: number;
 }
 
-function runGenerator(transport: Transport, port: number): Promise<{ sent: number }> {
+function runGenerator(
+  transport: Transport,
+  port: number,
+  keyFile?: string,
+): Promise<{ sent: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -82,6 +97,7 @@ function runGenerator(transport: Transport, port: number): Promise<{ sent: numbe
         String(COUNTS[transport]),
         String(NODES),
         String(MAX_MS),
+        ...(keyFile !== undefined ? [keyFile] : []),
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
@@ -96,7 +112,11 @@ function runGenerator(transport: Transport, port: number): Promise<{ sent: numbe
 }
 
 /** Runs the generator against `receiver` and measures at the receiver. */
-async function measure(transport: Transport, receiver: Receiver): Promise<Measured> {
+async function measure(
+  transport: Transport,
+  receiver: Receiver,
+  keyFile?: string,
+): Promise<Measured> {
   (globalThis as { gc?: () => void }).gc?.();
   let first: { t: number; n: number; cpu: number } | null = null;
   let last: { t: number; n: number; cpu: number } | null = null;
@@ -115,7 +135,7 @@ async function measure(transport: Transport, receiver: Receiver): Promise<Measur
       last = now;
     }
   }, 10);
-  const { sent } = await runGenerator(transport, receiver.port);
+  const { sent } = await runGenerator(transport, receiver.port, keyFile);
   // Let queued input drain: wait until the count stops moving for 300 ms.
   for (;;) {
     const before = receiver.received();
@@ -182,7 +202,10 @@ async function httpSink(): Promise<Receiver> {
   };
 }
 
-async function monitorReceiver(transport: Transport): Promise<Receiver> {
+async function monitorReceiver(
+  transport: Transport,
+  keyFile: string | null = null,
+): Promise<Receiver> {
   const config: MonitorConfig = {
     host: '127.0.0.1',
     udpPort: transport === 'udp' ? 0 : null,
@@ -199,7 +222,7 @@ async function monitorReceiver(transport: Transport): Promise<Receiver> {
     actions: { on: [], webhooks: [] },
     recordPath: null,
     retention: { forgetAfterMs: null, historyMaxAgeMs: null, historyMaxRows: null },
-    keyFile: null,
+    keyFile,
     maxClockSkewMs: 60_000,
     tokenFile: null,
     requireAuth: false,
@@ -215,10 +238,10 @@ async function monitorReceiver(transport: Transport): Promise<Receiver> {
   const from = { transport, address: '127.0.0.1', port: 1 };
   const t0 = performance.now();
   for (let n = 0; n < NODES; n++) {
-    monitor.ingest(
-      { type: 'heartbeat', nodeId: `node-${String(n).padStart(6, '0')}`, incarnation: 1 },
-      from,
-    );
+    const nodeId = `node-${String(n).padStart(6, '0')}`;
+    // With keys, as if decoded from a signed frame (authKeyId): only those are taken.
+    const signed = keyFile === null ? {} : { authKeyId: 1, sentAtMs: Date.now() };
+    monitor.ingest({ type: 'heartbeat', nodeId, incarnation: 1, ...signed }, from);
   }
   const joinUs = ((performance.now() - t0) * 1000) / NODES;
   let transitions = 0;
@@ -245,45 +268,72 @@ const SINKS: Record<Transport, () => Promise<Receiver>> = {
 
 const suite: BenchSuite = {
   name: 'ingest',
-  title: 'Monitor ingest throughput (UDP, TCP, HTTP on loopback)',
+  title: 'Monitor ingest throughput (UDP, TCP, HTTP on loopback; plain and authenticated)',
   async run() {
     const rows: (string | number)[][] = [];
     const joins: string[] = [];
     const flaps: string[] = [];
     const loadBefore = os.loadavg()[0] ?? NaN;
+    const keyDir = mkdtempSync(path.join(os.tmpdir(), 'hb-bench-keys-'));
+    const keyFile = path.join(keyDir, 'keys');
+    writeFileSync(keyFile, `1 base64:${Buffer.alloc(32, 0x5a).toString('base64')} primary\n`);
+    chmodSync(keyFile, 0o600);
+    const authRows: (string | number)[][] = [];
     for (const transport of ['udp', 'tcp', 'http'] as const) {
       const sink = await SINKS[transport]();
       const base = await measure(transport, sink);
       await sink.stop();
-      const monitor = await monitorReceiver(transport);
-      const got = await measure(transport, monitor);
-      await monitor.stop();
-      joins.push(fmt(monitor.joinUs ?? NaN, 0));
-      flaps.push(String(monitor.transitions?.() ?? 0));
+      // Plain and authenticated runs take turns, AUTH_ROUNDS of each; the round with the least
+      // CPU per message of each kind is shown (the others had more of the machine taken).
+      const plainRuns: Measured[] = [];
+      const authRuns: Measured[] = [];
+      const rounds = transport === 'http' ? 1 : AUTH_ROUNDS;
+      for (let round = 0; round < rounds; round++) {
+        const monitor = await monitorReceiver(transport);
+        plainRuns.push(await measure(transport, monitor));
+        await monitor.stop();
+        if (round === 0) {
+          joins.push(fmt(monitor.joinUs ?? NaN, 0));
+          flaps.push(String(monitor.transitions?.() ?? 0));
+        }
+        if (transport === 'http') continue;
+        const keyed = await monitorReceiver(transport, keyFile);
+        authRuns.push(await measure(transport, keyed, keyFile));
+        await keyed.stop();
+      }
+      const got = leastCpu(plainRuns);
       const loss = (m: Measured) => `${fmt((1 - m.received / m.sent) * 100, 1)} %`;
-      rows.push([
-        `${transport}, bare socket sink (baseline)`,
-        fmt(base.perSecond, 0),
-        '1.00×',
-        fmt(base.cpuPercent, 0),
-        fmt(base.cpuUsPerMessage, 1),
-        fmt(base.peakRssMb, 0),
-        `${base.received.toLocaleString('en-US')} / ${base.sent.toLocaleString('en-US')}`,
-        loss(base),
-      ]);
-      rows.push([
-        `${transport}, monitor`,
-        fmt(got.perSecond, 0),
-        `${fmt(got.perSecond / base.perSecond, 2)}×`,
-        fmt(got.cpuPercent, 0),
-        fmt(got.cpuUsPerMessage, 1),
-        fmt(got.peakRssMb, 0),
-        `${got.received.toLocaleString('en-US')} / ${got.sent.toLocaleString('en-US')}`,
-        loss(got),
+      const row = (name: string, m: Measured, ratio: string) => [
+        name,
+        fmt(m.perSecond, 0),
+        ratio,
+        fmt(m.cpuPercent, 0),
+        fmt(m.cpuUsPerMessage, 1),
+        fmt(m.peakRssMb, 0),
+        `${m.received.toLocaleString('en-US')} / ${m.sent.toLocaleString('en-US')}`,
+        loss(m),
+      ];
+      const vsSink = (m: Measured) => `${fmt(m.perSecond / base.perSecond, 2)}×`;
+      rows.push(row(`${transport}, bare socket sink (baseline)`, base, '1.00×'));
+      rows.push(row(`${transport}, monitor`, got, vsSink(got)));
+      if (transport === 'http') continue;
+      const auth = leastCpu(authRuns);
+      rows.push(
+        row(`${transport}, monitor with keys, authenticated (binary v2)`, auth, vsSink(auth)),
+      );
+      const cpuOf = (runs: Measured[]) => runs.map((m) => fmt(m.cpuUsPerMessage, 1)).join(', ');
+      authRows.push([
+        transport,
+        `${fmt(auth.perSecond, 0)} / ${fmt(got.perSecond, 0)}`,
+        `${fmt(auth.perSecond / got.perSecond, 2)}×`,
+        `${fmt(auth.cpuUsPerMessage, 1)} / ${fmt(got.cpuUsPerMessage, 1)} (rounds: ${cpuOf(authRuns)} / ${cpuOf(plainRuns)})`,
+        `+${fmt(auth.cpuUsPerMessage - got.cpuUsPerMessage, 1)}`,
+        `${fmt(got.cpuUsPerMessage / auth.cpuUsPerMessage, 2)}×`,
       ]);
     }
+    rmSync(keyDir, { recursive: true, force: true });
     return [
-      `One load-generator process sends as fast as the transport lets it, from ${NODES.toLocaleString('en-US')} node ids (binary v1 frames over UDP and TCP, JSON \`POST /v1/heartbeat\` over HTTP with 16 keep-alive connections); the monitor runs the default φ-accrual detector per node, history in \`:memory:\`. CPU is the receiving process's (100 % = one core) over the measured window, and per message received — the steadier figure when other work shares the machine; RSS is the bench process's peak (it hosts the receiver). Both processes share the machine's cores.`,
+      `One load-generator process sends as fast as the transport lets it, from ${NODES.toLocaleString('en-US')} node ids (binary v1 frames over UDP and TCP, all made before the first is sent, so the bare sink measures the socket alone; JSON \`POST /v1/heartbeat\` over HTTP with 16 keep-alive connections); the monitor runs the default φ-accrual detector per node, history in \`:memory:\`. CPU is the receiving process's (100 % = one core) over the measured window, and per message received — the steadier figure when other work shares the machine; RSS is the bench process's peak (it hosts the receiver). Both processes share the machine's cores.`,
       '',
       table(
         [
@@ -300,6 +350,20 @@ const suite: BenchSuite = {
       ),
       '',
       `Load average (1 min) when the suite started: ${fmt(loadBefore, 1)} on ${os.cpus().length} cores — other work on the machine takes cores from both processes, so absolute rates move from run to run; the ratio against the sink measured in the same minute moves less.`,
+      '',
+      `Authenticated against plain ingest, the same monitor and load in the same run: every frame signed (binary v2, HMAC-SHA-256, 16-byte MAC) before the generator starts sending, and checked by the monitor. Plain and authenticated runs took turns, ${AUTH_ROUNDS} of each per transport; the rows above and the ratios below are each kind's run with the least CPU per message (all rounds in brackets). "Ingest per CPU" is plain CPU µs/msg over authenticated: the share of plain ingest one core keeps with authentication (above 0.5: authentication does not halve ingest). Rates depend on how much of the machine the monitor got; CPU per message less so.`,
+      '',
+      table(
+        [
+          'transport',
+          'messages/s: authenticated / plain',
+          'rate ratio',
+          'CPU µs/msg: authenticated / plain',
+          'MAC and checks, µs/msg',
+          'ingest per CPU',
+        ],
+        authRows,
+      ),
       '',
       `Before each monitor run its ${NODES.toLocaleString('en-US')} nodes join in-process (the figures above are steady-state heartbeats): a join — first heartbeat of a new node: a new detector, two transition appends (joined, alive) and one registry upsert, each its own SQLite commit — cost ${joins.join(' / ')} µs per node in the UDP / TCP / HTTP runs, so a burst of new nodes is ingested far slower than heartbeats of known ones, and over UDP the excess is lost. Transitions during the measured runs (detector verdicts on nodes whose heartbeats the load spaced unevenly): ${flaps.join(' / ')}.`,
     ].join('\n');

@@ -210,8 +210,11 @@ export function decodeBinary(input: Uint8Array, keys?: KeyLookup): Message {
     throw new DecodeError('bad-payload', `payload is larger than ${MAX_PAYLOAD_BYTES} bytes`);
   }
 
-  const msg: Message = { type, nodeId, incarnation, seq, sentAtMs, intervalMs };
-  if (keyId !== undefined) msg.authKeyId = keyId;
+  // One literal per kind, so each kind of message keeps one shape (no property added later).
+  const msg: Message =
+    keyId === undefined
+      ? { type, nodeId, incarnation, seq, sentAtMs, intervalMs }
+      : { type, nodeId, incarnation, seq, sentAtMs, intervalMs, authKeyId: keyId };
   if (count > 0) {
     const payload: Payload = {};
     for (let i = 0; i < count; i++) {

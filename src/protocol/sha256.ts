@@ -95,28 +95,19 @@ const K = Int32Array.of(
   0xc67178f2,
 );
 
-/** The message schedule, reused by every compression (one thread: no two run at once). */
+/**
+ * The message schedule, reused by every compression (one thread: no two run at once). Its first
+ * 16 words are the block being compressed: filled from bytes, or from words (HMAC's outer hash
+ * takes the inner digest as it is, without turning it into bytes and back).
+ */
 const W = new Int32Array(64);
-/** The last block or two of a message, with its padding and length. */
-const TAIL = new Uint8Array(2 * SHA256_BLOCK_BYTES);
 
-/** Compresses the 64-byte block at `bytes[at…]` into `state` (FIPS 180-4 §6.2.2). */
-export function compressBlock(state: Int32Array, bytes: Uint8Array, at: number): void {
-  for (let i = 0; i < 16; i++) {
-    const j = at + 4 * i;
-    W[i] =
-      ((bytes[j] as number) << 24) |
-      ((bytes[j + 1] as number) << 16) |
-      ((bytes[j + 2] as number) << 8) |
-      (bytes[j + 3] as number);
-  }
-  for (let i = 16; i < 64; i++) {
-    const x = W[i - 15] as number;
-    const y = W[i - 2] as number;
-    const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
-    const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
-    W[i] = ((W[i - 16] as number) + s0 + (W[i - 7] as number) + s1) | 0;
-  }
+/**
+ * Compresses the block in W[0, 16) into `state` (FIPS 180-4 §6.2.2). The rest of the schedule is
+ * made in the round loop, and Ch and Maj are written in their forms with one operation fewer
+ * (`g ^ (e & (f ^ g))`, `(a & b) | (c & (a | b))`): the same functions.
+ */
+function compressSchedule(state: Int32Array): void {
   let a = state[0] as number;
   let b = state[1] as number;
   let c = state[2] as number;
@@ -126,11 +117,20 @@ export function compressBlock(state: Int32Array, bytes: Uint8Array, at: number):
   let g = state[6] as number;
   let h = state[7] as number;
   for (let i = 0; i < 64; i++) {
+    let w: number;
+    if (i < 16) w = W[i] as number;
+    else {
+      const x = W[i - 15] as number;
+      const y = W[i - 2] as number;
+      const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+      const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+      w = ((W[i - 16] as number) + s0 + (W[i - 7] as number) + s1) | 0;
+      W[i] = w;
+    }
     const s1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-    const ch = (e & f) ^ (~e & g);
-    const t1 = (h + s1 + ch + (K[i] as number) + (W[i] as number)) | 0;
+    const t1 = (h + s1 + (g ^ (e & (f ^ g))) + (K[i] as number) + w) | 0;
     const s0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-    const maj = (a & b) ^ (a & c) ^ (b & c);
+    const t2 = (s0 + ((a & b) | (c & (a | b)))) | 0;
     h = g;
     g = f;
     f = e;
@@ -138,7 +138,7 @@ export function compressBlock(state: Int32Array, bytes: Uint8Array, at: number):
     d = c;
     c = b;
     b = a;
-    a = (t1 + s0 + maj) | 0;
+    a = (t1 + t2) | 0;
   }
   state[0] = ((state[0] as number) + a) | 0;
   state[1] = ((state[1] as number) + b) | 0;
@@ -148,6 +148,19 @@ export function compressBlock(state: Int32Array, bytes: Uint8Array, at: number):
   state[5] = ((state[5] as number) + f) | 0;
   state[6] = ((state[6] as number) + g) | 0;
   state[7] = ((state[7] as number) + h) | 0;
+}
+
+/** The big-endian word at `bytes[j…]`. */
+const wordAt = (bytes: Uint8Array, j: number): number =>
+  ((bytes[j] as number) << 24) |
+  ((bytes[j + 1] as number) << 16) |
+  ((bytes[j + 2] as number) << 8) |
+  (bytes[j + 3] as number);
+
+/** Compresses the 64-byte block at `bytes[at…]` into `state`. */
+export function compressBlock(state: Int32Array, bytes: Uint8Array, at: number): void {
+  for (let i = 0; i < 16; i++) W[i] = wordAt(bytes, at + 4 * i);
+  compressSchedule(state);
 }
 
 /**
@@ -167,29 +180,40 @@ export function finishHash(
     compressBlock(state, bytes, at);
     at += SHA256_BLOCK_BYTES;
   }
-  const rest = end - at;
   // The rest, the 0x80 byte, zeros, and the length in bits as a 64-bit big-endian number.
-  const tailBytes = rest < SHA256_BLOCK_BYTES - 8 ? SHA256_BLOCK_BYTES : 2 * SHA256_BLOCK_BYTES;
-  TAIL.fill(0);
-  for (let i = 0; i < rest; i++) TAIL[i] = bytes[at + i] as number;
-  TAIL[rest] = 0x80;
-  const bits = (absorbedBytes + end - start) * 8;
-  const high = Math.floor(bits / 2 ** 32);
-  for (let i = 0; i < 4; i++) {
-    TAIL[tailBytes - 1 - i] = (bits >>> (8 * i)) & 0xff;
-    TAIL[tailBytes - 5 - i] = (high >>> (8 * i)) & 0xff;
+  const rest = end - at;
+  const words = rest >>> 2;
+  for (let i = 0; i < words; i++) W[i] = wordAt(bytes, at + 4 * i);
+  const left = rest & 3;
+  let last = 0x80 << (24 - 8 * left);
+  for (let k = 0; k < left; k++) last |= (bytes[at + 4 * words + k] as number) << (24 - 8 * k);
+  W[words] = last;
+  W.fill(0, words + 1, 16);
+  if (rest >= SHA256_BLOCK_BYTES - 8) {
+    compressSchedule(state);
+    W.fill(0, 0, 14);
   }
-  compressBlock(state, TAIL, 0);
-  if (tailBytes > SHA256_BLOCK_BYTES) compressBlock(state, TAIL, SHA256_BLOCK_BYTES);
+  const bits = (absorbedBytes + end - start) * 8;
+  W[14] = Math.floor(bits / 2 ** 32);
+  W[15] = bits | 0;
+  compressSchedule(state);
 }
 
-/** Writes the eight words of `state` big-endian into `out[at, at + 32)`. */
-export function writeDigest(state: Int32Array, out: Uint8Array, at: number): void {
-  for (let i = 0; i < 8; i++) {
-    const word = state[i] as number;
-    out[at + 4 * i] = word >>> 24;
-    out[at + 4 * i + 1] = (word >>> 16) & 0xff;
-    out[at + 4 * i + 2] = (word >>> 8) & 0xff;
-    out[at + 4 * i + 3] = word & 0xff;
+/**
+ * Hashes the 32-byte digest `digest` (eight words) into `state`, which has absorbed one block,
+ * and pads: HMAC's outer hash over the inner digest, as words.
+ */
+export function finishDigestBlock(state: Int32Array, digest: Int32Array): void {
+  W.set(digest);
+  W[8] = 0x80 << 24;
+  W.fill(0, 9, 15);
+  W[15] = (SHA256_BLOCK_BYTES + SHA256_DIGEST_BYTES) * 8;
+  compressSchedule(state);
+}
+
+/** Writes the first `bytes` bytes of the digest in `state` to `out[at…]` (big-endian words). */
+export function writeDigest(state: Int32Array, out: Uint8Array, at: number, bytes = 32): void {
+  for (let i = 0; i < bytes; i++) {
+    out[at + i] = ((state[i >>> 2] as number) >>> (24 - 8 * (i & 3))) & 0xff;
   }
 }
