@@ -209,7 +209,12 @@ export class Monitor {
     this.checkpointMs = Math.max(1, init.checkpointMs ?? 10_000);
     this.keyring = new Keyring(this.keysOf(config));
     this.openGroups = openGroupsOf(config);
-    this.table = new NodeTable({ clock: this.clock }, tableSettings(config));
+    this.table = new NodeTable(
+      { clock: this.clock },
+      // A throw from one of the monitor's own table listeners is a bug: counted and emitted as
+      // `monitor:error`, never a crash of the detection path.
+      { ...tableSettings(config), onListenerError: (error) => this.fail('listener', error) },
+    );
     this.arrivals = new ArrivalWatch({ clock: this.clock });
     this.table.on('node:removed', (t) => this.arrivals.forget(t.nodeId));
     this.watchdog = new StallWatchdog(

@@ -151,3 +151,19 @@ describe('Monitor transition journal', () => {
     expect(committed('alive')).toBe(1);
   });
 });
+
+describe('Monitor and listener errors', () => {
+  it('counts a throw from a node-table listener as a listener error, and keeps detecting', async () => {
+    const clock = new ManualClock();
+    const { monitor } = await started(clock);
+    const errors: string[] = [];
+    monitor.on('monitor:error', (e) => errors.push(`${e.where}: ${(e.error as Error).message}`));
+    monitor.table.on('node:joined', () => {
+      throw new Error('listener bug');
+    });
+    monitor.ingest({ type: 'heartbeat', nodeId: 'a', incarnation: 1, seq: 1 }, peer);
+    clock.advance(0);
+    expect(errors).toEqual(['listener: listener bug']);
+    expect(monitor.table.get('a')?.state).toBe('alive');
+  });
+});
