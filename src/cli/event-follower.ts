@@ -10,12 +10,20 @@
  * covered too; failing to reach the monitor at all is an error (the command exits), as before.
  */
 import { SystemClock, type Clock } from '../core/clock.js';
-import { ApiError, getJson, unreachableCause } from './api-client.js';
+import {
+  ApiError,
+  authHeaders,
+  getJson,
+  problemError,
+  unreachableCause,
+  type ApiTarget,
+} from './api-client.js';
 import { SseParser, type SseFrame } from './sse-parser.js';
 import type { CliIo } from './usage.js';
 
 export interface FollowOptions {
-  base: URL;
+  /** The monitor and its token. */
+  target: ApiTarget;
   /** The stream's filters (`node`, `state`). */
   query: URLSearchParams;
   io: CliIo;
@@ -67,18 +75,18 @@ function brokenCause(error: unknown): string {
 }
 
 /** The id of the newest stored transition, '0' when none is stored. */
-async function newestId(base: URL): Promise<string> {
-  const { events } = await getJson<{ events: { id?: number }[] }>(base, '/v1/events?limit=1');
+async function newestId(target: ApiTarget): Promise<string> {
+  const { events } = await getJson<{ events: { id?: number }[] }>(target, '/v1/events?limit=1');
   return String(events[0]?.id ?? 0);
 }
 
 /** Follows the stream until `count` transitions were printed; resolves with the exit status. */
 export async function followEvents(options: FollowOptions): Promise<number> {
-  const { base, io } = options;
+  const { target, io } = options;
   const clock = options.clock ?? new SystemClock();
   const count = options.count ?? Infinity;
   const idleTimeoutMs = options.idleTimeoutMs ?? 45_000;
-  let lastId = await newestId(base);
+  let lastId = await newestId(target);
   let printed = 0;
   let delayMs = RECONNECT_FIRST_MS;
   let connected = false;
@@ -90,7 +98,7 @@ export async function followEvents(options: FollowOptions): Promise<number> {
         // Ids are never reused, so a history whose newest id is behind ours is another one (a
         // monitor without a file restarted): replay all of it rather than nothing. (An empty
         // history may be one pruned to nothing: its next ids still follow ours.)
-        const newest = Number(await newestId(base));
+        const newest = Number(await newestId(target));
         if (newest > 0 && newest < Number(lastId)) {
           io.err(
             `events: the monitor's history restarted (its newest id is ${newest}, below ${lastId}): ` +
@@ -100,7 +108,7 @@ export async function followEvents(options: FollowOptions): Promise<number> {
         }
       }
       const stream = new EventStream(clock, idleTimeoutMs);
-      await stream.open(base, options.query, lastId);
+      await stream.open(target, options.query, lastId);
       if (lost) io.err(`events: resumed after id ${lastId}`);
       connected = true;
       lost = false;
@@ -145,12 +153,13 @@ class EventStream {
   ) {}
 
   /** Connects; throws ApiError when the monitor cannot be reached or refuses the stream. */
-  async open(base: URL, query: URLSearchParams, lastId: string): Promise<void> {
+  async open(target: ApiTarget, query: URLSearchParams, lastId: string): Promise<void> {
+    const { base } = target;
     this.touch();
     let response: Response;
     try {
       response = await fetch(new URL(`/v1/events/stream?${query}`, base), {
-        headers: { accept: 'text/event-stream', 'last-event-id': lastId },
+        headers: { accept: 'text/event-stream', 'last-event-id': lastId, ...authHeaders(target) },
         signal: this.abort.signal,
       });
     } catch (error) {
@@ -161,6 +170,9 @@ class EventStream {
     if (!response.ok || response.body === null) {
       this.close();
       const body = (await response.json().catch(() => ({}))) as { message?: string };
+      if (response.status === 401 || response.status === 403) {
+        throw problemError(response.status, body);
+      }
       throw new ApiError(
         `event stream refused: status ${response.status}${body.message ? `: ${body.message}` : ''}`,
         response.status,

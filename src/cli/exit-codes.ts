@@ -13,6 +13,7 @@ import {
   TraceFormatError,
   UnknownNodeError,
 } from '../core/errors.js';
+import { ApiAuthError } from './api-client.js';
 import { UsageError } from './usage.js';
 
 export const EXIT = {
@@ -20,7 +21,10 @@ export const EXIT = {
   ok: 0,
   /** `status`: a node is not healthy; any other command: it failed while running. */
   failed: 1,
-  /** Bad usage, configuration or input: a flag, a file, a port or address, a history file. */
+  /**
+   * Bad usage, configuration or input: a flag, a file, a port or address, a history file, a
+   * token the monitor refuses.
+   */
   usage: 2,
   /** `status`: the monitor could not be asked (not reachable, timed out, or answered 5xx). */
   unreachable: 3,
@@ -30,7 +34,8 @@ export const EXIT = {
  * The failures that are the operator's to fix before the command can run: how it was called,
  * what it was configured with, where it was told to listen or keep its history, the files and
  * the input it was given (a file that cannot be opened, a trace or recording that cannot be
- * read, a message that cannot be decoded, a node id the monitor does not know).
+ * read, a message that cannot be decoded, a node id the monitor does not know, a token the
+ * monitor refuses).
  */
 const USAGE_ERRORS = [
   UsageError,
@@ -43,6 +48,7 @@ const USAGE_ERRORS = [
   TraceFormatError,
   DecodeError,
   UnknownNodeError,
+  ApiAuthError,
 ];
 
 /**

@@ -3,25 +3,25 @@
  * stream (Server-Sent Events) until Ctrl-C, reconnecting across restarts of the monitor without
  * losing or repeating a transition (event-follower.ts).
  */
-import { getJson } from '../api-client.js';
+import { API_FLAGS, API_FLAGS_HELP, apiTarget, getJson } from '../api-client.js';
 import { followEvents } from '../event-follower.js';
 import type { Command } from '../command.js';
-import { apiUrl, intFlag, parseFlags, stateFlag, type CliIo } from '../usage.js';
+import { intFlag, parseFlags, stateFlag, type CliIo } from '../usage.js';
 
 const help = `Usage: heartbeat events [--node ID] [--state STATE] [--limit N] [--follow] [--json]
 
 Prints transitions, newest first (or, with --follow, each new one as it happens).
 
 Flags:
-  --url URL       the monitor's HTTP API (default http://127.0.0.1:8080, or HEARTBEAT_URL)
-  --node ID       only this node
-  --state STATE   only transitions into this state
-  --limit N       at most N transitions (default 50)
-  --follow        stream new transitions until interrupted; when the monitor restarts,
-                  reconnect (250 ms, doubling to 10 s) and resume after the last one printed
-  --count N       with --follow: stop after N transitions (e.g. wait for the next failure)
-  --json          one JSON document per line
-  --help          this text`;
+${API_FLAGS_HELP}
+  --node ID          only this node
+  --state STATE      only transitions into this state
+  --limit N          at most N transitions (default 50)
+  --follow           stream new transitions until interrupted; when the monitor restarts,
+                     reconnect (250 ms, doubling to 10 s) and resume after the last one printed
+  --count N          with --follow: stop after N transitions (e.g. wait for the next failure)
+  --json             one JSON document per line
+  --help             this text`;
 
 /** A transition as the API returns it (history rows and stream events alike). */
 export interface EventRow {
@@ -43,6 +43,8 @@ export function formatEvent(e: EventRow): string {
 async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseFlags<{
     url?: string;
+    token?: string;
+    'token-file'?: string;
     node?: string;
     state?: string;
     limit?: string;
@@ -50,7 +52,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
     follow?: boolean;
     json?: boolean;
   }>('events', argv, {
-    url: { type: 'string' },
+    ...API_FLAGS,
     node: { type: 'string' },
     state: { type: 'string' },
     limit: { type: 'string' },
@@ -59,7 +61,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
     json: { type: 'boolean' },
   });
   const state = stateFlag('state', values.state);
-  const base = apiUrl(values.url, env);
+  const target = apiTarget(values, env);
   const query = new URLSearchParams();
   if (values.node !== undefined) query.set('node', values.node);
   if (state !== undefined) query.set('state', state);
@@ -67,7 +69,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
     const count = intFlag('count', values.count, 1, Number.MAX_SAFE_INTEGER) ?? Infinity;
     const json = values.json === true;
     return followEvents({
-      base,
+      target,
       query,
       io,
       count,
@@ -75,7 +77,7 @@ async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<n
     });
   }
   query.set('limit', String(intFlag('limit', values.limit, 1, 1000) ?? 50));
-  const { events } = await getJson<{ events: EventRow[] }>(base, `/v1/events?${query}`);
+  const { events } = await getJson<{ events: EventRow[] }>(target, `/v1/events?${query}`);
   for (const e of events) io.out(values.json === true ? JSON.stringify(e) : formatEvent(e));
   return 0;
 }

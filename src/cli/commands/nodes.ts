@@ -4,21 +4,21 @@
  * read in bounded requests.
  */
 import type { NodeSnapshot } from '../../membership/types.js';
-import { getAllNodes } from '../api-client.js';
+import { API_FLAGS, API_FLAGS_HELP, apiTarget, getAllNodes } from '../api-client.js';
 import type { Command } from '../command.js';
-import { apiUrl, parseFlags, stateFlag, type CliIo } from '../usage.js';
+import { parseFlags, stateFlag, type CliIo } from '../usage.js';
 
-const help = `Usage: heartbeat nodes [--url URL] [--state STATE] [--tag TAG] [--prefix P] [--json]
+const help = `Usage: heartbeat nodes [--url URL] [--token-file FILE] [--state STATE] [--tag TAG] [--prefix P] [--json]
 
 Lists the nodes with their state, time since the last heartbeat, suspicion and address.
 
 Flags:
-  --url URL       the monitor's HTTP API (default http://127.0.0.1:8080, or HEARTBEAT_URL)
-  --state STATE   only nodes in this state (unknown, alive, suspect, dead, left)
-  --tag TAG       only nodes with this tag
-  --prefix P      only nodes whose id starts with P
-  --json          print JSON
-  --help          this text`;
+${API_FLAGS_HELP}
+  --state STATE      only nodes in this state (unknown, alive, suspect, dead, left)
+  --tag TAG          only nodes with this tag
+  --prefix P         only nodes whose id starts with P
+  --json             print JSON
+  --help             this text`;
 
 export function formatNodes(nodes: NodeSnapshot[]): string {
   const rows = nodes.map((n) => [
@@ -44,24 +44,26 @@ export function formatNodes(nodes: NodeSnapshot[]): string {
 async function run(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseFlags<{
     url?: string;
+    token?: string;
+    'token-file'?: string;
     json?: boolean;
     state?: string;
     tag?: string;
     prefix?: string;
   }>('nodes', argv, {
-    url: { type: 'string' },
+    ...API_FLAGS,
     json: { type: 'boolean' },
     state: { type: 'string' },
     tag: { type: 'string' },
     prefix: { type: 'string' },
   });
   const state = stateFlag('state', values.state);
-  const base = apiUrl(values.url, env);
+  const target = apiTarget(values, env);
   const filters = new URLSearchParams();
   if (state !== undefined) filters.set('state', state);
   if (values.tag !== undefined) filters.set('tag', values.tag);
   if (values.prefix !== undefined) filters.set('prefix', values.prefix);
-  const nodes = await getAllNodes(base, filters);
+  const nodes = await getAllNodes(target, filters);
   io.out(values.json === true ? JSON.stringify(nodes, null, 2) : formatNodes(nodes));
   return 0;
 }
