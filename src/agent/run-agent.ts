@@ -40,10 +40,7 @@ export async function runAgent(
     return key === undefined ? '' : `, signing with key ${key.id} of ${keys?.source}`;
   };
   const reload = (): void => {
-    if (keyring === undefined || keys === undefined) {
-      io.log('SIGHUP: no key file to read again');
-      return;
-    }
+    if (keyring === undefined || keys === undefined) return;
     try {
       const specs = keys.read();
       if (new Keyring(specs).signingKey(options.nodeId) === undefined) {
@@ -55,7 +52,8 @@ export async function runAgent(
       io.log(`SIGHUP: keys refused, the old ones stay: ${(error as Error).message}`);
     }
   };
-  process.on('SIGHUP', reload);
+  // Without keys SIGHUP keeps its default (the process ends), as before keys existed.
+  if (keys !== undefined) process.on('SIGHUP', reload);
 
   // One line per change of a target's health, not one per failed heartbeat.
   const failing = new Map<string, string>();

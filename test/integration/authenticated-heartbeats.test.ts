@@ -173,6 +173,33 @@ describe('heartbeat monitor --key-file', () => {
         .rejected.udp['unauthenticated'] ?? 0;
     while ((await unauthenticated()) < 3) await new Promise((r) => setTimeout(r, 50));
     expect((await fetch(`http://127.0.0.1:${monitor.http}/v1/nodes/plain`)).status).toBe(404);
+
+    // SIGHUP: the agent reads its key file again and signs with the new primary; a file that
+    // does not load is refused in one line, and the agent goes on with the keys it had.
+    writeKeys(keys, [line(1, S1, 'primary'), line(2, S2)]);
+    let mark = monitor.lines.length;
+    monitor.child.kill('SIGHUP');
+    await monitor.waitFor(/SIGHUP: 2 keys from/, 10_000, mark);
+    const agentKeys = writeKeys(path.join(dir, 'agent-keys'), [line(2, S2, 'primary')]);
+    const rotating = agent('rotating', {}, ['--key-file', agentKeys]);
+    running.push(rotating);
+    await rotating.waitFor(/signing with key 2 of /);
+    writeKeys(agentKeys, [line(1, S1, 'primary')]);
+    mark = rotating.lines.length;
+    rotating.child.kill('SIGHUP');
+    await rotating.waitFor(/SIGHUP: keys read again, signing with key 1 of /, 10_000, mark);
+    writeKeys(agentKeys, ['1 not-a-secret']);
+    mark = rotating.lines.length;
+    rotating.child.kill('SIGHUP');
+    await rotating.waitFor(/SIGHUP: keys refused, the old ones stay: .*line 1/, 10_000, mark);
+    await monitor.waitFor(/rotating: unknown → alive/);
+    expect(rotating.child.exitCode).toBeNull();
+    const stats = (await (
+      await fetch(`http://127.0.0.1:${monitor.http}/v1/stats`)
+    ).json()) as Stats;
+    expect(stats.ingest.rejected.udp).toEqual({
+      unauthenticated: stats.ingest.rejected.udp['unauthenticated'],
+    });
   });
 
   it('refuses a key file others may read: the monitor and the agent exit 2 with one line', async () => {
