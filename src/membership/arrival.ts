@@ -100,6 +100,14 @@ export function allowedSeqJump(sinceLastMs: number | null, intervalMs: number): 
   return SEQ_JUMP_SLACK + Math.ceil((2 * Math.max(0, sinceLastMs)) / intervalMs);
 }
 
+/** What both classifiers take: the node's history, then the message's incarnation, seq and signed time. */
+type ClassifyArgs = [
+  node: ArrivalHistory,
+  incarnation: number | undefined,
+  seq: number | undefined,
+  signedAtMs?: number,
+];
+
 /**
  * The rules:
  * - A message without an incarnation, or a node whose incarnation is not known yet, is in the
@@ -170,10 +178,7 @@ export function classifyArrival(
  * `signedAtMs` is the `sentAtMs` of an authenticated leave; undefined for any other.
  */
 export function classifyLeave(
-  node: ArrivalHistory,
-  incarnation: number | undefined,
-  seq: number | undefined,
-  signedAtMs?: number,
+  ...[node, incarnation, seq, signedAtMs]: ClassifyArgs
 ): ArrivalVerdict {
   if (otherIncarnation(node, incarnation)) {
     return (incarnation as number) > (node.incarnation as number) ? RESTART : STALE;
