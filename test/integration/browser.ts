@@ -18,10 +18,17 @@ export function browserMissing(): string | undefined {
   return why;
 }
 
-export function launchBrowser(): Promise<Browser> {
+/** Launches chromium headless; `extraArgs` add switches (`--host-resolver-rules=…`). */
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      ...extraArgs,
+    ],
   });
 }
 
