@@ -8,6 +8,7 @@
  * a walk are applied again, in order, over its result, so a walk never undoes a newer transition. Listeners hear `full` after a walk and
  * `rows` with the ids a transition changed.
  */
+import { TimerId, monotonicMs, later, cancel } from './page-clock.js';
 import { getJson, query, type NodeSnapshot, type NodesPage, type NodeState } from './api.js';
 import type { LiveStream, StreamTransition } from './live-stream.js';
 
@@ -32,13 +33,13 @@ export class FleetModel {
   readonly rows = new Map<string, FleetRow>();
   /** Milliseconds the last complete walk took, or null before the first. */
   lastWalkMs: number | null = null;
-  /** performance.now() when the last walk completed. */
+  /** monotonicMs() when the last walk completed. */
   loadedAt: number | null = null;
   /** The last failure of a walk, shown by the view; null once one succeeds. */
   error: Error | null = null;
   private readonly listeners = new Set<(change: FleetChange) => void>();
   private duringWalk: StreamTransition[] | null = null;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: TimerId | undefined;
   private abort: AbortController | null = null;
   private unsubscribe: (() => void) | null = null;
   private running = false;
@@ -58,7 +59,7 @@ export class FleetModel {
 
   stop(): void {
     this.running = false;
-    clearTimeout(this.timer);
+    cancel(this.timer);
     this.abort?.abort();
     this.unsubscribe?.();
     this.unsubscribe = null;
@@ -90,13 +91,13 @@ export class FleetModel {
 
   /** Schedules the next walk `ms` from now (replacing a later one). */
   refreshSoon(ms: number): void {
-    clearTimeout(this.timer);
+    cancel(this.timer);
     if (!this.running) return;
-    this.timer = setTimeout(() => void this.walk(), ms);
+    this.timer = later(() => void this.walk(), ms);
   }
 
   private applyTo(rows: Map<string, FleetRow>, t: StreamTransition): boolean {
-    const now = performance.now();
+    const now = monotonicMs();
     if (t.reason === 'removed' || t.reason === 'expired') return rows.delete(t.nodeId);
     const row = rows.get(t.nodeId);
     const sinceLastMs = t.evidence?.sinceLastMs ?? null;
@@ -125,11 +126,11 @@ export class FleetModel {
       document.addEventListener('visibilitychange', () => this.refreshSoon(0), { once: true });
       return;
     }
-    clearTimeout(this.timer);
+    cancel(this.timer);
     this.abort?.abort();
     const abort = new AbortController();
     this.abort = abort;
-    const started = performance.now();
+    const started = monotonicMs();
     const fresh = new Map<string, FleetRow>();
     this.duringWalk = [];
     try {
@@ -139,7 +140,7 @@ export class FleetModel {
           `/v1/nodes${query({ limit: PAGE, cursor })}`,
           abort.signal,
         );
-        const seenAt = performance.now();
+        const seenAt = monotonicMs();
         for (const node of page.nodes) fresh.set(node.id, { node, seenAt });
         cursor = page.nextCursor;
       } while (cursor !== null);
@@ -156,8 +157,8 @@ export class FleetModel {
     this.rows.clear();
     for (const [id, row] of fresh) this.rows.set(id, row);
     this.error = null;
-    this.lastWalkMs = performance.now() - started;
-    this.loadedAt = performance.now();
+    this.lastWalkMs = monotonicMs() - started;
+    this.loadedAt = monotonicMs();
     performance.mark('fleet:loaded', { detail: { nodes: this.rows.size, ms: this.lastWalkMs } });
     this.emit({ kind: 'full' });
     this.refreshSoon(Math.max(MIN_REFRESH_MS, REFRESH_FACTOR * this.lastWalkMs));

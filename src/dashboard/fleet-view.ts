@@ -7,6 +7,7 @@
  * and the filter are worked out again at most once a second while transitions come in, and
  * after each walk of GET /v1/nodes.
  */
+import { TimerId, monotonicMs, later, every, cancel } from './page-clock.js';
 import type { AppContext, View } from './view.js';
 import { el, replace } from './dom.js';
 import { sinceLastNow, type FleetChange, type FleetRow } from './fleet-model.js';
@@ -36,8 +37,8 @@ const REORDER_MS = 1000;
 
 export function fleetView(app: AppContext): View {
   let unsubscribe: (() => void) | null = null;
-  let tick: ReturnType<typeof setInterval> | undefined;
-  let reorder: ReturnType<typeof setTimeout> | undefined;
+  let tick: TimerId | undefined;
+  let reorder: TimerId | undefined;
   let firstRender = true;
   let frame = 0;
 
@@ -153,7 +154,7 @@ export function fleetView(app: AppContext): View {
       };
 
       const rebuild = () => {
-        clearTimeout(reorder);
+        cancel(reorder);
         reorder = undefined;
         view = select([...model.rows.values()], state.filter);
         sortRows(view, state.sort, state.descending);
@@ -204,7 +205,7 @@ export function fleetView(app: AppContext): View {
           renderCounts();
           performance.measure('sse:work', 'sse:work:start');
           performance.measure('sse:apply', 'sse:apply:start');
-          reorder ??= setTimeout(rebuild, REORDER_MS);
+          reorder ??= later(rebuild, REORDER_MS);
         });
       };
 
@@ -232,12 +233,12 @@ export function fleetView(app: AppContext): View {
       unsubscribe = model.onChange(onChange);
       model.start();
       rebuild();
-      tick = setInterval(() => table.refresh(), 1000);
+      tick = every(() => table.refresh(), 1000);
     },
     unmount() {
       unsubscribe?.();
-      clearInterval(tick);
-      clearTimeout(reorder);
+      cancel(tick);
+      cancel(reorder);
       cancelAnimationFrame(frame);
       frame = 0;
       app.fleet.stop();
@@ -290,7 +291,7 @@ const cmp = (a: string | number, b: string | number): number => (a < b ? -1 : a 
 
 /** Sorts in place by `key`, ties by id. */
 function sortRows(rows: FleetRow[], key: SortKey, descending: boolean): void {
-  const now = performance.now();
+  const now = monotonicMs();
   const value: Record<SortKey, (r: FleetRow) => string | number> = {
     state: (r) => RANK[r.node.state],
     id: (r) => naturalKey(r),

@@ -6,6 +6,7 @@
  * The first connection may resume from a given id (`?lastEventId=`), so a view that loaded a
  * page of history first misses nothing between that page and the stream.
  */
+import { TimerId, later, cancel } from './page-clock.js';
 import type { NodeEvents } from '../membership/types.js';
 import type { TransitionRow } from './api.js';
 
@@ -53,7 +54,7 @@ export class LiveStream {
   private source: EventSource | null = null;
   private readonly listeners = new Set<StreamListener>();
   private current: StreamStatus = 'connecting';
-  private retry: ReturnType<typeof setTimeout> | undefined;
+  private retry: TimerId | undefined;
   /** Id of the newest transition received. */
   lastId = 0;
   /** Transitions received since the page opened. */
@@ -74,7 +75,7 @@ export class LiveStream {
       // EventSource gives up on an answer that is not a stream (a proxy's error page): retry.
       if (source.readyState === EventSource.CLOSED) {
         this.source = null;
-        this.retry = setTimeout(() => this.open(this.lastId > 0 ? this.lastId : lastEventId), 2000);
+        this.retry = later(() => this.open(this.lastId > 0 ? this.lastId : lastEventId), 2000);
       }
     };
     for (const name of Object.keys(EVENT_NAMES)) {
@@ -102,7 +103,7 @@ export class LiveStream {
   }
 
   close(): void {
-    clearTimeout(this.retry);
+    cancel(this.retry);
     this.source?.close();
     this.source = null;
   }

@@ -5,6 +5,7 @@
  * hundred for a node while someone looks at it), its state history as a strip, its payload, and
  * its transitions with their evidence (paged with `before`, new ones at the top as they happen).
  */
+import { TimerId, wallMs, every, cancel } from './page-clock.js';
 import {
   ApiError,
   getJson,
@@ -30,7 +31,7 @@ const POLL_MS = 1000;
 const ARRIVALS_POLL_MS = 2000;
 
 export function nodeView(app: AppContext, id: string): View {
-  const timers: ReturnType<typeof setInterval>[] = [];
+  const timers: TimerId[] = [];
   const charts: LineChart[] = [];
   let unsubscribe: (() => void) | null = null;
   const abort = new AbortController();
@@ -172,7 +173,7 @@ export function nodeView(app: AppContext, id: string): View {
             : entries.flatMap(([k, v]) => fact(k, String(v)))),
         );
         const d = detail.evidence.now?.detector;
-        samples.t.push(Date.now() / 1000);
+        samples.t.push(wallMs() / 1000);
         samples.s.push(d?.suspicion ?? null);
         samples.th.push(d?.threshold ?? null);
         if (samples.t.length > MAX_SAMPLES) {
@@ -220,7 +221,7 @@ export function nodeView(app: AppContext, id: string): View {
 
       const renderStrip = (newestFirst: TransitionRow[]) => {
         const chronological = [...newestFirst].reverse();
-        const end = Date.now();
+        const end = wallMs();
         const start = chronological[0]?.wallMs ?? end;
         const span = Math.max(1, end - start);
         replace(
@@ -280,12 +281,12 @@ export function nodeView(app: AppContext, id: string): View {
       void poll();
       void pollArrivals();
       void loadTransitions(null);
-      timers.push(setInterval(() => void poll(), POLL_MS));
-      timers.push(setInterval(() => void pollArrivals(), ARRIVALS_POLL_MS));
+      timers.push(every(() => void poll(), POLL_MS));
+      timers.push(every(() => void pollArrivals(), ARRIVALS_POLL_MS));
     },
     unmount() {
       abort.abort();
-      for (const t of timers) clearInterval(t);
+      for (const t of timers) cancel(t);
       for (const c of charts) c.destroy();
       unsubscribe?.();
     },

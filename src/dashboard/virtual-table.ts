@@ -6,6 +6,7 @@
  * grid takes focus; ↑ ↓ Page Up, Page Down, Home and End move the active row (its id is the
  * grid's `aria-activedescendant`), Enter opens it.
  */
+import { monotonicMs } from './page-clock.js';
 import { el } from './dom.js';
 
 export interface Column<T> {
@@ -147,7 +148,7 @@ export class VirtualTable<T> {
     const last = Math.min(this.rows.length, Math.ceil((top + height) / h) + OVERSCAN);
     const needed = last - first;
     while (this.pool.length < needed) this.pool.push(this.makeRow());
-    const now = performance.now();
+    const now = monotonicMs();
     for (let i = 0; i < this.pool.length; i++) {
       const rowEl = this.pool[i] as HTMLDivElement;
       const index = first + i;

@@ -10,7 +10,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { BIN } from '../integration/built-cli.js';
-import { watchProcess, type CliProcess } from '../integration/cli-process.js';
+import {
+  monitorArgs,
+  monitorPorts,
+  watchProcess,
+  type CliProcess,
+} from '../integration/cli-process.js';
 import {
   change,
   counts,
@@ -31,21 +36,7 @@ afterEach(async () => {
 
 /** A monitor whose writes past the file-size limit fail with EFBIG instead of killing it. */
 async function monitorIgnoringXfsz(data: string): Promise<Monitor> {
-  const args = [
-    'monitor',
-    '--host',
-    '127.0.0.1',
-    '--udp-port',
-    '0',
-    '--tcp-port',
-    '0',
-    '--http-port',
-    '0',
-    ...TIMING,
-    '--quiet',
-    '--data',
-    data,
-  ];
+  const args = monitorArgs([...TIMING, '--quiet', '--data', data]);
   // An ignored signal stays ignored across exec: SIGXFSZ would otherwise end the process.
   const child = spawn(
     '/bin/sh',
@@ -54,11 +45,7 @@ async function monitorIgnoringXfsz(data: string): Promise<Monitor> {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  const proc = watchProcess(child);
-  const m = await proc.waitFor(
-    /udp 127\.0\.0\.1:(\d+), tcp 127\.0\.0\.1:(\d+), http http:\/\/127\.0\.0\.1:(\d+)/,
-  );
-  return Object.assign(proc, { udp: Number(m[1]), tcp: Number(m[2]), http: Number(m[3]) });
+  return monitorPorts(watchProcess(child));
 }
 
 function setFileSizeLimit(pid: number, limit: string): void {

@@ -7,7 +7,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCli, startMonitor, type CliProcess } from '../integration/cli-process.js';
+import {
+  monitorArgs,
+  startCli,
+  startMonitor,
+  type CliProcess,
+} from '../integration/cli-process.js';
 
 const running: CliProcess[] = [];
 const dirs: string[] = [];
@@ -25,19 +30,7 @@ describe('one writer per history file', () => {
     running.push(first);
     expect(existsSync(`${data}.lock`)).toBe(true);
 
-    const second = startCli([
-      'monitor',
-      '--host',
-      '127.0.0.1',
-      '--udp-port',
-      '0',
-      '--tcp-port',
-      '0',
-      '--http-port',
-      '0',
-      '--data',
-      data,
-    ]);
+    const second = startCli(monitorArgs(['--data', data]));
     running.push(second);
     expect(await second.exited).toBe(2);
     expect(second.lines.filter((l) => l !== '')).toEqual([

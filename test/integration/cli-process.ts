@@ -98,11 +98,9 @@ export function watchProcess(child: ChildProcess): CliProcess {
   return { child, lines, waitFor, exited, stop };
 }
 
-/** Starts `heartbeat monitor` on free ports and reads them from its first line. */
-export async function startMonitor(
-  args: string[],
-): Promise<CliProcess & { udp: number; tcp: number; http: number }> {
-  const proc = startCli([
+/** The arguments of `heartbeat monitor` on loopback and free ports, then `args`. */
+export function monitorArgs(args: string[]): string[] {
+  return [
     'monitor',
     '--host',
     '127.0.0.1',
@@ -113,11 +111,24 @@ export async function startMonitor(
     '--http-port',
     '0',
     ...args,
-  ]);
+  ];
+}
+
+/** Waits for a monitor process's ready line and reads its ports from it. */
+export async function monitorPorts(
+  proc: CliProcess,
+): Promise<CliProcess & { udp: number; tcp: number; http: number }> {
   const m = await proc.waitFor(
     /udp 127\.0\.0\.1:(\d+), tcp 127\.0\.0\.1:(\d+), http http:\/\/127\.0\.0\.1:(\d+)/,
   );
   return Object.assign(proc, { udp: Number(m[1]), tcp: Number(m[2]), http: Number(m[3]) });
+}
+
+/** Starts `heartbeat monitor` on free ports and reads them from its first line. */
+export async function startMonitor(
+  args: string[],
+): Promise<CliProcess & { udp: number; tcp: number; http: number }> {
+  return monitorPorts(startCli(monitorArgs(args)));
 }
 
 /**
